@@ -1,0 +1,6 @@
+package dev.keyway.common.event;
+
+import java.util.UUID;
+
+public record GroupDeleted(UUID id) implements EventPayload {
+}

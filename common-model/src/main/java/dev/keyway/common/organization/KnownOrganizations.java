@@ -1,0 +1,70 @@
+package dev.keyway.common.organization;
+
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+import dev.keyway.common.event.EventEnvelope;
+import dev.keyway.common.event.OrganizationState;
+import dev.keyway.common.outbox.IncomingEvents;
+import dev.keyway.common.tenant.OrgId;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+
+/** The projection of the organization registry that every service keeps, fed by channel {@code orgs}. */
+@ApplicationScoped
+public class KnownOrganizations {
+
+    private static final Logger LOG = Logger.getLogger(KnownOrganizations.class);
+
+    /** A slug already held by another organization (a clash between regions) is not taken over; it is logged. */
+    private static final String UPSERT = """
+            insert into known_organization (id, slug, display_name, region, created_at)
+            select ?1, ?2, ?3, ?4, ?5
+            where not exists (select 1 from known_organization where slug = ?2 and id <> ?1)
+            on conflict (id) do update set slug = excluded.slug, display_name = excluded.display_name,
+                region = excluded.region, updated_at = now()""";
+
+    private final IncomingEvents events;
+
+    public KnownOrganizations(IncomingEvents events) {
+        this.events = events;
+    }
+
+    @Incoming("orgs")
+    public Uni<Void> onOrganizationEvent(ConsumerRecord<String, String> record) {
+        return events.apply(record, this::apply);
+    }
+
+    Uni<Void> apply(EventEnvelope event) {
+        OrganizationState org = event.payload(OrganizationState.class);
+        return Panache.getSession().chain(session -> session.createNativeQuery(UPSERT)
+                .setParameter(1, org.id().value())
+                .setParameter(2, org.slug().value())
+                .setParameter(3, org.displayName())
+                .setParameter(4, org.region().code())
+                .setParameter(5, org.createdAt())
+                .executeUpdate())
+                .invoke(rows -> {
+                    if (rows == 0) {
+                        LOG.warnf("Organization %s not projected: slug '%s' belongs to another organization",
+                                org.id(), org.slug());
+                    }
+                })
+                .replaceWithVoid();
+    }
+
+    public Uni<Optional<KnownOrganization>> bySlug(String slug) {
+        return Panache.withSession(() -> KnownOrganization.<KnownOrganization>find("slug", slug).firstResult())
+                .map(Optional::ofNullable);
+    }
+
+    public Uni<Optional<KnownOrganization>> byId(OrgId id) {
+        return Panache.withSession(() -> KnownOrganization.<KnownOrganization>findById(id.value()))
+                .map(Optional::ofNullable);
+    }
+}

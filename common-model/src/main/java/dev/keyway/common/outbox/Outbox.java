@@ -1,0 +1,50 @@
+package dev.keyway.common.outbox;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.keyway.common.event.EventCodec;
+import dev.keyway.common.event.EventEnvelope;
+import dev.keyway.common.event.EventPayload;
+import dev.keyway.common.event.EventType;
+import dev.keyway.common.tenant.OrgId;
+import dev.keyway.common.tenant.Region;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Writes events into the outbox table inside the caller's transaction, so an event exists exactly when the
+ * change it describes was committed. {@link OutboxRelay} publishes them; Kafka being down never fails the write.
+ */
+@ApplicationScoped
+public class Outbox {
+
+    private static final String NEXT_SEQUENCE = """
+            insert into outbox_sequence (aggregate_id, last_sequence) values (?1, 1)
+            on conflict (aggregate_id) do update set last_sequence = outbox_sequence.last_sequence + 1
+            returning last_sequence""";
+
+    private static final String APPEND = """
+            insert into outbox (event_id, topic, event_type, aggregate_id, payload) values (?1, ?2, ?3, ?4, ?5)""";
+
+    /** Must run inside {@code Panache.withTransaction}: an event without its change (or the reverse) is a bug. */
+    public Uni<EventEnvelope> append(EventType type, OrgId orgId, Region region, String aggregateId,
+            EventPayload payload) {
+        return Panache.currentTransaction()
+                .onItem().ifNull().failWith(() -> new IllegalStateException("outbox append outside a transaction"))
+                .chain(Panache::getSession)
+                .chain(session -> session.createNativeQuery(NEXT_SEQUENCE, Long.class)
+                        .setParameter(1, aggregateId)
+                        .getSingleResult()
+                        .chain(sequence -> {
+                            EventEnvelope event = EventEnvelope.of(type, orgId, region, aggregateId, sequence, payload);
+                            return session.createNativeQuery(APPEND)
+                                    .setParameter(1, event.id())
+                                    .setParameter(2, type.topic())
+                                    .setParameter(3, type.wireName())
+                                    .setParameter(4, aggregateId)
+                                    .setParameter(5, EventCodec.encode(event))
+                                    .executeUpdate()
+                                    .replaceWith(event);
+                        }));
+    }
+}

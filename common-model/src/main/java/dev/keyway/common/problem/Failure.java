@@ -1,0 +1,71 @@
+package dev.keyway.common.problem;
+
+import java.util.stream.Collectors;
+
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.Response.Status;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+
+/**
+ * What any failure means to the caller: a status and a sentence, never a class name or a stack trace. Each service
+ * renders it in its protocol's format (problem+json, SCIM error) from one exception mapper.
+ */
+public record Failure(Response.StatusType status, String detail) {
+
+    public static Failure of(Throwable failure) {
+        if (failure instanceof ApiException api) {
+            return new Failure(api.status(), api.getMessage());
+        }
+        if (failure instanceof MismatchedInputException mismatch) {
+            String field = path(mismatch);
+            return new Failure(Status.BAD_REQUEST, field.isEmpty() ? "The request body has the wrong shape."
+                    : "'" + field + "' has the wrong type.");
+        }
+        if (failure instanceof JsonProcessingException) {
+            return new Failure(Status.BAD_REQUEST, "The request body is not valid JSON.");
+        }
+        if (failure instanceof UnauthorizedException || failure instanceof AuthenticationFailedException) {
+            return new Failure(Status.UNAUTHORIZED, "A valid bearer token is required.");
+        }
+        if (failure instanceof ForbiddenException) {
+            return new Failure(Status.FORBIDDEN, "This token does not grant access to this resource.");
+        }
+        if (failure instanceof WebApplicationException web) {
+            if (web.getCause() instanceof JsonProcessingException json) {
+                return of(json);
+            }
+            return fromStatus(web.getResponse().getStatusInfo());
+        }
+        return new Failure(Status.INTERNAL_SERVER_ERROR, "An unexpected error occurred; it has been logged.");
+    }
+
+    public boolean isServerError() {
+        return status.getFamily() == Response.Status.Family.SERVER_ERROR;
+    }
+
+    private static Failure fromStatus(Response.StatusType status) {
+        String detail = switch (status.getStatusCode()) {
+            case 404 -> "No such resource.";
+            case 405 -> "This method is not allowed on this resource.";
+            case 406 -> "This resource cannot answer in the requested media type.";
+            case 413 -> "The request body is too large.";
+            case 415 -> "This media type is not accepted here.";
+            default -> status.getReasonPhrase();
+        };
+        return new Failure(status, detail);
+    }
+
+    private static String path(JsonMappingException e) {
+        return e.getPath().stream()
+                .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                .collect(Collectors.joining(".")).replace(".[", "[");
+    }
+}

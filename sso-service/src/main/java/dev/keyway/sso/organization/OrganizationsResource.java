@@ -1,0 +1,75 @@
+package dev.keyway.sso.organization;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import dev.keyway.common.auth.KeywayClaims;
+import dev.keyway.common.problem.ApiException;
+import io.smallrye.mutiny.Uni;
+
+@Path("/admin/orgs")
+@Tag(name = "Organizations")
+@Produces(MediaType.APPLICATION_JSON)
+public class OrganizationsResource {
+
+    /** What the operator sends to register an organization. */
+    public record NewOrganization(String slug, String displayName, String region) {
+    }
+
+    /** An organization as the admin API shows it. */
+    public record OrganizationView(UUID id, String slug, String displayName, String region, Instant createdAt) {
+        static OrganizationView of(Organization org) {
+            return new OrganizationView(org.id, org.slug, org.displayName, org.region, org.createdAt);
+        }
+    }
+
+    private final OrganizationService organizations;
+    private final OwnerTokens ownerTokens;
+
+    public OrganizationsResource(OrganizationService organizations, OwnerTokens ownerTokens) {
+        this.organizations = organizations;
+        this.ownerTokens = ownerTokens;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(KeywayClaims.OPERATOR)
+    @Operation(summary = "Register an organization homed in this region (operator token)")
+    public Uni<Response> create(NewOrganization body) {
+        if (body == null) {
+            throw ApiException.badRequest("A JSON body with slug, displayName and region is required.");
+        }
+        return organizations.create(body.slug(), body.displayName(), body.region())
+                .map(org -> Response.created(URI.create("/admin/orgs/" + org.slug))
+                        .entity(OrganizationView.of(org)).build());
+    }
+
+    @GET
+    @Path("{slug}")
+    @Operation(summary = "An organization (operator, or an owner of it)")
+    public Uni<OrganizationView> get(@PathParam("slug") String slug) {
+        return organizations.bySlug(slug).map(OrganizationView::of);
+    }
+
+    @POST
+    @Path("{slug}/owner-tokens")
+    @RolesAllowed(KeywayClaims.OPERATOR)
+    @Operation(summary = "Issue an owner token for the organization's admin APIs on every service (operator token)")
+    public Uni<OwnerTokens.OwnerToken> issueOwnerToken(@PathParam("slug") String slug) {
+        return organizations.bySlug(slug).map(ownerTokens::issue);
+    }
+}

@@ -1,0 +1,47 @@
+package dev.keyway.testsupport;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * Starts the real PostgreSQL and Kafka a service's tests run against (once per JVM) and points the service at them.
+ * With {@code trustTestAdminTokens=true} the service also verifies {@link AdminTokens} as owner tokens.
+ */
+public class KeywayTestStack implements QuarkusTestResourceLifecycleManager {
+
+    /** Seals secrets at rest in tests; random per JVM, like the fresh database it protects. */
+    public static final String TEST_ENCRYPTION_KEY = "test:" + java.util.Base64.getEncoder()
+            .encodeToString(new java.security.SecureRandom().generateSeed(32));
+
+    private boolean trustTestAdminTokens;
+
+    @Override
+    public void init(Map<String, String> initArgs) {
+        trustTestAdminTokens = Boolean.parseBoolean(initArgs.getOrDefault("trustTestAdminTokens", "false"));
+    }
+
+    @Override
+    public Map<String, String> start() {
+        TestPostgres postgres = TestPostgres.get();
+        TestKafka kafka = TestKafka.get();
+        Map<String, String> config = new HashMap<>();
+        config.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl());
+        config.put("quarkus.datasource.reactive.url", postgres.reactiveUrl());
+        config.put("quarkus.datasource.username", postgres.username());
+        config.put("quarkus.datasource.password", postgres.password());
+        config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+        config.put("keyway.encryption.keys", TEST_ENCRYPTION_KEY);
+        if (trustTestAdminTokens) {
+            config.put("mp.jwt.verify.publickey.location", AdminTokens.publicKeyFile().toUri().toString());
+            config.put("mp.jwt.verify.issuer", AdminTokens.ISSUER);
+        }
+        return config;
+    }
+
+    @Override
+    public void stop() {
+        // the servers live as long as the JVM, so every test class of a module shares them
+    }
+}
