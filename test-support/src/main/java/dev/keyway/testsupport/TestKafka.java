@@ -28,6 +28,13 @@ public final class TestKafka {
 
     private static TestKafka instance;
 
+    /** The broker's configuration dumps and coordinator chatter drown the tests' own output; strong refs keep it so. */
+    private static final List<java.util.logging.Logger> QUIET = java.util.stream.Stream
+            .of("kafka", "org.apache.kafka", "state.change.logger")
+            .map(java.util.logging.Logger::getLogger)
+            .peek(logger -> logger.setLevel(java.util.logging.Level.WARNING))
+            .toList();
+
     private final String bootstrap;
     private final int port;
     private final Path logDir;

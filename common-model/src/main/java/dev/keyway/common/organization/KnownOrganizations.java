@@ -3,6 +3,7 @@ package dev.keyway.common.organization;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.Response;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -11,7 +12,10 @@ import org.jboss.logging.Logger;
 import dev.keyway.common.event.EventEnvelope;
 import dev.keyway.common.event.OrganizationState;
 import dev.keyway.common.outbox.IncomingEvents;
+import dev.keyway.common.problem.ApiException;
+import dev.keyway.common.tenant.Deployment;
 import dev.keyway.common.tenant.OrgId;
+import dev.keyway.common.tenant.Region;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
@@ -29,10 +33,30 @@ public class KnownOrganizations {
             on conflict (id) do update set slug = excluded.slug, display_name = excluded.display_name,
                 region = excluded.region, updated_at = now()""";
 
-    private final IncomingEvents events;
+    /** 421 Misdirected Request: the right service, but in another region. */
+    public static final Response.StatusType MISDIRECTED = new Response.StatusType() {
+        @Override
+        public int getStatusCode() {
+            return 421;
+        }
 
-    public KnownOrganizations(IncomingEvents events) {
+        @Override
+        public Response.Status.Family getFamily() {
+            return Response.Status.Family.CLIENT_ERROR;
+        }
+
+        @Override
+        public String getReasonPhrase() {
+            return "Misdirected Request";
+        }
+    };
+
+    private final IncomingEvents events;
+    private final Deployment deployment;
+
+    public KnownOrganizations(IncomingEvents events, Deployment deployment) {
         this.events = events;
+        this.deployment = deployment;
     }
 
     @Incoming("orgs")
@@ -61,6 +85,26 @@ public class KnownOrganizations {
     public Uni<Optional<KnownOrganization>> bySlug(String slug) {
         return Panache.withSession(() -> KnownOrganization.<KnownOrganization>find("slug", slug).firstResult())
                 .map(Optional::ofNullable);
+    }
+
+    /**
+     * The organization an admin or protocol request names, if it is homed in this region: 404 when unknown, 421
+     * naming the home region's base URL when it lives elsewhere.
+     */
+    public Uni<KnownOrganization> homedHere(String slug) {
+        return bySlug(slug).map(found -> {
+            KnownOrganization org = found.orElseThrow(() -> ApiException.notFound("No organization '" + slug + "'."));
+            if (org.homeRegion() != deployment.region()) {
+                throw misdirected(org.slug, org.homeRegion());
+            }
+            return org;
+        });
+    }
+
+    /** The answer for a request about an organization homed in another region. */
+    public ApiException misdirected(String slug, Region home) {
+        return new ApiException(MISDIRECTED, "Organization '" + slug + "' is homed in region '" + home + "'"
+                + deployment.urlOf(home).map(url -> "; use " + url).orElse("") + ".");
     }
 
     public Uni<Optional<KnownOrganization>> byId(OrgId id) {

@@ -1,4 +1,4 @@
-package dev.keyway.sso.error;
+package dev.keyway.common.problem;
 
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -9,20 +9,18 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
-import dev.keyway.common.problem.ApiException;
-import dev.keyway.common.problem.Failure;
-import dev.keyway.common.problem.Problem;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 
 /**
- * The one place sso-service turns failures into HTTP answers: problem+json for the admin API. The narrower
- * signatures exist only to take precedence over Quarkus' built-in mappers; all lead to {@link #render}.
+ * How a service turns failures into HTTP answers unless it maps them itself: problem+json, 4xx logged at DEBUG,
+ * 5xx with its cause. The narrower signatures only take precedence over Quarkus' built-in mappers; all lead to
+ * {@link #render}. A service with another protocol (SCIM) overrides these with mappers of higher priority.
  */
-public class ErrorMapper {
+public class ProblemMapper {
 
-    private static final Logger LOG = Logger.getLogger(ErrorMapper.class);
+    private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
 
     @ServerExceptionMapper
     public Response api(ApiException e) {

@@ -1,0 +1,107 @@
+package dev.keyway.scim.error;
+
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+
+import dev.keyway.common.problem.ApiException;
+import dev.keyway.common.problem.Failure;
+import dev.keyway.common.problem.Problem;
+import dev.keyway.scim.protocol.ScimError;
+import dev.keyway.scim.protocol.ScimException;
+import dev.keyway.scim.protocol.ScimMediaType;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+
+/**
+ * The one place scim-service turns failures into HTTP answers: SCIM error JSON under {@code /scim/}, problem+json
+ * for the admin API. Its priority puts it before the shared {@link dev.keyway.common.problem.ProblemMapper}; the
+ * narrower signatures only take precedence over Quarkus' built-in mappers.
+ */
+public class ErrorMapper {
+
+    /** Ahead of the shared problem+json mapper, which maps the same exception types at the default priority. */
+    private static final int PRIORITY = Priorities.USER - 100;
+
+    private static final Logger LOG = Logger.getLogger(ErrorMapper.class);
+
+    @ServerExceptionMapper(priority = PRIORITY)
+    public Response api(ApiException e, UriInfo uri) {
+        return render(e, uri);
+    }
+
+    @ServerExceptionMapper(priority = PRIORITY)
+    public Response badJson(JsonProcessingException e, UriInfo uri) {
+        return render(e, uri);
+    }
+
+    @ServerExceptionMapper(priority = PRIORITY)
+    public Response badJsonShape(MismatchedInputException e, UriInfo uri) {
+        return render(e, uri);
+    }
+
+    @ServerExceptionMapper(priority = PRIORITY)
+    public Response unauthenticated(UnauthorizedException e, UriInfo uri) {
+        return render(e, uri);
+    }
+
+    @ServerExceptionMapper(priority = PRIORITY)
+    public Response badToken(AuthenticationFailedException e, UriInfo uri) {
+        return render(e, uri);
+    }
+
+    @ServerExceptionMapper(priority = PRIORITY)
+    public Response forbidden(ForbiddenException e, UriInfo uri) {
+        return render(e, uri);
+    }
+
+    @ServerExceptionMapper(priority = PRIORITY)
+    public Response web(WebApplicationException e, UriInfo uri) {
+        return render(e, uri);
+    }
+
+    @ServerExceptionMapper(priority = PRIORITY)
+    public Response unexpected(Throwable e, UriInfo uri) {
+        return render(e, uri);
+    }
+
+    private static Response render(Throwable e, UriInfo uri) {
+        Failure failure = Failure.of(e);
+        if (failure.isServerError()) {
+            LOG.error("Request failed", e);
+        } else {
+            LOG.debugf("Request refused (%d): %s", failure.status().getStatusCode(), failure.detail());
+        }
+        int status = failure.status().getStatusCode();
+        Response.ResponseBuilder response;
+        if (uri.getPath().startsWith("/scim/")) {
+            response = Response.status(failure.status()).type(ScimMediaType.SCIM_JSON)
+                    .entity(ScimError.of(status, scimType(e, status), failure.detail()));
+        } else {
+            response = Response.fromResponse(Problem.response(failure.status(), failure.detail()));
+        }
+        if (status == 401) {
+            response.header("WWW-Authenticate", "Bearer");
+        }
+        return response.build();
+    }
+
+    private static String scimType(Throwable e, int status) {
+        if (e instanceof ScimException scim) {
+            return scim.scimType();
+        }
+        if (e instanceof JsonProcessingException
+                || e instanceof WebApplicationException web && web.getCause() instanceof JsonProcessingException) {
+            return "invalidSyntax";
+        }
+        return status == 409 ? "uniqueness" : null;
+    }
+}
