@@ -10,6 +10,8 @@ import dev.keyway.common.tenant.OrgId;
 import dev.keyway.common.tenant.Region;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Writes events into the outbox table inside the caller's transaction, so an event exists exactly when the
@@ -25,6 +27,10 @@ public class Outbox {
 
     private static final String APPEND = """
             insert into outbox (event_id, topic, event_type, aggregate_id, payload) values (?1, ?2, ?3, ?4, ?5)""";
+
+    // the same statements for the reactive SQL client, whose placeholders are $n
+    private static final String NEXT_SEQUENCE_SQL = NEXT_SEQUENCE.replaceAll("\\?(\\d)", "\\$$1");
+    private static final String APPEND_SQL = APPEND.replaceAll("\\?(\\d)", "\\$$1");
 
     /** Must run inside {@code Panache.withTransaction}: an event without its change (or the reverse) is a bug. */
     public Uni<EventEnvelope> append(EventType type, OrgId orgId, Region region, String aggregateId,
@@ -46,5 +52,19 @@ public class Outbox {
                                     .executeUpdate()
                                     .replaceWith(event);
                         }));
+    }
+
+    /** The same, inside a transaction of the reactive SQL client ({@code pool.withTransaction}). */
+    public Uni<EventEnvelope> append(SqlConnection transaction, EventType type, OrgId orgId, Region region,
+            String aggregateId, EventPayload payload) {
+        return transaction.preparedQuery(NEXT_SEQUENCE_SQL).execute(Tuple.of(aggregateId))
+                .map(rows -> rows.iterator().next().getLong(0))
+                .chain(sequence -> {
+                    EventEnvelope event = EventEnvelope.of(type, orgId, region, aggregateId, sequence, payload);
+                    return transaction.preparedQuery(APPEND_SQL)
+                            .execute(Tuple.of(event.id(), type.topic(), type.wireName(), aggregateId,
+                                    EventCodec.encode(event)))
+                            .replaceWith(event);
+                });
     }
 }
