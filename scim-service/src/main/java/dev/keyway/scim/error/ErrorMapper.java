@@ -15,7 +15,6 @@ import dev.keyway.common.problem.ApiException;
 import dev.keyway.common.problem.Failure;
 import dev.keyway.common.problem.Problem;
 import dev.keyway.scim.protocol.ScimError;
-import dev.keyway.scim.protocol.ScimException;
 import dev.keyway.scim.protocol.ScimMediaType;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -80,28 +79,12 @@ public class ErrorMapper {
         } else {
             LOG.debugf("Request refused (%d): %s", failure.status().getStatusCode(), failure.detail());
         }
-        int status = failure.status().getStatusCode();
-        Response.ResponseBuilder response;
-        if (uri.getPath().startsWith("/scim/")) {
-            response = Response.status(failure.status()).type(ScimMediaType.SCIM_JSON)
-                    .entity(ScimError.of(status, scimType(e, status), failure.detail()));
-        } else {
-            response = Response.fromResponse(Problem.response(failure.status(), failure.detail()));
-        }
-        if (status == 401) {
+        Response.ResponseBuilder response = uri.getPath().startsWith("/scim/")
+                ? Response.status(failure.status()).type(ScimMediaType.SCIM_JSON).entity(ScimError.of(e))
+                : Response.fromResponse(Problem.response(failure.status(), failure.detail()));
+        if (failure.status().getStatusCode() == 401) {
             response.header("WWW-Authenticate", "Bearer");
         }
         return response.build();
-    }
-
-    private static String scimType(Throwable e, int status) {
-        if (e instanceof ScimException scim) {
-            return scim.scimType();
-        }
-        if (e instanceof JsonProcessingException
-                || e instanceof WebApplicationException web && web.getCause() instanceof JsonProcessingException) {
-            return "invalidSyntax";
-        }
-        return status == 409 ? "uniqueness" : null;
     }
 }

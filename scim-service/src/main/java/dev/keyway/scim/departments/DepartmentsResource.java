@@ -1,0 +1,56 @@
+package dev.keyway.scim.departments;
+
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import dev.keyway.common.organization.KnownOrganizations;
+import dev.keyway.common.problem.ApiException;
+import io.smallrye.mutiny.Uni;
+
+@Path("/admin/orgs/{slug}/departments")
+@Tag(name = "Departments")
+@Produces(MediaType.APPLICATION_JSON)
+public class DepartmentsResource {
+
+    /** The change an owner may make: enable or disable. */
+    public record DepartmentUpdate(Boolean enabled) {
+    }
+
+    private final Departments departments;
+    private final KnownOrganizations organizations;
+
+    public DepartmentsResource(Departments departments, KnownOrganizations organizations) {
+        this.departments = departments;
+        this.organizations = organizations;
+    }
+
+    @GET
+    @Operation(summary = "The organization's departments, with member counts")
+    public Uni<List<Departments.Department>> list(@PathParam("slug") String slug) {
+        return organizations.homedHere(slug).chain(org -> departments.list(org.orgId()));
+    }
+
+    @PATCH
+    @Path("{id}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Enable or disable a department; a disabled one receives no user sync")
+    public Uni<Departments.Department> update(@PathParam("slug") String slug, @PathParam("id") UUID id,
+            DepartmentUpdate update) {
+        if (update == null || update.enabled() == null) {
+            throw ApiException.badRequest("Send {\"enabled\": true|false}.");
+        }
+        return organizations.homedHere(slug)
+                .chain(org -> departments.setEnabled(org.orgId(), org.homeRegion(), id, update.enabled()));
+    }
+}
