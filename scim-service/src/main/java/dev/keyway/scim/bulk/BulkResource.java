@@ -51,7 +51,7 @@ public class BulkResource {
     static final String RESPONSE_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:BulkResponse";
 
     private static final Pattern PATH = Pattern.compile("/(Users|Groups)(?:/([^/]+))?");
-    private static final Pattern REFERENCE = Pattern.compile("^bulkId:(.+)$");
+    private static final Pattern REFERENCE = Pattern.compile("bulkId:([^/\\s]+)");
 
     private final UserService users;
     private final GroupService groups;
@@ -173,24 +173,21 @@ public class BulkResource {
     /** Replaces {@code bulkId:x} strings by the ids they stand for; an unknown one fails the operation (409). */
     private static JsonNode resolve(JsonNode node, Map<String, String> createdIds) {
         if (node.isTextual()) {
+            if (!node.asText().contains("bulkId:")) {
+                return node;
+            }
+            // "bulkId:x" as a whole value, or inside a path such as /Users/bulkId:x
             Matcher reference = REFERENCE.matcher(node.asText());
-            String embedded = node.asText().contains("bulkId:") ? node.asText() : null;
-            if (reference.matches()) {
+            StringBuilder resolved = new StringBuilder();
+            while (reference.find()) {
                 String id = createdIds.get(reference.group(1));
                 if (id == null) {
-                    throw new ScimException(Response.Status.CONFLICT, "invalidValue",
-                            "bulkId '" + reference.group(1) + "' does not name a resource created earlier in this request.");
+                    throw new ScimException(Response.Status.CONFLICT, "invalidValue", "bulkId '" + reference.group(1)
+                            + "' does not name a resource created earlier in this request.");
                 }
-                return TextNode.valueOf(id);
+                reference.appendReplacement(resolved, Matcher.quoteReplacement(id));
             }
-            if (embedded != null) {
-                String resolved = embedded;
-                for (Map.Entry<String, String> created : createdIds.entrySet()) {
-                    resolved = resolved.replace("bulkId:" + created.getKey(), created.getValue());
-                }
-                return TextNode.valueOf(resolved);
-            }
-            return node;
+            return TextNode.valueOf(reference.appendTail(resolved).toString());
         }
         if (node.isArray()) {
             ArrayNode copy = ScimJson.array();

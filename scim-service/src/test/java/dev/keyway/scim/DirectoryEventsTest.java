@@ -1,0 +1,93 @@
+package dev.keyway.scim;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import dev.keyway.common.event.DepartmentState;
+import dev.keyway.common.event.EventCodec;
+import dev.keyway.common.event.EventEnvelope;
+import dev.keyway.common.event.GroupState;
+import dev.keyway.common.event.Topics;
+import dev.keyway.common.event.UserDeleted;
+import dev.keyway.common.event.UserState;
+import dev.keyway.testsupport.KeywayTestStack;
+import dev.keyway.testsupport.TestKafka;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** Every change of the user store goes out on keyway.directory.v1 as full state, in order per aggregate. */
+@QuarkusTest
+@WithTestResource(value = KeywayTestStack.class, initArgs = @ResourceArg(name = "trustTestAdminTokens", value = "true"))
+class DirectoryEventsTest {
+
+    private static List<EventEnvelope> eventsOf(String aggregateId) {
+        return TestKafka.get().readAll(Topics.DIRECTORY, Duration.ofSeconds(1)).stream()
+                .filter(record -> aggregateId.equals(record.key()))
+                .map(record -> EventCodec.decode(record.value()).orElseThrow()).toList();
+    }
+
+    @Test
+    void aUsersLifeIsAnnouncedAsFullStatesEndingInDeletion() {
+        ScimOrg org = ScimOrg.create("events");
+        String id = org.scim().body("""
+                {"userName":"Ev@Acme.test","name":{"givenName":"Eve","familyName":"Vent"},"title":"Analyst",
+                 "emails":[{"value":"eve.work@acme.test","type":"work"},{"value":"EVE@acme.test","primary":true}],
+                 "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"department":"Audit","employeeNumber":"E1"}}""")
+                .post("/Users").then().statusCode(201).extract().path("id");
+        String group = org.scim().body("{\"displayName\":\"Auditors\",\"members\":[{\"value\":\"" + id + "\"}]}")
+                .post("/Groups").then().statusCode(201).extract().path("id");
+        org.scim().body(JumpCloudFlowTest.PATCH + "[{\"op\":\"replace\",\"path\":\"active\",\"value\":false}]}")
+                .patch("/Users/" + id).then().statusCode(200);
+        org.scim().delete("/Users/" + id).then().statusCode(204);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> eventsOf(id).size() == 4);
+        List<EventEnvelope> events = eventsOf(id);
+        assertEquals(List.of(1L, 2L, 3L, 4L), events.stream().map(EventEnvelope::sequence).toList());
+        assertEquals(List.of("user.upserted", "user.upserted", "user.upserted", "user.deleted"),
+                events.stream().map(EventEnvelope::type).toList());
+        events.forEach(event -> assertEquals(org.org().id(), event.orgId()));
+
+        UserState created = events.get(0).payload(UserState.class);
+        assertEquals("Ev@Acme.test", created.userName());
+        assertEquals("eve@acme.test", created.email(), "the primary e-mail, lower-cased");
+        assertEquals("Audit", created.department());
+        assertEquals("E1", created.employeeNumber());
+        assertEquals("Analyst", created.title());
+        assertEquals(List.of(), created.groupIds());
+        assertEquals(List.of(UUID.fromString(group)), events.get(1).payload(UserState.class).groupIds());
+        assertFalse(events.get(2).payload(UserState.class).active());
+        assertEquals(UUID.fromString(id), events.get(3).payload(UserDeleted.class).id());
+
+        List<EventEnvelope> groupEvents = eventsOf(group);
+        assertEquals("Auditors", groupEvents.get(0).payload(GroupState.class).displayName());
+        assertFalse(TestKafka.get().readAll(Topics.DIRECTORY, Duration.ofSeconds(1)).stream()
+                .map(record -> EventCodec.decode(record.value()).orElseThrow())
+                .filter(event -> event.payload() instanceof DepartmentState department
+                        && department.name().equals("Audit") && event.orgId().equals(org.org().id()))
+                .toList().isEmpty(), "the new department was announced");
+    }
+
+    @Test
+    void addingAMemberAnnouncesOnlyThatMember() {
+        ScimOrg org = ScimOrg.create("events-o1");
+        String group = org.scim().body("{\"displayName\":\"Big\"}").post("/Groups").then().extract().path("id");
+        String first = JumpCloudFlowTest.createUser(org, "first@acme.test");
+        String second = JumpCloudFlowTest.createUser(org, "second@acme.test");
+        org.scim().body(JumpCloudFlowTest.PATCH + "[{\"op\":\"add\",\"path\":\"members\",\"value\":[{\"value\":\""
+                + first + "\"}]}]}").patch("/Groups/" + group).then().statusCode(204);
+        org.scim().body(JumpCloudFlowTest.PATCH + "[{\"op\":\"add\",\"path\":\"members\",\"value\":[{\"value\":\""
+                + second + "\"}]}]}").patch("/Groups/" + group).then().statusCode(204);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> eventsOf(second).size() == 2);
+        assertEquals(2, eventsOf(first).size(), "the first member is not re-announced when a second joins");
+        assertEquals(List.of(UUID.fromString(group)), eventsOf(second).get(1).payload(UserState.class).groupIds());
+    }
+}
