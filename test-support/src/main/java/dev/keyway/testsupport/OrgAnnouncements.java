@@ -4,16 +4,8 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
 
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
-
-import dev.keyway.common.event.EventCodec;
 import dev.keyway.common.event.EventEnvelope;
 import dev.keyway.common.event.EventType;
 import dev.keyway.common.event.OrganizationState;
@@ -45,14 +37,7 @@ public final class OrgAnnouncements {
         TestOrg org = new TestOrg(OrgId.random(), prefix + "-" + UUID.randomUUID().toString().substring(0, 8), region);
         EventEnvelope event = EventEnvelope.of(EventType.ORGANIZATION_UPSERTED, org.id(), region, org.id().toString(), 1,
                 new OrganizationState(org.id(), OrgSlug.of(org.slug()), "Org " + org.slug(), region, Instant.now()));
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(
-                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.get().bootstrapServers()),
-                new StringSerializer(), new StringSerializer())) {
-            producer.send(new ProducerRecord<>(event.eventType().topic(), event.aggregateId(), EventCodec.encode(event)))
-                    .get();
-        } catch (InterruptedException | ExecutionException e) {
-            throw new IllegalStateException("could not announce " + org.slug(), e);
-        }
+        TestKafka.get().publish(event);
         await().atMost(Duration.ofSeconds(30)).until(() -> TestPostgres.get().count(
                 "select count(*) from " + schema + ".known_organization where id = ?::uuid", org.id().toString()) == 1);
         return org;

@@ -102,6 +102,25 @@ public final class TestKafka {
         }
     }
 
+    /** Publishes one record and waits for the broker's acknowledgement. */
+    public void publish(String topic, String key, String value) {
+        try (org.apache.kafka.clients.producer.KafkaProducer<String, String> producer =
+                new org.apache.kafka.clients.producer.KafkaProducer<>(
+                        Map.of(org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                bootstrapServers()),
+                        new org.apache.kafka.common.serialization.StringSerializer(),
+                        new org.apache.kafka.common.serialization.StringSerializer())) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, key, value)).get();
+        } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("could not publish to " + topic, e);
+        }
+    }
+
+    /** Publishes an event as a producer's outbox relay would: keyed by aggregate, on its type's topic. */
+    public void publish(dev.keyway.common.event.EventEnvelope event) {
+        publish(event.eventType().topic(), event.aggregateId(), dev.keyway.common.event.EventCodec.encode(event));
+    }
+
     /** Reads every record of a topic from the beginning until {@code wait} passes without a new one. */
     public List<ConsumerRecord<String, String>> readAll(String topic, Duration wait) {
         Map<String, Object> settings = Map.of(

@@ -2,6 +2,7 @@ package dev.keyway.common.outbox;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,6 +14,8 @@ import dev.keyway.common.event.EventCodec;
 import dev.keyway.common.event.EventEnvelope;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 
 /**
  * The one way a Kafka record becomes an applied event: decode, skip what this build cannot read, apply once through
@@ -32,7 +35,19 @@ public class IncomingEvents {
         this.meters = meters;
     }
 
+    /** Applies the event inside a Hibernate Reactive (Panache) transaction. */
     public Uni<Void> apply(ConsumerRecord<String, String> record, Function<EventEnvelope, Uni<Void>> effect) {
+        return applyOnce(record, event -> inbox.applyOnce(event, () -> effect.apply(event)));
+    }
+
+    /** Applies the event inside a transaction of the reactive SQL client. */
+    public Uni<Void> apply(ConsumerRecord<String, String> record, Pool pool,
+            BiFunction<SqlConnection, EventEnvelope, Uni<Void>> effect) {
+        return applyOnce(record, event -> pool.withTransaction(transaction -> inbox.applyOnce(transaction, event,
+                () -> effect.apply(transaction, event))));
+    }
+
+    private Uni<Void> applyOnce(ConsumerRecord<String, String> record, Function<EventEnvelope, Uni<Boolean>> applyOnce) {
         Optional<EventEnvelope> decoded;
         try {
             decoded = EventCodec.decode(record.value());
@@ -47,7 +62,7 @@ public class IncomingEvents {
             return Uni.createFrom().voidItem();
         }
         EventEnvelope event = decoded.get();
-        return Uni.createFrom().deferred(() -> inbox.applyOnce(event, () -> effect.apply(event)))
+        return Uni.createFrom().deferred(() -> applyOnce.apply(event))
                 .onFailure().invoke(e -> LOG.warnf("Applying %s %s failed, will retry: %s", event.type(), event.id(),
                         e.getMessage()))
                 .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10)).atMost(20)

@@ -71,6 +71,17 @@ public class GroupRepository {
             delete from group_member where group_id = $1 and user_id = any($2) returning user_id""";
     private static final String REMOVE_ALL_MEMBERS = "delete from group_member where group_id = $1 returning user_id";
     private static final String MEMBER_IDS = "select user_id from group_member where group_id = $1";
+    private static final String CREATE_IF_ABSENT = """
+            insert into scim_group as g (id, org_id, display_name, attributes, version, managed_by, created_at,
+                updated_at)
+            values ($1, $2, $3, $4::text::jsonb, 1, $5, now(), now())
+            on conflict (org_id, lower(display_name)) where deleted_at is null do nothing
+            returning\s""" + COLUMNS;
+    private static final String BY_NAME = """
+            select id from scim_group where org_id = $1 and lower(display_name) = lower($2) and deleted_at is null""";
+    private static final String REMOVE_SOURCED_MEMBER = """
+            delete from group_member where group_id = $1 and user_id = $2 and source = $3""";
+    private static final String TOUCH = "update scim_group set version = version + 1, updated_at = now() where id = $1";
     private static final String MEMBERS = """
             select gm.group_id, u.id, coalesce(u.display_name, u.user_name) as display from group_member gm
             join scim_user u on u.id = gm.user_id where gm.group_id = any($1) order by gm.added_at, u.id""";
@@ -134,6 +145,36 @@ public class GroupRepository {
     public Uni<Set<UUID>> removeAllMembers(SqlConnection transaction, UUID groupId) {
         return transaction.preparedQuery(REMOVE_ALL_MEMBERS).execute(Tuple.of(groupId))
                 .map(GroupRepository::userIds);
+    }
+
+    /**
+     * The group of that display name, created (and passed to {@code onCreated}) if there is none: how imports find
+     * the Keyway group a JumpCloud group lands in.
+     */
+    public Uni<UUID> findOrCreate(SqlConnection transaction, UUID orgId, String displayName, String managedBy,
+            java.util.function.Function<Group, Uni<Void>> onCreated) {
+        String document = ScimJson.object().put("displayName", displayName).toString();
+        return transaction.preparedQuery(CREATE_IF_ABSENT)
+                .execute(Tuple.of(UUID.randomUUID(), orgId, displayName, document, managedBy))
+                .chain(created -> {
+                    if (created.size() == 1) {
+                        Group group = group(created.iterator().next());
+                        return onCreated.apply(group).replaceWith(group.id());
+                    }
+                    return transaction.preparedQuery(BY_NAME).execute(Tuple.of(orgId, displayName))
+                            .map(rows -> rows.iterator().next().getUUID("id"));
+                });
+    }
+
+    /** Removes a membership only if it came from {@code source} (an import never removes SCIM's memberships). */
+    public Uni<Void> removeSourcedMember(SqlConnection transaction, UUID groupId, UUID userId, String source) {
+        return transaction.preparedQuery(REMOVE_SOURCED_MEMBER).execute(Tuple.of(groupId, userId, source))
+                .chain(removed -> removed.rowCount() == 0 ? Uni.createFrom().voidItem() : touch(transaction, groupId));
+    }
+
+    /** A new version (ETag) for a group whose members changed outside a write to the group itself. */
+    public Uni<Void> touch(SqlConnection transaction, UUID groupId) {
+        return transaction.preparedQuery(TOUCH).execute(Tuple.of(groupId)).replaceWithVoid();
     }
 
     public Uni<Set<UUID>> memberIds(SqlConnection transaction, UUID groupId) {
