@@ -65,6 +65,26 @@ class DepartmentsTest {
     }
 
     @Test
+    void usersCreatedConcurrentlyIntoOneNewDepartmentAllLandInTheSameOne() throws Exception {
+        ScimOrg org = ScimOrg.create("dept-race");
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(12);
+        try {
+            java.util.List<java.util.concurrent.Callable<String>> creates = new java.util.ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                int n = i;
+                creates.add(() -> user(org, "racer" + n + "@acme.test", "Brand New"));
+            }
+            for (java.util.concurrent.Future<String> created : pool.invokeAll(creates)) {
+                assertEquals("Brand New", departmentOf(created.get()));
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertEquals(1, TestPostgres.get().count("select count(*) from scim.department where org_id = ?::uuid",
+                org.org().id().toString()));
+    }
+
+    @Test
     void departmentsOfAnotherOrganizationAreOutOfReach() {
         ScimOrg mine = ScimOrg.create("dept-mine");
         ScimOrg theirs = ScimOrg.create("dept-theirs");

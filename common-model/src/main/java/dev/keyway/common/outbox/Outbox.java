@@ -28,9 +28,18 @@ public class Outbox {
     private static final String APPEND = """
             insert into outbox (event_id, topic, event_type, aggregate_id, payload) values (?1, ?2, ?3, ?4, ?5)""";
 
-    // the same statements for the reactive SQL client, whose placeholders are $n
-    private static final String NEXT_SEQUENCE_SQL = NEXT_SEQUENCE.replaceAll("\\?(\\d)", "\\$$1");
-    private static final String APPEND_SQL = APPEND.replaceAll("\\?(\\d)", "\\$$1");
+    /**
+     * Both steps in one round trip, for the reactive SQL client: the event is written with sequence 0 and the
+     * aggregate's next sequence is set into it by PostgreSQL.
+     */
+    private static final String APPEND_IN_ONE = """
+            with next as (
+                insert into outbox_sequence (aggregate_id, last_sequence) values ($4, 1)
+                on conflict (aggregate_id) do update set last_sequence = outbox_sequence.last_sequence + 1
+                returning last_sequence)
+            insert into outbox (event_id, topic, event_type, aggregate_id, payload)
+            select $1, $2, $3, $4, jsonb_set($5::text::jsonb, '{sequence}', to_jsonb(next.last_sequence))::text
+            from next returning (select last_sequence from next)""";
 
     /** Must run inside {@code Panache.withTransaction}: an event without its change (or the reverse) is a bug. */
     public Uni<EventEnvelope> append(EventType type, OrgId orgId, Region region, String aggregateId,
@@ -57,14 +66,11 @@ public class Outbox {
     /** The same, inside a transaction of the reactive SQL client ({@code pool.withTransaction}). */
     public Uni<EventEnvelope> append(SqlConnection transaction, EventType type, OrgId orgId, Region region,
             String aggregateId, EventPayload payload) {
-        return transaction.preparedQuery(NEXT_SEQUENCE_SQL).execute(Tuple.of(aggregateId))
-                .map(rows -> rows.iterator().next().getLong(0))
-                .chain(sequence -> {
-                    EventEnvelope event = EventEnvelope.of(type, orgId, region, aggregateId, sequence, payload);
-                    return transaction.preparedQuery(APPEND_SQL)
-                            .execute(Tuple.of(event.id(), type.topic(), type.wireName(), aggregateId,
-                                    EventCodec.encode(event)))
-                            .replaceWith(event);
-                });
+        EventEnvelope unnumbered = EventEnvelope.of(type, orgId, region, aggregateId, 0, payload);
+        return transaction.preparedQuery(APPEND_IN_ONE)
+                .execute(Tuple.of(unnumbered.id(), type.topic(), type.wireName(), aggregateId,
+                        EventCodec.encode(unnumbered)))
+                .map(rows -> new EventEnvelope(unnumbered.id(), unnumbered.type(), unnumbered.version(), orgId,
+                        region, unnumbered.occurredAt(), aggregateId, rows.iterator().next().getLong(0), payload));
     }
 }

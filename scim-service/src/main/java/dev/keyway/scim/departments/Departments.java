@@ -29,10 +29,21 @@ public class Departments {
     public record Department(UUID id, String name, boolean enabled, long members) {
     }
 
-    private static final String CREATE = """
-            insert into department (id, org_id, name) values ($1, $2, $3)
-            on conflict (org_id, lower(name)) do nothing returning id""";
-    private static final String FIND = "select id, enabled from department where org_id = $1 and lower(name) = lower($2)";
+    /** One round trip: the new department (created = true), or the one that already had this name. */
+    private static final String FIND_OR_CREATE = """
+            with created as (
+                insert into department (id, org_id, name) values ($1, $2, $3)
+                on conflict (org_id, lower(name)) do nothing returning id, enabled)
+            select id, enabled, true as created from created
+            union all
+            select id, enabled, false from department
+            where org_id = $2 and lower(name) = lower($3) and not exists (select 1 from created)""";
+    /**
+     * When a concurrent transaction created the same department, the statement above waited for it but cannot see
+     * its row (its snapshot is older): a second statement can.
+     */
+    private static final String FIND = """
+            select id, enabled, false as created from department where org_id = $1 and lower(name) = lower($2)""";
     private static final String LIST = """
             select d.id, d.name, d.enabled,
                    (select count(*) from scim_user u where u.department_id = d.id and u.deleted_at is null) as members
@@ -60,16 +71,17 @@ public class Departments {
         }
         String trimmed = name.strip();
         UUID id = UUID.randomUUID();
-        return transaction.preparedQuery(CREATE).execute(Tuple.of(id, org.value(), trimmed)).chain(created -> {
-            if (created.size() == 1) {
-                return outbox.append(transaction, EventType.DEPARTMENT_UPSERTED, org, region, id.toString(),
-                        new DepartmentState(id, trimmed, true)).replaceWith(id);
-            }
-            return transaction.preparedQuery(FIND).execute(Tuple.of(org.value(), trimmed)).map(rows -> {
-                Row existing = rows.iterator().next();
-                return existing.getBoolean("enabled") ? existing.getUUID("id") : current;
-            });
-        });
+        return transaction.preparedQuery(FIND_OR_CREATE).execute(Tuple.of(id, org.value(), trimmed))
+                .chain(rows -> rows.size() > 0 ? Uni.createFrom().item(rows)
+                        : transaction.preparedQuery(FIND).execute(Tuple.of(org.value(), trimmed)))
+                .chain(rows -> {
+                    Row department = rows.iterator().next();
+                    if (department.getBoolean("created")) {
+                        return outbox.append(transaction, EventType.DEPARTMENT_UPSERTED, org, region, id.toString(),
+                                new DepartmentState(id, trimmed, true)).replaceWith(id);
+                    }
+                    return Uni.createFrom().item(department.getBoolean("enabled") ? department.getUUID("id") : current);
+                });
     }
 
     public Uni<List<Department>> list(OrgId org) {

@@ -47,6 +47,8 @@ public class ScimAuthentication {
     private final Pool pool;
     private final ScimCaller caller;
     private final Deployment deployment;
+    /** When this replica last stamped each token as used; spares a statement per request. */
+    private final java.util.Map<java.util.UUID, Long> lastTouched = new java.util.concurrent.ConcurrentHashMap<>();
 
     public ScimAuthentication(Pool pool, ScimCaller caller, Deployment deployment) {
         this.pool = pool;
@@ -81,10 +83,18 @@ public class ScimAuthentication {
             }
             caller.authenticated(new ScimCaller.Tenant(row.getUUID("org_id"), row.getString("slug"), home,
                     row.getBoolean("groups_enabled")));
-            pool.preparedQuery(TOUCH).execute(Tuple.of(row.getUUID("id"))).subscribe().with(done -> {
-            }, failure -> LOG.debugf("last-used time not recorded: %s", failure.getMessage()));
+            touch(row.getUUID("id"));
             return null;
         });
+    }
+
+    private void touch(java.util.UUID tokenId) {
+        long now = System.currentTimeMillis();
+        Long previous = lastTouched.put(tokenId, now);
+        if (previous == null || now - previous > 60_000) {
+            pool.preparedQuery(TOUCH).execute(Tuple.of(tokenId)).subscribe().with(done -> {
+            }, failure -> LOG.debugf("last-used time not recorded: %s", failure.getMessage()));
+        }
     }
 
     private static boolean apiKeyMatches(Credential credential, String apiKey) {

@@ -113,7 +113,24 @@ public final class SqlFilter implements FilterVisitor<String, SqlFilter.Scope> {
             throw ScimException.invalidFilter("'" + filter.getAttributePath()
                     + "' is not a multi-valued attribute; [ ] filters apply to those only.");
         }
-        return inElements(resolved, element -> filter.getValueFilter().visit(this, element));
+        String elements = inElements(resolved, element -> filter.getValueFilter().visit(this, element));
+        // "emails[type eq "work" and value eq "x"]" implies "emails.value eq x": let its index narrow the rows first
+        String indexed = mapping.equalityIndex().get(resolved.attribute().name() + ".value");
+        ValueNode value = indexed == null ? null : valueEquality(filter.getValueFilter());
+        return value == null ? elements
+                : "(" + indexed.formatted(parameter(value.asText().toLowerCase(Locale.ROOT))) + " and " + elements + ")";
+    }
+
+    /** The value of a {@code value eq "x"} that must hold for the whole value filter to hold, if there is one. */
+    private static ValueNode valueEquality(Filter filter) {
+        if (filter.getFilterType() == FilterType.AND) {
+            return filter.getCombinedFilters().stream().map(SqlFilter::valueEquality)
+                    .filter(java.util.Objects::nonNull).findFirst().orElse(null);
+        }
+        boolean valueEq = filter.getFilterType() == FilterType.EQUAL && filter.getAttributePath().size() == 1
+                && filter.getAttributePath().getElement(0).getAttribute().equalsIgnoreCase("value")
+                && filter.getComparisonValue() != null && filter.getComparisonValue().isTextual();
+        return valueEq ? filter.getComparisonValue() : null;
     }
 
     @Override
