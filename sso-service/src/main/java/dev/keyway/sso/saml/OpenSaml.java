@@ -1,0 +1,77 @@
+package dev.keyway.sso.saml;
+
+import java.io.ByteArrayInputStream;
+import java.util.Map;
+
+import org.opensaml.core.config.InitializationException;
+import org.opensaml.core.config.InitializationService;
+import org.opensaml.core.xml.XMLObject;
+import org.opensaml.core.xml.config.XMLObjectProviderRegistrySupport;
+import org.opensaml.core.xml.io.UnmarshallingException;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+
+import net.shibboleth.utilities.java.support.component.ComponentInitializationException;
+import net.shibboleth.utilities.java.support.xml.BasicParserPool;
+import net.shibboleth.utilities.java.support.xml.XMLParserException;
+
+/**
+ * OpenSAML, initialised once, and the one XML parser every SAML document goes through: namespace aware, no DTDs
+ * (so no external entities and no entity expansion), no XInclude, secure processing on. Parser factories are
+ * pooled, never built per request.
+ */
+public final class OpenSaml {
+
+    private static final BasicParserPool PARSERS = parsers();
+
+    private OpenSaml() {
+    }
+
+    private static BasicParserPool parsers() {
+        try {
+            InitializationService.initialize();
+        } catch (InitializationException e) {
+            throw new IllegalStateException("OpenSAML did not initialise", e);
+        }
+        BasicParserPool pool = new BasicParserPool();
+        pool.setMaxPoolSize(64);
+        pool.setNamespaceAware(true);
+        pool.setExpandEntityReferences(false);
+        pool.setXincludeAware(false);
+        // OpenSAML refuses comment nodes; dropping them leaves a value split in text nodes, which we read whole
+        pool.setIgnoreComments(true);
+        pool.setBuilderFeatures(Map.of(
+                "http://apache.org/xml/features/disallow-doctype-decl", true,
+                "http://xml.org/sax/features/external-general-entities", false,
+                "http://xml.org/sax/features/external-parameter-entities", false,
+                "http://apache.org/xml/features/nonvalidating/load-external-dtd", false,
+                javax.xml.XMLConstants.FEATURE_SECURE_PROCESSING, true));
+        try {
+            pool.initialize();
+        } catch (ComponentInitializationException e) {
+            throw new IllegalStateException("XML parser pool did not initialise", e);
+        }
+        return pool;
+    }
+
+    /** Starts OpenSAML (idempotent); called at start-up so the first login does not pay for it. */
+    public static void initialize() {
+        PARSERS.getClass();
+    }
+
+    public static Document parse(byte[] xml) throws XMLParserException {
+        return PARSERS.parse(new ByteArrayInputStream(xml));
+    }
+
+    public static Document newDocument() throws XMLParserException {
+        return PARSERS.newDocument();
+    }
+
+    public static XMLObject unmarshall(Element element) throws UnmarshallingException {
+        var unmarshaller = XMLObjectProviderRegistrySupport.getUnmarshallerFactory().getUnmarshaller(element);
+        if (unmarshaller == null) {
+            throw new UnmarshallingException("no SAML type for element " + element.getLocalName());
+        }
+        return unmarshaller.unmarshall(element);
+    }
+}

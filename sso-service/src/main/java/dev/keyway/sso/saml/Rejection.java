@@ -1,0 +1,46 @@
+package dev.keyway.sso.saml;
+
+/**
+ * Why a SAML response was refused, one code per rule, in the order the rules run. The code is logged, counted and
+ * shown on the refusal page, so a failed login can be debugged from either side.
+ */
+public enum Rejection {
+    TOO_LARGE("The SAML response is larger than allowed."),
+    MALFORMED("The SAML response is not a well-formed SAML 2.0 Response."),
+    DTD_FORBIDDEN("The SAML response contains a DOCTYPE (DTDs and entities are refused)."),
+    DUPLICATE_ID("Two elements of the SAML response share an ID."),
+    STATUS_NOT_SUCCESS("The identity provider did not report success."),
+    UNKNOWN_IN_RESPONSE_TO("The response answers a request this organization did not make (or one already used)."),
+    UNSOLICITED_NOT_ALLOWED("IdP-initiated sign-in is switched off for this organization."),
+    WRONG_DESTINATION("The response is addressed to another endpoint."),
+    WRONG_ISSUER("The response comes from another identity provider."),
+    ASSERTION_COUNT("The response must carry exactly one assertion."),
+    SIGNATURE_ALGORITHM_NOT_ALLOWED("The signature uses an algorithm this organization does not allow."),
+    SIGNATURE_INVALID("A signature does not verify with the identity provider's configured certificates."),
+    SIGNATURE_MISSING("The assertion is not covered by a signature this organization requires."),
+    DECRYPTION_FAILED("The encrypted assertion could not be decrypted with this organization's SP keys."),
+    NOT_YET_VALID("The assertion is not valid yet."),
+    EXPIRED("The assertion has expired."),
+    WRONG_AUDIENCE("The assertion is meant for another service provider."),
+    BEARER_CONFIRMATION_INVALID("The assertion has no valid bearer subject confirmation for this endpoint."),
+    REPLAYED("This assertion has been used before."),
+    NAME_ID_MISSING("The assertion names no subject."),
+    NOT_CONFIGURED("Single sign-on is not configured for this organization."),
+    USER_UNKNOWN("There is no account for this user in the organization."),
+    USER_INACTIVE("This account is deactivated.");
+
+    private final String description;
+
+    Rejection(String description) {
+        this.description = description;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** Codes are kebab-case in logs, metrics and pages. */
+    public String code() {
+        return name().toLowerCase().replace('_', '-');
+    }
+}
