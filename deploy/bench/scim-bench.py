@@ -51,23 +51,25 @@ def wrk(lua, args, connections, seconds, path="/scim/v2/Users"):
     return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), latency
 
 
-def settle(when):
+def settle(when, quiet=False):
     """Measure as production would a little after a big load: with the tables vacuumed and analyzed. Autovacuum does
     that on its own; where it is switched off (as on our development machines), the driver does it and says so."""
     psql = ["runuser", "-u", "postgres", "--", "psql", "-X", "-q", "-At", "-d", "keyway_scim"]
     if sh(*psql, "-c", "show autovacuum").strip() == "on":
         loaded = time.time()
-        while time.time() - loaded < 300:
+        while not quiet and time.time() - loaded < 300:
             stamp = sh(*psql, "-c", "select coalesce(extract(epoch from greatest(last_autoanalyze, last_analyze)), 0)"
                                     " from pg_stat_user_tables where relname = 'scim_user'").strip()
             if float(stamp or 0) > loaded - 5:
                 break
             time.sleep(5)
-        print(f"{when}: waited {time.time() - loaded:.0f} s for autovacuum to analyze")
+        if not quiet:
+            print(f"{when}: waited {time.time() - loaded:.0f} s for autovacuum to analyze")
     else:
         for table in ("scim_user", "scim_group", "group_member", "department", "outbox", "outbox_sequence"):
             sh(*psql, "-c", f"vacuum analyze scim.{table}")
-        print(f"{when}: autovacuum is off on this PostgreSQL, so the driver ran VACUUM ANALYZE")
+        if not quiet:
+            print(f"{when}: autovacuum is off on this PostgreSQL, so the driver ran VACUUM ANALYZE")
 
 
 def pgbench():
@@ -95,6 +97,8 @@ for attempt in range(200):  # the organization reaches scim-service through Kafk
     except urllib.error.HTTPError:
         time.sleep(0.1)
 
+wrk("post-users.lua", ["warmup"], 16, 15)  # the JIT warms up; not counted
+settle("after the warm-up")
 rate, latency = wrk("post-users.lua", ["load"], 16, 30)
 print(f"scim.post_users_per_s={rate:.0f} (16 connections, 30 s; p50 {latency['50']}, p99 {latency['99']})"
       f"  = {rate / tps:.2f} x PostgreSQL single-row commits")
@@ -106,6 +110,8 @@ for first in range(0, USERS, 1000):
         "emails": [{"value": f"bench.user.{n}@bench.test", "type": "work", "primary": True}]}}
         for n in range(first, min(USERS, first + 1000))]
     scim("POST", "/Bulk", {"schemas": ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"], "Operations": operations})
+    if first % 20_000 == 19_000:
+        settle(f"after {first + 1000} bulk users", quiet=True)
 total = scim("GET", "/Users?count=0")["totalResults"]
 print(f"directory: {total} users ({USERS} loaded through /Bulk in {time.time() - started:.0f} s)")
 

@@ -1,0 +1,39 @@
+package dev.keyway.sso.config;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Single sign-on and sessions. */
+@ConfigMapping(prefix = "keyway.sso")
+public interface SsoConfig {
+
+    /** How long a session (its JWT and cookie) lives; GET /session can refuse it earlier (revocation). */
+    @WithDefault("PT1H")
+    Duration sessionLifetime();
+
+    /** Send the session cookie over HTTPS only; off only for local plain-HTTP runs. */
+    @WithDefault("true")
+    boolean cookieSecure();
+
+    /** How long an SP-initiated sign-in may take at the IdP before its AuthnRequest is forgotten. */
+    @WithDefault("PT10M")
+    Duration pendingRequestLifetime();
+
+    /** Validity of a generated SP certificate. */
+    @WithDefault("P1095D")
+    Duration spCertificateValidity();
+
+    /** An IdP certificate expiring within this many days flags the organization. */
+    @WithDefault("30")
+    int certificateExpiryWarningDays();
+
+    /** Allow plain-HTTP metadata URLs (tests, local stand-ins); HTTPS only otherwise. */
+    @WithDefault("false")
+    boolean allowHttpMetadataUrls();
+
+    /** How long fetching an IdP's metadata URL may take. */
+    @WithDefault("5s")
+    Duration metadataFetchTimeout();
+}

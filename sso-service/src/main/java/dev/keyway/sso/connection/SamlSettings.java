@@ -1,0 +1,125 @@
+package dev.keyway.sso.connection;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Locale;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.keyway.common.problem.ApiException;
+import dev.keyway.sso.saml.SignatureAlgorithms;
+import dev.keyway.sso.saml.SignaturePolicy;
+
+/**
+ * How sign-in behaves for one organization. Stored as JSON; absent fields take the defaults in {@link #DEFAULTS}.
+ *
+ * @param allowIdpInitiated      accept unsolicited responses (JumpCloud's portal needs it)
+ * @param clockSkewSeconds       tolerance on NotBefore / NotOnOrAfter, 0 to 600
+ * @param signaturePolicy        which signature must cover the assertion
+ * @param signatureAlgorithms    allowed: RSA-SHA256, RSA-SHA512, and RSA-SHA1 only if listed
+ * @param emailAttribute         attribute holding the e-mail; the NameID when the assertion lacks it
+ * @param firstNameAttributes    attributes holding the given name (matched ignoring case)
+ * @param lastNameAttributes     attributes holding the family name
+ * @param groupsAttribute        attribute listing the user's IdP groups (e.g. memberOf), or null
+ * @param defaultLandingUrl      where users land when no RelayState or returnTo says otherwise
+ * @param allowedRelayStateHosts hosts a RelayState / returnTo may send users to (relative paths always may)
+ * @param jitProvisioning        sign in users the directory does not know (off: SCIM provisions them)
+ * @param passwordLoginAllowed   whether the SaaS's login page still offers passwords for this organization
+ * @param emailDomains           e-mail domains whose users the login page sends to this organization's SSO
+ */
+public record SamlSettings(
+        boolean allowIdpInitiated,
+        int clockSkewSeconds,
+        SignaturePolicy signaturePolicy,
+        List<String> signatureAlgorithms,
+        String emailAttribute,
+        List<String> firstNameAttributes,
+        List<String> lastNameAttributes,
+        String groupsAttribute,
+        String defaultLandingUrl,
+        List<String> allowedRelayStateHosts,
+        boolean jitProvisioning,
+        boolean passwordLoginAllowed,
+        List<String> emailDomains) {
+
+    public static final SamlSettings DEFAULTS = new SamlSettings(true, 180, SignaturePolicy.EITHER,
+            List.of(SignatureAlgorithms.RSA_SHA256, SignatureAlgorithms.RSA_SHA512), "email",
+            List.of("firstname", "firstName", "givenName"), List.of("lastname", "lastName", "surname"), null, null,
+            List.of(), false, true, List.of());
+
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.READ_UNKNOWN_ENUM_VALUES_AS_NULL)
+            .build();
+
+    /** Defaults, overlaid with what is stored, overlaid with a patch; validated. */
+    public static SamlSettings merge(JsonNode stored, JsonNode patch) {
+        ObjectNode merged = JSON.valueToTree(DEFAULTS);
+        if (stored != null && stored.isObject()) {
+            merged.setAll((ObjectNode) stored);
+        }
+        if (patch != null) {
+            if (!patch.isObject()) {
+                throw ApiException.badRequest("settings: send a JSON object of the settings to change.");
+            }
+            merged.setAll((ObjectNode) patch);
+        }
+        SamlSettings settings;
+        try {
+            settings = JSON.treeToValue(merged, SamlSettings.class);
+        } catch (com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException e) {
+            throw ApiException.badRequest("settings: unknown setting '" + e.getPropertyName() + "'.");
+        } catch (Exception e) {
+            throw ApiException.badRequest("settings: a value has the wrong type.");
+        }
+        return settings.validated();
+    }
+
+    public JsonNode toJson() {
+        return JSON.valueToTree(this);
+    }
+
+    private SamlSettings validated() {
+        if (signaturePolicy == null) {
+            throw ApiException.badRequest("signaturePolicy: one of EITHER, ASSERTION, RESPONSE, BOTH.");
+        }
+        if (clockSkewSeconds < 0 || clockSkewSeconds > 600) {
+            throw ApiException.badRequest("clockSkewSeconds: between 0 and 600.");
+        }
+        if (signatureAlgorithms == null || signatureAlgorithms.isEmpty()
+                || !signatureAlgorithms.stream().allMatch(SignatureAlgorithms::isKnown)) {
+            throw ApiException.badRequest("signatureAlgorithms: a non-empty list of RSA-SHA256, RSA-SHA512, RSA-SHA1.");
+        }
+        if (defaultLandingUrl != null && !defaultLandingUrl.startsWith("/") && !isHttpUrl(defaultLandingUrl)) {
+            throw ApiException.badRequest("defaultLandingUrl: an absolute http(s) URL or a path starting with '/'.");
+        }
+        for (String host : allowedRelayStateHosts) {
+            if (!host.matches("[A-Za-z0-9.-]+(:\\d+)?")) {
+                throw ApiException.badRequest("allowedRelayStateHosts: '" + host + "' is not a host name.");
+            }
+        }
+        return new SamlSettings(allowIdpInitiated, clockSkewSeconds, signaturePolicy, List.copyOf(signatureAlgorithms),
+                blankToNull(emailAttribute), List.copyOf(firstNameAttributes), List.copyOf(lastNameAttributes),
+                blankToNull(groupsAttribute), blankToNull(defaultLandingUrl), allowedRelayStateHosts.stream()
+                        .map(host -> host.toLowerCase(Locale.ROOT)).toList(),
+                jitProvisioning, passwordLoginAllowed,
+                emailDomains.stream().map(domain -> domain.toLowerCase(Locale.ROOT).strip()).toList());
+    }
+
+    private static boolean isHttpUrl(String text) {
+        try {
+            URI uri = URI.create(text);
+            return ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) && uri.getHost() != null;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static String blankToNull(String text) {
+        return text == null || text.isBlank() ? null : text.strip();
+    }
+}

@@ -1,0 +1,96 @@
+package dev.keyway.sso.saml;
+
+import java.net.URI;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.NewCookie;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestQuery;
+
+import dev.keyway.sso.config.SsoConfig;
+import dev.keyway.sso.connection.SamlAdminResource;
+import dev.keyway.sso.connection.SamlConnections;
+import dev.keyway.sso.connection.SpEndpoints;
+import dev.keyway.sso.session.Sessions;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
+
+/** The SAML endpoints JumpCloud and browsers use, per organization. */
+@Path("/saml/{slug}")
+@Tag(name = "SAML")
+public class SamlResource {
+
+    private final SignIn signIn;
+    private final SamlConnections connections;
+    private final SpEndpoints endpoints;
+    private final SsoConfig config;
+
+    public SamlResource(SignIn signIn, SamlConnections connections, SpEndpoints endpoints, SsoConfig config) {
+        this.signIn = signIn;
+        this.connections = connections;
+        this.endpoints = endpoints;
+        this.config = config;
+    }
+
+    @GET
+    @Path("metadata")
+    @Produces({ SamlAdminResource.SAML_METADATA, MediaType.APPLICATION_XML })
+    @Operation(summary = "SP metadata: entity id, ACS (HTTP-POST), NameID formats, SP certificate")
+    public Uni<Response> metadata(@PathParam("slug") String slug) {
+        return connections.load(slug).map(connection -> Response.ok(SpMetadata.render(connection, endpoints))
+                .type(SamlAdminResource.SAML_METADATA).build());
+    }
+
+    @GET
+    @Path("login")
+    @Produces(MediaType.TEXT_HTML)
+    @Operation(summary = "SP-initiated sign-in: redirect (or post) an AuthnRequest to the organization's IdP")
+    public Uni<Response> login(@PathParam("slug") String slug, @RestQuery String returnTo) {
+        return signIn.start(slug, returnTo).map(outgoing -> (outgoing instanceof AuthnRequests.Redirect redirect
+                ? Response.seeOther(URI.create(redirect.location()))
+                : Response.ok(((AuthnRequests.PostForm) outgoing).html(), MediaType.TEXT_HTML))
+                .header("Cache-Control", "no-store").build()).onFailure(SamlRejectedException.class).recoverWithItem(failure -> refusal(
+                ((SamlRejectedException) failure).reason()));
+    }
+
+    @POST
+    @Path("acs")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(MediaType.TEXT_HTML)
+    @Operation(summary = "Assertion Consumer Service (HTTP-POST binding), IdP- and SP-initiated")
+    public Uni<Response> acs(@PathParam("slug") String slug, @FormParam("SAMLResponse") String samlResponse,
+            @FormParam("RelayState") String relayState, HttpServerRequest request) {
+        String client = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
+        return signIn.consume(slug, samlResponse, relayState, client).map(outcome -> outcome instanceof SignIn.SignedIn in
+                // as given: JAX-RS would resolve a relative target against this service's own (internal) address
+                ? Response.status(Response.Status.SEE_OTHER).header("Location", in.location())
+                        .cookie(cookie(in.session())).header("Cache-Control", "no-store").build()
+                : refusal(((SignIn.Refused) outcome).reason()));
+    }
+
+    private NewCookie cookie(Sessions.Issued session) {
+        return new NewCookie.Builder(Sessions.COOKIE).value(session.token()).path("/").httpOnly(true)
+                .secure(config.cookieSecure()).sameSite(NewCookie.SameSite.LAX)
+                .maxAge((int) config.sessionLifetime().toSeconds()).build();
+    }
+
+    private static Response refusal(Rejection reason) {
+        int status = switch (reason) {
+            case USER_UNKNOWN, USER_INACTIVE -> 403;
+            case NOT_CONFIGURED -> 404;
+            default -> 400;
+        };
+        return Response.status(status).type(MediaType.TEXT_HTML).entity(RefusalPage.render(reason))
+                .header("Cache-Control", "no-store").build();
+    }
+}

@@ -1,0 +1,235 @@
+package dev.keyway.sso.saml;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.opensaml.security.credential.Credential;
+import org.opensaml.security.x509.BasicX509Credential;
+import org.w3c.dom.Document;
+
+import dev.keyway.sso.config.SsoConfig;
+import dev.keyway.sso.connection.SamlConnection;
+import dev.keyway.sso.connection.SamlConnections;
+import dev.keyway.sso.connection.SamlSettings;
+import dev.keyway.sso.connection.SpEndpoints;
+import dev.keyway.sso.eligibility.LoginDirectory;
+import dev.keyway.sso.eligibility.LoginDirectory.LoginUser;
+import dev.keyway.sso.session.Sessions;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.mutiny.sqlclient.Pool;
+
+/**
+ * A sign-in from start to session. SP-initiated: an AuthnRequest is remembered and sent. At the ACS: the response
+ * is validated (on a worker thread: parsing and signature checks are CPU work), its assertion id recorded against
+ * replay and the pending request used up in one transaction, the subject found in the login directory (active
+ * users only), a session opened, and every outcome audited.
+ */
+@ApplicationScoped
+public class SignIn {
+
+    /** What the browser gets: a 303 with the session cookie, or a refusal. */
+    public sealed interface Outcome permits SignedIn, Refused {
+    }
+
+    public record SignedIn(String location, Sessions.Issued session) implements Outcome {
+    }
+
+    public record Refused(Rejection reason) implements Outcome {
+    }
+
+    private final SamlConnections connections;
+    private final SpEndpoints endpoints;
+    private final PendingRequests pending;
+    private final ReplayCache replays;
+    private final LoginDirectory directory;
+    private final Sessions sessions;
+    private final LoginAudit audit;
+    private final SsoConfig config;
+    private final Pool pool;
+    private final SamlResponseValidator validator = new SamlResponseValidator();
+
+    public SignIn(SamlConnections connections, SpEndpoints endpoints, PendingRequests pending, ReplayCache replays,
+            LoginDirectory directory, Sessions sessions, LoginAudit audit, SsoConfig config, Pool pool) {
+        this.connections = connections;
+        this.endpoints = endpoints;
+        this.pending = pending;
+        this.replays = replays;
+        this.directory = directory;
+        this.sessions = sessions;
+        this.audit = audit;
+        this.config = config;
+        this.pool = pool;
+    }
+
+    /** SP-initiated: an AuthnRequest for the organization's IdP, remembering where the user wants to land. */
+    public Uni<AuthnRequests.Outgoing> start(String slug, String returnTo) {
+        return connections.load(slug).chain(connection -> {
+            if (!connection.configured()) {
+                throw new SamlRejectedException(Rejection.NOT_CONFIGURED, slug);
+            }
+            AuthnRequests.Outgoing outgoing = AuthnRequests.create(connection, endpoints, null);
+            String landing = allowedTarget(returnTo, connection.settings());
+            return pending.save(outgoing.requestId(), connection.orgId(), landing,
+                    Instant.now().plus(config.pendingRequestLifetime())).replaceWith(outgoing);
+        });
+    }
+
+    /** The ACS: one SAMLResponse form value (and RelayState) in, a session or a refusal out. */
+    public Uni<Outcome> consume(String slug, String samlResponse, String relayState, String client) {
+        return connections.load(slug)
+                .chain(connection -> Uni.createFrom().deferred(() -> consume(connection, samlResponse, relayState, client))
+                        .onFailure(SamlRejectedException.class).recoverWithUni(failure -> {
+                            SamlRejectedException rejection = (SamlRejectedException) failure;
+                            return audit.refused(connection.orgId(), slug, null, rejection, client)
+                                    .replaceWith(new Refused(rejection.reason()));
+                        }));
+    }
+
+    private Uni<Outcome> consume(SamlConnection connection, String samlResponse, String relayState, String client) {
+        if (!connection.configured()) {
+            throw new SamlRejectedException(Rejection.NOT_CONFIGURED, connection.slug());
+        }
+        byte[] xml = decode(samlResponse);
+        return Uni.createFrom().item(() -> SamlResponseValidator.parse(xml))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .chain(document -> pending.find(connection.orgId(), SamlResponseValidator.inResponseTo(document))
+                        .chain(request -> Uni.createFrom().item(() -> validate(document, connection, request))
+                                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                                .chain(login -> signIn(connection, login, request, relayState, client))));
+    }
+
+    private SamlResponseValidator.Validated validate(Document document, SamlConnection connection,
+            Optional<PendingRequests.Pending> request) {
+        SamlSettings settings = connection.settings();
+        List<Credential> decryptionKeys = connection.spKeys().stream()
+                .<Credential>map(key -> new BasicX509Credential(key.certificate(), key.privateKey())).toList();
+        return validator.validate(document, new SamlResponseValidator.Expectations(connection.idpEntityId(),
+                connection.idpX509Certificates(), endpoints.entityId(connection.slug()), endpoints.acs(connection.slug()),
+                settings.signaturePolicy(), Set.copyOf(settings.signatureAlgorithms()),
+                Duration.ofSeconds(settings.clockSkewSeconds()), settings.allowIdpInitiated(),
+                request.map(PendingRequests.Pending::id).orElse(null), decryptionKeys), Instant.now());
+    }
+
+    private Uni<Outcome> signIn(SamlConnection connection, SamlResponseValidator.Validated login,
+            Optional<PendingRequests.Pending> request, String relayState, String client) {
+        SamlSettings settings = connection.settings();
+        Instant keepUntil = (login.notOnOrAfter() != null ? login.notOnOrAfter() : Instant.now().plus(Duration.ofHours(1)))
+                .plusSeconds(settings.clockSkewSeconds());
+        String email = first(login.attribute(settings.emailAttribute() == null ? "" : settings.emailAttribute()))
+                .orElse(login.nameId());
+        return pool.withTransaction(transaction -> replays
+                .firstUse(transaction, connection.orgId(), login.assertionId(), keepUntil)
+                .chain(first -> {
+                    if (!first) {
+                        throw new SamlRejectedException(Rejection.REPLAYED, login.assertionId());
+                    }
+                    return login.inResponseTo() == null ? Uni.createFrom().item(true)
+                            : pending.take(transaction, connection.orgId(), login.inResponseTo());
+                })
+                .invoke(taken -> {
+                    if (!taken) {
+                        throw new SamlRejectedException(Rejection.UNKNOWN_IN_RESPONSE_TO, login.inResponseTo());
+                    }
+                }))
+                .chain(() -> user(connection, email, login))
+                .chain(user -> directory.groupNames(user).chain(groups -> {
+                    List<String> all = new ArrayList<>(groups);
+                    if (settings.groupsAttribute() != null) {
+                        all.addAll(login.attribute(settings.groupsAttribute()));
+                    }
+                    return sessions.open(new Sessions.Subject(user.id(), connection.orgId(), connection.slug(),
+                            connection.region().code(), user.email() != null ? user.email() : email,
+                            user.givenName() != null ? user.givenName() : attribute(login, settings.firstNameAttributes()),
+                            user.familyName() != null ? user.familyName() : attribute(login, settings.lastNameAttributes()),
+                            List.copyOf(new LinkedHashSet<>(all))));
+                }).chain(session -> audit.succeeded(connection.orgId(), connection.slug(), email, user.id(),
+                        login.assertionId(), client).replaceWith((Outcome) new SignedIn(landing(connection, request,
+                                relayState), session))))
+                .onFailure(SamlRejectedException.class).recoverWithUni(failure -> audit.refused(connection.orgId(),
+                        connection.slug(), email, (SamlRejectedException) failure, client)
+                        .replaceWith(new Refused(((SamlRejectedException) failure).reason())));
+    }
+
+    /** The active user the assertion names; a new just-in-time user where the organization allows it. */
+    private Uni<LoginUser> user(SamlConnection connection, String email, SamlResponseValidator.Validated login) {
+        return directory.find(connection.orgId(), email).chain(user -> {
+            if (user == null) {
+                if (!connection.settings().jitProvisioning()) {
+                    throw new SamlRejectedException(Rejection.USER_UNKNOWN, email);
+                }
+                return directory.addJustInTime(connection.orgId(), email,
+                        attribute(login, connection.settings().firstNameAttributes()),
+                        attribute(login, connection.settings().lastNameAttributes()));
+            }
+            if (!user.active()) {
+                throw new SamlRejectedException(Rejection.USER_INACTIVE, email);
+            }
+            return Uni.createFrom().item(user);
+        });
+    }
+
+    /** Where to send the signed-in user: what they asked for (if allowed), else the organization's landing page. */
+    private String landing(SamlConnection connection, Optional<PendingRequests.Pending> request, String relayState) {
+        String asked = request.map(PendingRequests.Pending::returnTo)
+                .orElseGet(() -> allowedTarget(relayState, connection.settings()));
+        if (asked != null) {
+            return asked;
+        }
+        String fallback = connection.settings().defaultLandingUrl();
+        return fallback != null ? fallback : "/";
+    }
+
+    /** A relative path, or a URL on an allowed host; anything else is ignored, not followed. */
+    static String allowedTarget(String target, SamlSettings settings) {
+        if (target == null || target.isBlank()) {
+            return null;
+        }
+        String trimmed = target.strip();
+        if (trimmed.startsWith("/") && !trimmed.startsWith("//") && !trimmed.contains("\\")) {
+            return trimmed;
+        }
+        try {
+            URI uri = URI.create(trimmed);
+            boolean web = "https".equals(uri.getScheme()) || "http".equals(uri.getScheme());
+            String host = uri.getPort() > 0 ? uri.getHost() + ":" + uri.getPort() : uri.getHost();
+            return web && host != null && uri.getUserInfo() == null
+                    && settings.allowedRelayStateHosts().contains(host.toLowerCase()) ? trimmed : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static byte[] decode(String samlResponse) {
+        if (samlResponse == null || samlResponse.isBlank()) {
+            throw new SamlRejectedException(Rejection.MALFORMED, "no SAMLResponse");
+        }
+        if (samlResponse.length() > SamlResponseValidator.MAX_BYTES * 4 / 3 + 4) {
+            throw new SamlRejectedException(Rejection.TOO_LARGE, samlResponse.length() + " base64 characters");
+        }
+        try {
+            return Base64.getMimeDecoder().decode(samlResponse.getBytes(StandardCharsets.US_ASCII));
+        } catch (IllegalArgumentException e) {
+            throw new SamlRejectedException(Rejection.MALFORMED, "SAMLResponse is not base64");
+        }
+    }
+
+    private static Optional<String> first(List<String> values) {
+        return values.stream().filter(value -> !value.isBlank()).findFirst();
+    }
+
+    private static String attribute(SamlResponseValidator.Validated login, List<String> names) {
+        return names.stream().flatMap(name -> login.attribute(name).stream()).filter(value -> !value.isBlank())
+                .findFirst().orElse(null);
+    }
+}

@@ -1,0 +1,144 @@
+package dev.keyway.sso.session;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+import dev.keyway.common.auth.KeywayClaims;
+import dev.keyway.sso.config.SsoConfig;
+import dev.keyway.sso.signing.SigningKeys;
+import io.smallrye.jwt.auth.principal.DefaultJWTParser;
+import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
+import io.smallrye.jwt.auth.principal.ParseException;
+import io.smallrye.jwt.build.Jwt;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * Login sessions: a short-lived RS256 JWT (audience {@code keyway-session}, so it never passes as an owner token)
+ * and a row that lets a session be refused before the JWT expires, from the moment the user is deactivated or
+ * deleted.
+ */
+@ApplicationScoped
+public class Sessions {
+
+    /** The session cookie (HttpOnly, Secure, SameSite=Lax). */
+    public static final String COOKIE = "keyway_session";
+
+    /** Who signed in, as the session's claims will say. */
+    public record Subject(UUID userId, UUID orgId, String orgSlug, String region, String email, String givenName,
+            String familyName, List<String> groups) {
+    }
+
+    /** A new session: its id, the JWT and when it ends. */
+    public record Issued(UUID id, String token, Instant expiresAt) {
+    }
+
+    /** Why a session presented to GET /session is refused. */
+    public static final class Refused extends RuntimeException {
+        Refused(String reason) {
+            super(reason);
+        }
+    }
+
+    private static final String OPEN = "insert into session (id, org_id, user_id, expires_at) values ($1, $2, $3, $4)";
+    private static final String STATE = """
+            select s.revoked_at, s.revoked_reason, s.expires_at, u.active from session s
+            left join login_user u on u.user_id = s.user_id where s.id = $1""";
+    private static final String REVOKE_USER = """
+            update session set revoked_at = now(), revoked_reason = $2 where user_id = $1 and revoked_at is null""";
+    private static final String REVOKE = """
+            update session set revoked_at = now(), revoked_reason = 'signed-out' where id = $1 and revoked_at is null""";
+
+    private final Pool pool;
+    private final SigningKeys keys;
+    private final SsoConfig config;
+    private final String issuer;
+    private final DefaultJWTParser parser;
+
+    public Sessions(Pool pool, SigningKeys keys, SsoConfig config,
+            @ConfigProperty(name = "mp.jwt.verify.issuer") String issuer) {
+        this.pool = pool;
+        this.keys = keys;
+        this.config = config;
+        this.issuer = issuer;
+        JWTAuthContextInfo verification = new JWTAuthContextInfo();
+        verification.setPublicKeyContent(keys.jwks());
+        verification.setIssuedBy(issuer);
+        verification.setExpectedAudience(Set.of(KeywayClaims.SESSION_AUDIENCE));
+        this.parser = new DefaultJWTParser(verification);
+    }
+
+    public Uni<Issued> open(Subject subject) {
+        UUID id = UUID.randomUUID();
+        Instant now = Instant.now();
+        Instant expiresAt = now.plus(config.sessionLifetime());
+        SigningKeys.SigningKey key = keys.current();
+        String token = Jwt.issuer(issuer)
+                .audience(KeywayClaims.SESSION_AUDIENCE)
+                .subject(subject.userId().toString())
+                .issuedAt(now)
+                .expiresAt(expiresAt)
+                .claim(KeywayClaims.SESSION_ID, id.toString())
+                .claim(KeywayClaims.ORG_ID, subject.orgId().toString())
+                .claim(KeywayClaims.ORG_SLUG, subject.orgSlug())
+                .claim(KeywayClaims.REGION, subject.region())
+                .claim(KeywayClaims.EMAIL, subject.email())
+                .claim(KeywayClaims.GIVEN_NAME, subject.givenName() == null ? "" : subject.givenName())
+                .claim(KeywayClaims.FAMILY_NAME, subject.familyName() == null ? "" : subject.familyName())
+                .claim(KeywayClaims.DIRECTORY_GROUPS, subject.groups())
+                .jws().keyId(key.kid())
+                .sign(key.privateKey());
+        return pool.preparedQuery(OPEN).execute(Tuple.of(id, subject.orgId(), subject.userId(),
+                expiresAt.atOffset(ZoneOffset.UTC))).replaceWith(new Issued(id, token, expiresAt));
+    }
+
+    /** The claims of a valid, unrevoked session of an active user; {@link Refused} otherwise. */
+    public Uni<JsonWebToken> verify(String token) {
+        JsonWebToken jwt;
+        try {
+            jwt = parser.parse(token);
+        } catch (ParseException e) {
+            return Uni.createFrom().failure(new Refused("invalid-token"));
+        }
+        String sessionId = jwt.getClaim(KeywayClaims.SESSION_ID);
+        UUID id;
+        try {
+            id = UUID.fromString(sessionId);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            return Uni.createFrom().failure(new Refused("invalid-token"));
+        }
+        return pool.preparedQuery(STATE).execute(Tuple.of(id)).map(rows -> {
+            Row state = rows.size() == 0 ? null : rows.iterator().next();
+            if (state == null) {
+                throw new Refused("unknown-session");
+            }
+            if (state.getOffsetDateTime("revoked_at") != null) {
+                throw new Refused(state.getString("revoked_reason"));
+            }
+            if (!Boolean.TRUE.equals(state.getBoolean("active"))) {
+                throw new Refused("user-inactive");
+            }
+            return jwt;
+        });
+    }
+
+    /** Ends every session of a user, inside the transaction that recorded why. */
+    public Uni<Void> revokeUser(SqlConnection transaction, UUID userId, String reason) {
+        return transaction.preparedQuery(REVOKE_USER).execute(Tuple.of(userId, reason)).replaceWithVoid();
+    }
+
+    public Uni<Void> revoke(UUID sessionId) {
+        return pool.preparedQuery(REVOKE).execute(Tuple.of(sessionId)).replaceWithVoid();
+    }
+}
