@@ -1,0 +1,215 @@
+package dev.keyway.sso.connection;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import com.sun.net.httpserver.HttpServer;
+
+import dev.keyway.sso.SsoFixture;
+import dev.keyway.testsupport.KeywayTestStack;
+import dev.keyway.testsupport.SamlIdp;
+import dev.keyway.testsupport.TestCertificates;
+import dev.keyway.testsupport.TestPostgres;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
+
+/** The owner's SAML set-up: what to paste into JumpCloud, and every way JumpCloud's side can be given to us. */
+@QuarkusTest
+@WithTestResource(KeywayTestStack.class)
+class SamlAdminTest {
+
+    private static String newOrg() {
+        String slug = "admin-" + UUID.randomUUID().toString().substring(0, 8);
+        given().auth().oauth2(SsoFixture.OPERATOR).contentType(ContentType.JSON)
+                .body("{\"slug\":\"" + slug + "\",\"displayName\":\"Admin\",\"region\":\"api\"}").post("/admin/orgs")
+                .then().statusCode(201);
+        return slug;
+    }
+
+    private static RequestSpecification owner(String slug) {
+        String token = given().auth().oauth2(SsoFixture.OPERATOR).post("/admin/orgs/" + slug + "/owner-tokens")
+                .then().extract().path("token");
+        return given().auth().oauth2(token);
+    }
+
+    @Test
+    void theViewNamesWhatToPasteIntoJumpCloudBeforeAnythingIsConfigured() {
+        String slug = newOrg();
+        owner(slug).get("/admin/orgs/" + slug + "/saml").then().statusCode(200)
+                .body("spEntityId", equalTo("http://localhost:8081/saml/" + slug + "/metadata"))
+                .body("acsUrl", equalTo("http://localhost:8081/saml/" + slug + "/acs"))
+                .body("loginUrl", equalTo("http://localhost:8081/saml/" + slug + "/login"))
+                .body("configured", equalTo(false))
+                .body("idp", nullValue())
+                .body("settings.allowIdpInitiated", equalTo(true))
+                .body("settings.clockSkewSeconds", equalTo(180))
+                .body("settings.signatureAlgorithms", contains("RSA-SHA256", "RSA-SHA512"))
+                .body("settings.jitProvisioning", equalTo(false))
+                .body("settings.passwordLoginAllowed", equalTo(true));
+    }
+
+    @Test
+    void jumpCloudsExportedMetadataConfiguresTheIdp() {
+        String slug = newOrg();
+        SamlIdp idp = SamlIdp.create("IdP Entity ID");
+        owner(slug).contentType("application/samlmetadata+xml").body(idp.metadata("https://sso.jumpcloud.com/saml2/x", false))
+                .put("/admin/orgs/" + slug + "/saml/idp").then().statusCode(200)
+                .body("configured", equalTo(true))
+                .body("idp.entityId", equalTo("IdP Entity ID"))
+                .body("idp.postUrl", equalTo("https://sso.jumpcloud.com/saml2/x"))
+                .body("idp.redirectUrl", nullValue())
+                .body("idp.certificates", hasSize(1))
+                .body("idp.certificates[0].expiresSoon", equalTo(false));
+        owner(slug).contentType("application/xml").body(idp.metadata("https://sso.jumpcloud.com/saml2/x", true))
+                .put("/admin/orgs/" + slug + "/saml/idp").then().statusCode(200)
+                .body("idp.redirectUrl", equalTo("https://sso.jumpcloud.com/saml2/x"));
+    }
+
+    @Test
+    void certificatesPastedByHandAreReadHoweverTheyArrive() {
+        String slug = newOrg();
+        TestCertificates.Identity current = TestCertificates.selfSigned("JumpCloud current");
+        TestCertificates.Identity next = TestCertificates.selfSigned("JumpCloud next");
+        String withHeaders = current.certificatePem();
+        String bareOneLine = next.certificateBase64();
+        String quotedWithEscapedBreaks = "\"" + current.certificatePem().replace("\n", "\\n") + "\"";
+
+        owner(slug).contentType(ContentType.JSON).body("""
+                {"entityId":"https://sso.jumpcloud.com/saml2/acme","ssoUrl":"https://sso.jumpcloud.com/saml2/acme",
+                 "certificates":[%s,%s,%s]}""".formatted(json(withHeaders), json(bareOneLine), json(quotedWithEscapedBreaks)))
+                .put("/admin/orgs/" + slug + "/saml/idp").then().statusCode(200)
+                .body("idp.certificates", hasSize(2))
+                .body("idp.redirectUrl", equalTo("https://sso.jumpcloud.com/saml2/acme"));
+    }
+
+    @Test
+    void anIdpCertificateExpiringWithinThirtyDaysFlagsTheOrganization() {
+        String slug = newOrg();
+        TestCertificates.Identity expiring = TestCertificates.selfSigned("soon", Instant.now().minus(300, ChronoUnit.DAYS),
+                Instant.now().plus(10, ChronoUnit.DAYS));
+        owner(slug).contentType(ContentType.JSON).body("{\"entityId\":\"x\",\"ssoUrl\":\"https://idp.test/sso\","
+                + "\"certificates\":[" + json(expiring.certificatePem()) + "]}")
+                .put("/admin/orgs/" + slug + "/saml/idp").then().statusCode(200)
+                .body("certificateExpiresSoon", equalTo(true))
+                .body("idp.certificates[0].expiresSoon", equalTo(true));
+    }
+
+    @Test
+    void badMetadataAndBadCertificatesAreRefusedNamingWhatIsWrong() {
+        String slug = newOrg();
+        String path = "/admin/orgs/" + slug + "/saml/idp";
+        problem(owner(slug).contentType("application/xml").body("<not-closed").put(path), "not well-formed");
+        problem(owner(slug).contentType("application/xml").body("<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>"
+                + "<md:EntityDescriptor xmlns:md=\"urn:oasis:names:tc:SAML:2.0:metadata\" entityID=\"&e;\"/>").put(path),
+                "DTDs are refused");
+        problem(owner(slug).contentType("application/xml").body("<md:EntityDescriptor xmlns:md=\"urn:oasis:names:tc:SAML:"
+                + "2.0:metadata\" entityID=\"x\"/>").put(path), "no IDPSSODescriptor");
+        problem(owner(slug).contentType("application/xml").body(SamlIdp.create("x").metadata("https://idp.test", true)
+                .replaceAll("<ds:X509Certificate>[^<]+</ds:X509Certificate>", "<ds:X509Certificate>bm90IGEgY2VydA==</ds:X509Certificate>"))
+                .put(path), "signing certificate 1: not an X.509 certificate");
+        problem(owner(slug).contentType(ContentType.JSON).body("{\"entityId\":\"x\",\"ssoUrl\":\"https://idp.test\","
+                + "\"certificates\":[" + json(TestCertificates.selfSigned("ok").certificatePem()) + ",\"@@@\"]}")
+                .put(path), "certificates[1]: not base64");
+        problem(owner(slug).contentType(ContentType.JSON).body("{\"entityId\":\"x\",\"ssoUrl\":\"ftp://idp.test\","
+                + "\"certificates\":[]}").put(path), "ssoUrl");
+        problem(owner(slug).contentType(ContentType.JSON).body("{\"ssoUrl\":\"https://idp.test\"}").put(path), "entityId");
+        owner(slug).get("/admin/orgs/" + slug + "/saml").then().body("configured", equalTo(false));
+    }
+
+    @Test
+    void aMetadataUrlIsFetchedAndItsDocumentTrusted() throws IOException {
+        String slug = newOrg();
+        SamlIdp idp = SamlIdp.create("https://sso.jumpcloud.com/saml2/fetched");
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/api/organizations/o1/applications/a1/metadata.xml", exchange -> {
+            byte[] body = idp.metadata("https://sso.jumpcloud.com/saml2/fetched", true).getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        try {
+            String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/api/organizations/o1/applications/a1/metadata.xml";
+            owner(slug).contentType(ContentType.JSON).body("{\"metadataUrl\":\"" + url + "\"}")
+                    .put("/admin/orgs/" + slug + "/saml/idp").then().statusCode(200)
+                    .body("idp.entityId", equalTo("https://sso.jumpcloud.com/saml2/fetched"))
+                    .body("idp.metadataUrl", equalTo(url));
+            problem(owner(slug).contentType(ContentType.JSON).body("{\"metadataUrl\":\"http://127.0.0.1:"
+                    + server.getAddress().getPort() + "/missing\"}").put("/admin/orgs/" + slug + "/saml/idp"), "HTTP 404");
+        } finally {
+            server.stop(0);
+        }
+        problem(owner(slug).contentType(ContentType.JSON).body("{\"metadataUrl\":\"ftp://idp.test/m.xml\"}")
+                .put("/admin/orgs/" + slug + "/saml/idp"), "https://");
+    }
+
+    @Test
+    void settingsChangeFieldByFieldAndRefuseNonsense() {
+        String slug = newOrg();
+        String path = "/admin/orgs/" + slug + "/saml/settings";
+        owner(slug).contentType(ContentType.JSON).body("{\"clockSkewSeconds\":60,\"groupsAttribute\":\"memberOf\","
+                + "\"emailDomains\":[\"Acme.TEST\"],\"passwordLoginAllowed\":false}").patch(path).then().statusCode(200)
+                .body("clockSkewSeconds", equalTo(60)).body("groupsAttribute", equalTo("memberOf"))
+                .body("emailDomains", contains("acme.test")).body("allowIdpInitiated", equalTo(true));
+        owner(slug).contentType(ContentType.JSON).body("{\"jitProvisioning\":true}").patch(path).then()
+                .body("clockSkewSeconds", equalTo(60)).body("jitProvisioning", equalTo(true));
+
+        problem(owner(slug).contentType(ContentType.JSON).body("{\"clockSkew\":5}").patch(path), "unknown setting 'clockSkew'");
+        problem(owner(slug).contentType(ContentType.JSON).body("{\"signatureAlgorithms\":[\"HMAC-MD5\"]}").patch(path),
+                "signatureAlgorithms");
+        problem(owner(slug).contentType(ContentType.JSON).body("{\"signaturePolicy\":\"SOMETIMES\"}").patch(path),
+                "signaturePolicy");
+        problem(owner(slug).contentType(ContentType.JSON).body("{\"clockSkewSeconds\":3600}").patch(path), "clockSkewSeconds");
+        problem(owner(slug).contentType(ContentType.JSON).body("{\"defaultLandingUrl\":\"javascript:alert(1)\"}").patch(path),
+                "defaultLandingUrl");
+        owner(slug).get("/admin/orgs/" + slug + "/saml").then().body("settings.clockSkewSeconds", equalTo(60));
+    }
+
+    @Test
+    void anSpPrivateKeyIsNeverShownAndIsSealedAtRest() {
+        String slug = newOrg();
+        String body = owner(slug).post("/admin/orgs/" + slug + "/saml/sp-certificates").then().statusCode(201)
+                .body("pem", containsString("BEGIN CERTIFICATE")).extract().asString();
+        owner(slug).get("/admin/orgs/" + slug + "/saml").then()
+                .body("spCertificates", hasSize(1))
+                .body(not(containsString("PRIVATE KEY")));
+        assertFalse(body.contains("PRIVATE"));
+        assertEquals(0, TestPostgres.get().count("select count(*) from sso.sp_key where private_key not like 'v1:test:%'"));
+    }
+
+    @Test
+    void anotherOrganizationsOwnerCannotReadOrChangeIt() {
+        String mine = newOrg();
+        String theirs = newOrg();
+        owner(mine).get("/admin/orgs/" + theirs + "/saml").then().statusCode(403);
+        owner(mine).post("/admin/orgs/" + theirs + "/saml/sp-certificates").then().statusCode(403);
+        owner(mine).contentType(ContentType.JSON).body("{\"jitProvisioning\":true}")
+                .patch("/admin/orgs/" + theirs + "/saml/settings").then().statusCode(403);
+    }
+
+    private static void problem(io.restassured.response.Response response, String detail) {
+        response.then().statusCode(400).contentType("application/problem+json").body("detail", containsString(detail));
+    }
+
+    private static String json(String text) {
+        return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
+    }
+}
