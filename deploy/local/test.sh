@@ -1,7 +1,14 @@
 #!/usr/bin/env bash
 # Runs Keyway's whole test suite on this machine: every module's tests against real PostgreSQL and Kafka (started
 # by the tests themselves from Maven Central artifacts), then the system tests on the packaged services.
+# SAML tests have responses signed and encrypted by an independent implementation, Debian's xmlsec1: installed here
+# when missing.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
+if ! command -v xmlsec1 >/dev/null; then
+  echo "Installing Debian's xmlsec1 (the independent SAML signer the tests use)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -q xmlsec1 >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q xmlsec1 >/dev/null; }
+fi
 exec ./mvnw -B verify "$@"
