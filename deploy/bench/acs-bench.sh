@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# ACS benchmark, by hand (not in CI):
+#   deploy/bench/acs-bench.sh                 validation rates only (no stack needed)
+#   KEYWAY_OPERATOR_TOKEN=… deploy/bench/acs-bench.sh --acs [requests] [clients]
+#                                             also sign-ins over HTTP on the running local stack (deploy/local/run.sh)
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$ROOT"
+./mvnw -B -q install -DskipTests -pl sso-service -am
+./mvnw -B -q dependency:build-classpath -pl sso-service -Dmdep.includeScope=test \
+  -Dmdep.outputFile="$ROOT/sso-service/target/bench.classpath"
+CP="sso-service/target/classes:sso-service/target/test-classes:$(cat sso-service/target/bench.classpath)"
+if [ "${1:-}" = --acs ]; then
+  exec java -Xmx512m -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$CP" dev.keyway.sso.bench.AcsBench --acs http://127.0.0.1:8081 http://127.0.0.1:8082 "${2:-2000}" "${3:-4}"
+fi
+exec java -Xmx512m -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$CP" dev.keyway.sso.bench.AcsBench
