@@ -38,6 +38,23 @@ public final class EventCodec {
         }
     }
 
+    /** A payload alone, e.g. for a producer that keeps the state it last published to compare the next one with. */
+    public static String encodePayload(EventPayload payload) {
+        try {
+            return JSON.writeValueAsString(payload);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(payload.getClass().getSimpleName() + " cannot be written as JSON", e);
+        }
+    }
+
+    public static <P extends EventPayload> P decodePayload(String text, Class<P> type) {
+        try {
+            return JSON.readValue(text, type);
+        } catch (JsonProcessingException e) {
+            throw new MalformedEventException("not a " + type.getSimpleName() + ": " + e.getOriginalMessage());
+        }
+    }
+
     /**
      * @return the event, or empty if its type is unknown to this build
      * @throws MalformedEventException if the text is not an event at all

@@ -1,5 +1,7 @@
 package dev.keyway.common.outbox;
 
+import java.util.List;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.keyway.common.event.EventCodec;
@@ -63,6 +65,10 @@ public class Outbox {
                         }));
     }
 
+    /** An event to append: what happened, to which aggregate. */
+    public record Draft(EventType type, String aggregateId, EventPayload payload) {
+    }
+
     /** The same, inside a transaction of the reactive SQL client ({@code pool.withTransaction}). */
     public Uni<EventEnvelope> append(SqlConnection transaction, EventType type, OrgId orgId, Region region,
             String aggregateId, EventPayload payload) {
@@ -72,5 +78,16 @@ public class Outbox {
                         EventCodec.encode(unnumbered)))
                 .map(rows -> new EventEnvelope(unnumbered.id(), unnumbered.type(), unnumbered.version(), orgId,
                         region, unnumbered.occurredAt(), aggregateId, rows.iterator().next().getLong(0), payload));
+    }
+
+    /** Many events in one transaction of the reactive SQL client (a large import); each gets its sequence. */
+    public Uni<Void> appendAll(SqlConnection transaction, OrgId orgId, Region region, List<Draft> drafts) {
+        List<Tuple> rows = drafts.stream().map(draft -> {
+            EventEnvelope unnumbered = EventEnvelope.of(draft.type(), orgId, region, draft.aggregateId(), 0,
+                    draft.payload());
+            return Tuple.of(unnumbered.id(), draft.type().topic(), draft.type().wireName(), draft.aggregateId(),
+                    EventCodec.encode(unnumbered));
+        }).toList();
+        return Batches.execute(transaction, APPEND_IN_ONE, rows);
     }
 }

@@ -7,14 +7,26 @@ import jakarta.ws.rs.core.Response.Status;
 public class ApiException extends RuntimeException {
 
     private final Response.StatusType status;
+    private final String reason;
 
     public ApiException(Response.StatusType status, String detail) {
+        this(status, null, detail);
+    }
+
+    /** With a machine-readable {@code reason} (kebab-case), for callers that act differently on each cause. */
+    public ApiException(Response.StatusType status, String reason, String detail) {
         super(detail);
         this.status = status;
+        this.reason = reason;
     }
 
     public Response.StatusType status() {
         return status;
+    }
+
+    /** Null unless the failure has causes a caller tells apart. */
+    public String reason() {
+        return reason;
     }
 
     public static ApiException badRequest(String detail) {

@@ -16,13 +16,18 @@ import io.quarkus.security.UnauthorizedException;
 
 /**
  * What any failure means to the caller: a status and a sentence, never a class name or a stack trace. Each service
- * renders it in its protocol's format (problem+json, SCIM error) from one exception mapper.
+ * renders it in its protocol's format (problem+json, SCIM error) from one exception mapper. {@code reason} is an
+ * optional machine-readable cause (see {@link ApiException#reason()}).
  */
-public record Failure(Response.StatusType status, String detail) {
+public record Failure(Response.StatusType status, String detail, String reason) {
+
+    public Failure(Response.StatusType status, String detail) {
+        this(status, detail, null);
+    }
 
     public static Failure of(Throwable failure) {
         if (failure instanceof ApiException api) {
-            return new Failure(api.status(), api.getMessage());
+            return new Failure(api.status(), api.getMessage(), api.reason());
         }
         if (failure instanceof MismatchedInputException mismatch) {
             String field = path(mismatch);

@@ -69,7 +69,7 @@ public class ProblemMapper {
         } else {
             LOG.debugf("Request refused (%d): %s", failure.status().getStatusCode(), failure.detail());
         }
-        Response response = Problem.response(failure.status(), failure.detail());
+        Response response = Problem.response(failure.status(), failure.detail(), failure.reason());
         return failure.status().getStatusCode() == 401
                 ? Response.fromResponse(response).header("WWW-Authenticate", "Bearer").build()
                 : response;

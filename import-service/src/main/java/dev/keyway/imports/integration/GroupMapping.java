@@ -1,0 +1,8 @@
+package dev.keyway.imports.integration;
+
+/**
+ * One JumpCloud user group an integration imports, and the Keyway group its members land in (created in the user
+ * store with its first member).
+ */
+public record GroupMapping(String jumpcloudGroupId, String jumpcloudGroupName, String targetGroup) {
+}

@@ -1,0 +1,27 @@
+package dev.keyway.imports.jumpcloud;
+
+import java.util.Arrays;
+
+import dev.keyway.common.problem.ApiException;
+
+/** Where a JumpCloud organization lives: the US console or the EU one. Each has its own API base URL. */
+public enum DataCenter {
+    US("us"),
+    EU("eu");
+
+    private final String code;
+
+    DataCenter(String code) {
+        this.code = code;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public static DataCenter fromCode(String code) {
+        return Arrays.stream(values()).filter(dc -> dc.code.equalsIgnoreCase(code == null ? "" : code.trim()))
+                .findFirst()
+                .orElseThrow(() -> ApiException.badRequest("'dataCenter' must be \"us\" or \"eu\"."));
+    }
+}

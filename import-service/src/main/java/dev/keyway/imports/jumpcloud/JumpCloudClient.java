@@ -1,0 +1,235 @@
+package dev.keyway.imports.jumpcloud;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.IntFunction;
+import java.util.function.Supplier;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+
+import dev.keyway.imports.jumpcloud.JumpCloudException.Reason;
+import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+
+/**
+ * Reads a customer's JumpCloud directory: every page of users, groups and group members, as JumpCloud's API
+ * guidelines ask ({@code limit} ≤ 100, {@code skip}, a sort on a unique field, stop at a short page). 429, 5xx and
+ * network failures are retried with exponential backoff and full jitter, honouring {@code Retry-After}; anything
+ * else becomes a {@link JumpCloudException} naming the cause. Blocking: call it from a worker thread.
+ */
+@ApplicationScoped
+public class JumpCloudClient {
+
+    private static final Logger LOG = Logger.getLogger(JumpCloudClient.class);
+
+    /** v1 sorts by {@code _id}, v2 objects name their unique key {@code id}. */
+    private static final String V1_SORT = "_id";
+    private static final String V2_SORT = "id";
+
+    private final JumpCloudConfig config;
+    private final Map<DataCenter, JumpCloudApi> apis = new EnumMap<>(DataCenter.class);
+
+    public JumpCloudClient(JumpCloudConfig config) {
+        this.config = config;
+        for (DataCenter dataCenter : DataCenter.values()) {
+            apis.put(dataCenter, QuarkusRestClientBuilder.newBuilder()
+                    .baseUri(URI.create(config.baseUrl(dataCenter)))
+                    .connectTimeout(config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                    .readTimeout(config.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                    .build(JumpCloudApi.class));
+        }
+    }
+
+    /**
+     * Proves the credentials can read the directory, the cheapest way (one group). A key refused without an
+     * Organization ID is tried on {@code /api/organizations}: if that answers, the key is good and belongs to a
+     * Multi-Tenant Portal admin, who must name the organization.
+     */
+    public void validate(JumpCloudCredentials credentials) {
+        JumpCloudApi api = api(credentials);
+        try {
+            call("user groups", notFound(credentials), () -> api.userGroups(credentials.apiKey(),
+                    credentials.organizationId(), 1, 0, V2_SORT));
+        } catch (JumpCloudException refused) {
+            if (refused.why() == Reason.INVALID_API_KEY && credentials.organizationId() == null
+                    && answersOrganizations(credentials)) {
+                throw new JumpCloudException(Reason.ORGANIZATION_ID_REQUIRED);
+            }
+            throw refused;
+        }
+    }
+
+    /** Every user group of the directory. */
+    public List<UserGroup> groups(JumpCloudCredentials credentials) {
+        JumpCloudApi api = api(credentials);
+        List<UserGroup> groups = new ArrayList<>();
+        pages("user groups", notFound(credentials), skip -> api.userGroups(credentials.apiKey(),
+                credentials.organizationId(), config.pageSize(), skip, V2_SORT), groups::add);
+        return groups;
+    }
+
+    /** The ids of the users in a group, nested and dynamic membership included. */
+    public Set<String> memberIds(JumpCloudCredentials credentials, String groupId) {
+        JumpCloudApi api = api(credentials);
+        Set<String> members = new LinkedHashSet<>();
+        pages("members of group " + groupId, status -> Reason.GROUP_NOT_FOUND,
+                skip -> api.membership(credentials.apiKey(), credentials.organizationId(), groupId,
+                        config.pageSize(), skip, V2_SORT),
+                member -> {
+                    if (member.type() == null || "user".equals(member.type())) {
+                        members.add(member.id());
+                    }
+                });
+        return members;
+    }
+
+    /** Hands every user of the directory to {@code each}, a page at a time, so a large directory is never held whole. */
+    public void eachUser(JumpCloudCredentials credentials, Consumer<SystemUser> each) {
+        JumpCloudApi api = api(credentials);
+        pages("users", notFound(credentials), skip -> api.systemUsers(credentials.apiKey(),
+                credentials.organizationId(), config.pageSize(), skip, V1_SORT).results(), each);
+    }
+
+    private boolean answersOrganizations(JumpCloudCredentials credentials) {
+        try {
+            call("organizations", status -> Reason.UNEXPECTED_ANSWER,
+                    () -> api(credentials).organizations(credentials.apiKey(), 1));
+            return true;
+        } catch (JumpCloudException e) {
+            return false;
+        }
+    }
+
+    private <T> void pages(String what, IntFunction<Reason> notFound, IntFunction<List<T>> page, Consumer<T> each) {
+        int skip = 0;
+        while (true) {
+            int offset = skip;
+            List<T> items = call(what, notFound, () -> page.apply(offset));
+            items = items == null ? List.of() : items;
+            items.forEach(each);
+            if (items.size() < config.pageSize()) {
+                return;
+            }
+            skip += items.size();
+        }
+    }
+
+    /** One request with retries; {@code notFound} says what a 404 means for it. */
+    private <T> T call(String what, IntFunction<Reason> notFound, Supplier<T> request) {
+        Duration backoff = config.initialBackoff();
+        for (int attempt = 1; ; attempt++) {
+            String failure;
+            Optional<Duration> retryAfter = Optional.empty();
+            try {
+                return request.get();
+            } catch (WebApplicationException e) {
+                int status = e.getResponse().getStatus();
+                if (status != 429 && status < 500) {
+                    throw refusal(status, notFound);
+                }
+                failure = "answered " + status;
+                retryAfter = retryAfter(e.getResponse());
+            } catch (ProcessingException e) {
+                if (causedByJson(e)) {
+                    throw new JumpCloudException(Reason.UNEXPECTED_ANSWER,
+                            "JumpCloud's answer for " + what + " could not be read.");
+                }
+                failure = "could not be reached";
+            }
+            if (attempt >= config.maxAttempts()) {
+                throw new JumpCloudException(Reason.UNREACHABLE, "JumpCloud " + failure + " when asked for " + what
+                        + ", " + attempt + " times; the import will try again later.");
+            }
+            Duration pause = retryAfter.map(this::capped).orElse(jittered(backoff));
+            LOG.debugf("JumpCloud %s for %s (attempt %d); retrying in %d ms", failure, what, attempt, pause.toMillis());
+            sleep(pause);
+            backoff = capped(backoff.multipliedBy(2));
+        }
+    }
+
+    private static JumpCloudException refusal(int status, IntFunction<Reason> notFound) {
+        return switch (status) {
+            case 401 -> new JumpCloudException(Reason.INVALID_API_KEY);
+            case 403 -> new JumpCloudException(Reason.FORBIDDEN);
+            case 404 -> new JumpCloudException(notFound.apply(status));
+            case 400 -> new JumpCloudException(notFound.apply(status) == Reason.UNKNOWN_ORGANIZATION_ID
+                    ? Reason.MALFORMED_ORGANIZATION_ID : Reason.UNEXPECTED_ANSWER,
+                    "JumpCloud rejected the request (400); if an Organization ID was given, check it.");
+            default -> new JumpCloudException(Reason.UNEXPECTED_ANSWER, "JumpCloud answered " + status + ".");
+        };
+    }
+
+    /** With an Organization ID, a 404 (or 400) on a directory-wide listing is about that ID. */
+    private static IntFunction<Reason> notFound(JumpCloudCredentials credentials) {
+        return status -> credentials.organizationId() != null ? Reason.UNKNOWN_ORGANIZATION_ID
+                : Reason.UNEXPECTED_ANSWER;
+    }
+
+    private JumpCloudApi api(JumpCloudCredentials credentials) {
+        return apis.get(credentials.dataCenter());
+    }
+
+    private Duration jittered(Duration backoff) {
+        return Duration.ofMillis(ThreadLocalRandom.current().nextLong(backoff.toMillis() + 1));
+    }
+
+    private Duration capped(Duration pause) {
+        return pause.compareTo(config.maxBackoff()) > 0 ? config.maxBackoff() : pause;
+    }
+
+    /** {@code Retry-After} as seconds or as an HTTP date. */
+    static Optional<Duration> retryAfter(Response response) {
+        String value = response.getHeaderString("Retry-After");
+        if (value == null || value.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim()))));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                Duration until = Duration.between(ZonedDateTime.now(),
+                        ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME));
+                return Optional.of(until.isNegative() ? Duration.ZERO : until);
+            } catch (DateTimeParseException neither) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    private static boolean causedByJson(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof JsonProcessingException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void sleep(Duration pause) {
+        try {
+            Thread.sleep(pause.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new JumpCloudException(Reason.UNREACHABLE, "The import was interrupted while waiting for JumpCloud.");
+        }
+    }
+}

@@ -1,0 +1,186 @@
+package dev.keyway.imports.run;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import dev.keyway.common.event.EventType;
+import dev.keyway.common.event.ImportedUser;
+import dev.keyway.common.outbox.Outbox;
+import dev.keyway.common.outbox.Outbox.Draft;
+import dev.keyway.common.problem.ApiException;
+import dev.keyway.common.tenant.Deployment;
+import dev.keyway.common.tenant.OrgId;
+import dev.keyway.imports.config.ImportsConfig;
+import dev.keyway.imports.integration.Integration;
+import dev.keyway.imports.integration.IntegrationRepository;
+import dev.keyway.imports.integration.Integrations;
+import dev.keyway.imports.jumpcloud.JumpCloudException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * Runs imports. A run holds a PostgreSQL advisory lock on its integration for its whole length, so with several
+ * replicas an integration runs on one at a time (and a replica that dies releases it with its connection). It
+ * reads everything from JumpCloud first and writes nothing until then; the events, the new snapshot and the run's
+ * outcome are then committed in one transaction. A run that cannot finish leaves no half-applied state: the next
+ * one compares with the last successful snapshot again.
+ */
+@ApplicationScoped
+public class ImportRunner {
+
+    private static final Logger LOG = Logger.getLogger(ImportRunner.class);
+
+    private static final String TRY_LOCK = "select pg_try_advisory_lock(hashtextextended($1, 0)) as locked";
+    private static final String UNLOCK = "select pg_advisory_unlock(hashtextextended($1, 0))";
+
+    private final Pool pool;
+    private final Integrations integrations;
+    private final IntegrationRepository repository;
+    private final RunRepository runs;
+    private final DirectoryPull pull;
+    private final Outbox outbox;
+    private final Deployment deployment;
+    private final ImportsConfig config;
+    private final MeterRegistry meters;
+    private final ExecutorService executor;
+    private final AtomicInteger active = new AtomicInteger();
+
+    public ImportRunner(Pool pool, Integrations integrations, IntegrationRepository repository, RunRepository runs,
+            DirectoryPull pull, Outbox outbox, Deployment deployment, ImportsConfig config, MeterRegistry meters) {
+        this.pool = pool;
+        this.integrations = integrations;
+        this.repository = repository;
+        this.runs = runs;
+        this.pull = pull;
+        this.outbox = outbox;
+        this.deployment = deployment;
+        this.config = config;
+        this.meters = meters;
+        this.executor = Executors.newFixedThreadPool(config.maxConcurrentRuns(), runnable -> {
+            Thread thread = new Thread(runnable, "import-run");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Runs in progress on this replica. */
+    public int active() {
+        return active.get();
+    }
+
+    /**
+     * Starts a run and answers with it (status {@code running}) while it goes on in the background; fails with 409
+     * if the integration is running already, here or on another replica.
+     */
+    public Uni<ImportRun> start(Integration integration, String trigger) {
+        String lock = "keyway-import:" + integration.id();
+        return pool.getConnection().chain(holder -> holder.preparedQuery(TRY_LOCK).execute(Tuple.of(lock))
+                .chain(rows -> {
+                    if (!rows.iterator().next().getBoolean("locked")) {
+                        return holder.close().chain(() -> Uni.createFrom().failure(ApiException.conflict(
+                                "Integration " + integration.id() + " is running already.")));
+                    }
+                    UUID runId = UUID.randomUUID();
+                    return pool.withTransaction(transaction -> runs.start(transaction, runId, integration.id(), trigger)
+                                    .chain(() -> repository.schedule(transaction, integration.id(), nextRun(integration))))
+                            .invoke(() -> {
+                                active.incrementAndGet();
+                                executor.execute(() -> execute(integration, runId, holder, lock));
+                            })
+                            .onFailure().call(() -> release(holder, lock))
+                            .chain(() -> runs.find(integration.id(), runId));
+                }));
+    }
+
+    private void execute(Integration integration, UUID runId, SqlConnection holder, String lock) {
+        long started = System.nanoTime();
+        try {
+            Directory directory = pull.read(integration.id(), integrations.credentials(integration),
+                    integration.groups());
+            Map<String, ImportedUser> previous = runs.snapshot(integration.id()).await().indefinitely();
+            SnapshotDiff diff = SnapshotDiff.between(previous, directory);
+            OrgId org = new OrgId(integration.orgId());
+            boolean recorded = pool.withTransaction(transaction -> outbox
+                            .appendAll(transaction, org, deployment.region(), events(diff))
+                            .chain(() -> runs.keep(transaction, integration.id(), diff))
+                            .chain(() -> runs.succeed(transaction, runId, directory.inScope().size(), diff,
+                                    directory.groupsRead(), directory.skipped()))
+                            .invoke(kept -> {
+                                if (!kept) {
+                                    throw new IllegalStateException("deleted during the run");
+                                }
+                            }))
+                    .await().indefinitely();
+            meters.counter("keyway.imports.runs", "outcome", "succeeded").increment();
+            LOG.infof("Import %s run %s succeeded in %d ms: %d users seen, %d created, %d updated, %d deactivated",
+                    integration.id(), runId, Duration.ofNanos(System.nanoTime() - started).toMillis(),
+                    directory.inScope().size(), diff.created(), diff.updated(), diff.deactivated());
+        } catch (JumpCloudException e) {
+            fail(integration, runId, e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "Import %s run %s failed", integration.id(), runId);
+            fail(integration, runId, "An unexpected error stopped the run; it has been logged.");
+        } finally {
+            active.decrementAndGet();
+            release(holder, lock).subscribe().with(done -> { }, e -> LOG.warnf("Releasing %s failed: %s", lock, e));
+        }
+    }
+
+    private void fail(Integration integration, UUID runId, String error) {
+        meters.counter("keyway.imports.runs", "outcome", "failed").increment();
+        LOG.warnf("Import %s run %s failed: %s", integration.id(), runId, error);
+        runs.fail(runId, error).await().indefinitely();
+    }
+
+    private static List<Draft> events(SnapshotDiff diff) {
+        List<Draft> events = new ArrayList<>();
+        diff.imported().forEach(user -> events.add(new Draft(EventType.IMPORT_USER_IMPORTED,
+                aggregate(user.integrationId(), user.sourceUserId()), user)));
+        diff.changed().forEach(user -> events.add(new Draft(EventType.IMPORT_USER_CHANGED,
+                aggregate(user.integrationId(), user.sourceUserId()), user)));
+        diff.left().forEach(left -> events.add(new Draft(EventType.IMPORT_USER_LEFT,
+                aggregate(left.integrationId(), left.sourceUserId()), left)));
+        return events;
+    }
+
+    /** One imported user's events stay in order: they share the Kafka key and the sequence. */
+    private static String aggregate(UUID integrationId, String sourceUserId) {
+        return "import:" + integrationId + ":" + sourceUserId;
+    }
+
+    /** The scheduled start after this one, spread by up to a tenth of the interval (at most the configured jitter). */
+    private Instant nextRun(Integration integration) {
+        Duration spread = integration.interval().dividedBy(10);
+        if (spread.compareTo(config.maxJitter()) > 0) {
+            spread = config.maxJitter();
+        }
+        return Instant.now().plus(integration.interval())
+                .plusMillis(ThreadLocalRandom.current().nextLong(spread.toMillis() + 1));
+    }
+
+    private static Uni<Void> release(SqlConnection holder, String lock) {
+        return holder.preparedQuery(UNLOCK).execute(Tuple.of(lock)).replaceWithVoid()
+                .eventually(holder::close);
+    }
+
+    @PreDestroy
+    void stop() {
+        executor.shutdownNow();
+    }
+}
