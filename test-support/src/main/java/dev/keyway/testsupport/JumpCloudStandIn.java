@@ -74,12 +74,14 @@ public final class JumpCloudStandIn implements AutoCloseable {
 
     private static final class Fault {
         final String pathContains;
+        final String apiKey;
         final int status;
         final Integer retryAfterSeconds;
         int remaining;
 
-        Fault(String pathContains, int status, Integer retryAfterSeconds, int remaining) {
+        Fault(String pathContains, String apiKey, int status, Integer retryAfterSeconds, int remaining) {
             this.pathContains = pathContains;
+            this.apiKey = apiKey;
             this.status = status;
             this.retryAfterSeconds = retryAfterSeconds;
             this.remaining = remaining;
@@ -255,12 +257,17 @@ public final class JumpCloudStandIn implements AutoCloseable {
 
     /** The next {@code count} requests whose path contains {@code pathContains} are answered {@code status}. */
     public synchronized void failNext(int count, int status, String pathContains) {
-        faults.add(new Fault(pathContains, status, null, count));
+        faults.add(new Fault(pathContains, null, status, null, count));
+    }
+
+    /** The next {@code count} requests made with {@code apiKey} whose path contains {@code pathContains} fail so. */
+    public synchronized void failNextFor(String apiKey, int count, int status, String pathContains) {
+        faults.add(new Fault(pathContains, apiKey, status, null, count));
     }
 
     /** The next {@code count} matching requests get 429 with {@code Retry-After: seconds}. */
     public synchronized void rateLimitNext(int count, int retryAfterSeconds, String pathContains) {
-        faults.add(new Fault(pathContains, 429, retryAfterSeconds, count));
+        faults.add(new Fault(pathContains, null, 429, retryAfterSeconds, count));
     }
 
     public synchronized void clearFaults() {
@@ -333,7 +340,7 @@ public final class JumpCloudStandIn implements AutoCloseable {
         String orgIdHeader = exchange.getRequestHeaders().getFirst("x-org-id");
         Answer answer = check(exchange, path, query, apiKey);
         if (answer == null) {
-            answer = fault(path);
+            answer = fault(path, apiKey);
         }
         if (answer == null) {
             answer = serve(path, query, apiKey, orgIdHeader);
@@ -377,9 +384,10 @@ public final class JumpCloudStandIn implements AutoCloseable {
         return Answer.message(400, String.join("; ", broken));
     }
 
-    private Answer fault(String path) {
+    private Answer fault(String path, String apiKey) {
         for (Fault fault : faults) {
-            if (fault.remaining > 0 && path.contains(fault.pathContains)) {
+            if (fault.remaining > 0 && path.contains(fault.pathContains)
+                    && (fault.apiKey == null || fault.apiKey.equals(apiKey))) {
                 fault.remaining--;
                 Answer answer = Answer.message(fault.status, "injected failure");
                 return fault.retryAfterSeconds == null ? answer
