@@ -40,6 +40,8 @@ public class ImportScheduler {
                         .onFailure().invoke(e -> LOG.debugf("Import %s not started: %s", id, e.getMessage()))
                         .onFailure().recoverWithNull())
                 .collect().last()
+                .onFailure().invoke(e -> LOG.warnf("Looking for due imports failed: %s", e.getMessage()))
+                .onFailure().recoverWithNull()
                 .replaceWithVoid();
     }
 }
