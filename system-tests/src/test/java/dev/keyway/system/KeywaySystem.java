@@ -14,13 +14,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.keyway.testsupport.JumpCloudStandIn;
 import dev.keyway.testsupport.KeywayTestStack;
 import dev.keyway.testsupport.TestKafka;
 import dev.keyway.testsupport.TestPostgres;
 
 /**
  * The three services as their packaged applications ({@code target/quarkus-app}), each its own process on a free
- * port, sharing one real PostgreSQL (a schema each) and one real Kafka, wired as in production. Started once per JVM.
+ * port, sharing one real PostgreSQL (a schema each) and one real Kafka, wired as in production; import-service reads
+ * the JumpCloud stand-ins of this JVM. Started once per JVM.
  */
 public final class KeywaySystem {
 
@@ -83,6 +85,10 @@ public final class KeywaySystem {
             if (name.equals("sso-service")) {
                 config.put("keyway.operator-token", OPERATOR_TOKEN);
             } else {
+                if (name.equals("import-service")) {
+                    config.put("keyway.jumpcloud.us-url", JumpCloudStandIn.us().url());
+                    config.put("keyway.jumpcloud.eu-url", JumpCloudStandIn.eu().url());
+                }
                 config.put("mp.jwt.verify.publickey.location", jwks);
             }
             services.put(name, launch(name, ports.get(name), config));
