@@ -1,0 +1,208 @@
+package dev.keyway.imports.bench;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import dev.keyway.common.tenant.Region;
+import dev.keyway.testsupport.AdminTokens;
+import dev.keyway.testsupport.JumpCloudStandIn;
+import dev.keyway.testsupport.JumpCloudStandIn.Org;
+import dev.keyway.testsupport.KeywayTestStack;
+import dev.keyway.testsupport.OrgAnnouncements;
+import dev.keyway.testsupport.OrgAnnouncements.TestOrg;
+import dev.keyway.testsupport.TestKafka;
+import dev.keyway.testsupport.TestPostgres;
+
+/**
+ * Directory-import benchmark, run by hand (deploy/bench/import-bench.sh), never in CI.
+ *
+ * <p>A JumpCloud stand-in holds {@code users} users in {@code groups} groups (each user in two). The baseline is a
+ * bare JDK HttpClient reading exactly the pages an import reads (every group's membership, every user page),
+ * discarding them: the floor set by the stand-in and HTTP. Then the packaged import-service, as its own process on
+ * a real PostgreSQL and Kafka, imports every group twice: the first run emits every user, the second finds no
+ * change. Printed: time, pages/s and the ratio to the baseline, events/s, and the service's peak RSS.
+ */
+public final class ImportBench {
+
+    private static final Pattern FIELD = Pattern.compile("\"(\\w+)\":(\"[^\"]*\"|[^,}\\]]+)");
+
+    public static void main(String[] args) throws Exception {
+        int users = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+        int groups = args.length > 1 ? Integer.parseInt(args[1]) : 1_000;
+        Path app = Path.of(args.length > 2 ? args[2] : "import-service/target/quarkus-app/quarkus-run.jar");
+
+        JumpCloudStandIn jumpcloud = JumpCloudStandIn.start();
+        Org directory = jumpcloud.newOrganization("bench");
+        String key = jumpcloud.adminKey(directory);
+        List<String> groupIds = new ArrayList<>();
+        for (int g = 0; g < groups; g++) {
+            groupIds.add(directory.addGroup("Group " + g));
+        }
+        for (int u = 0; u < users; u++) {
+            String id = directory.addUser("user" + u, "user" + u + "@bench.test", "First" + u, "Last" + u);
+            directory.addMember(groupIds.get(u % groups), id);
+            directory.addMember(groupIds.get((u * 7 + 3) % groups), id);
+        }
+        System.out.printf("directory: %,d users, %,d groups (each user in two)%n", users, groups);
+
+        long started = System.nanoTime();
+        int rawPages = rawPull(jumpcloud.url(), key, groupIds);
+        double rawSeconds = seconds(started);
+        System.out.printf("baseline (JDK HttpClient, pages discarded): %,d pages in %.2f s = %,.0f pages/s%n",
+                rawPages, rawSeconds, rawPages / rawSeconds);
+
+        TestPostgres postgres = TestPostgres.get();
+        TestKafka kafka = TestKafka.get();
+        int port = freePort();
+        Process service = launch(app, port, postgres, kafka, jumpcloud);
+        try {
+            awaitReady(port, service);
+            TestOrg org = OrgAnnouncements.announce("imports", "bench", Region.API);
+            String body = "{\"name\":\"bench\",\"apiKey\":\"" + key + "\",\"dataCenter\":\"us\",\"enabled\":false,"
+                    + "\"groups\":[" + groupIds.stream().map(id -> "{\"jumpcloudGroupId\":\"" + id + "\"}")
+                            .collect(Collectors.joining(",")) + "]}";
+            String base = "http://127.0.0.1:" + port + "/admin/orgs/" + org.slug() + "/imports";
+            String integration = field(send(base, "POST", body, org, 201), "id");
+
+            for (String label : List.of("first run (every user new)", "second run (no change)")) {
+                int before = jumpcloud.requests(key).size();
+                started = System.nanoTime();
+                String run = field(send(base + "/" + integration + "/runs", "POST", "", org, 202), "id");
+                String finished;
+                do {
+                    Thread.sleep(100);
+                    finished = send(base + "/" + integration + "/runs/" + run, "GET", null, org, 200);
+                } while (field(finished, "status").equals("running"));
+                double took = seconds(started);
+                int pages = jumpcloud.requests(key).size() - before;
+                int events = Integer.parseInt(field(finished, "usersCreated"))
+                        + Integer.parseInt(field(finished, "usersUpdated"))
+                        + Integer.parseInt(field(finished, "usersDeactivated"));
+                System.out.printf("keyway %s: %s, %,d users seen, %,d events, %,d pages in %.2f s = %,.0f pages/s "
+                        + "(%.2f× baseline), %,.0f events/s%n", label, field(finished, "status"),
+                        Integer.parseInt(field(finished, "usersSeen")), events, pages, took, pages / took,
+                        (pages / took) / (rawPages / rawSeconds), events / took);
+            }
+            System.out.printf("import-service peak RSS: %s%n", peakRss(service.pid()));
+        } finally {
+            service.destroy();
+            service.waitFor();
+            jumpcloud.close();
+            System.exit(0);
+        }
+    }
+
+    /** What an import reads, as fast as a plain client can: each group's membership, then every user page. */
+    private static int rawPull(String url, String key, List<String> groupIds) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        int pages = 0;
+        for (String group : groupIds) {
+            pages += pageThrough(http, url + "/api/v2/usergroups/" + group + "/membership?sort=id&limit=100&skip=", key);
+        }
+        return pages + pageThrough(http, url + "/api/systemusers?sort=_id&limit=100&skip=", key);
+    }
+
+    private static int pageThrough(HttpClient http, String url, String key) throws Exception {
+        int pages = 0;
+        for (int skip = 0; ; skip += 100) {
+            String body = http.send(HttpRequest.newBuilder(URI.create(url + skip)).header("x-api-key", key)
+                    .header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofString()).body();
+            pages++;
+            if (body.split("\"_id\"|\"type\":\"user\"", -1).length - 1 < 100) {
+                return pages;
+            }
+        }
+    }
+
+    private static Process launch(Path app, int port, TestPostgres postgres, TestKafka kafka, JumpCloudStandIn jumpcloud)
+            throws IOException {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-Xmx512m",
+                "-Dquarkus.http.port=" + port,
+                "-Dquarkus.datasource.jdbc.url=" + postgres.jdbcUrl(),
+                "-Dquarkus.datasource.reactive.url=" + postgres.reactiveUrl(),
+                "-Dquarkus.datasource.username=" + postgres.username(),
+                "-Dquarkus.datasource.password=" + postgres.password(),
+                "-Dkafka.bootstrap.servers=" + kafka.bootstrapServers(),
+                "-Dkeyway.encryption.keys=" + KeywayTestStack.TEST_ENCRYPTION_KEY,
+                "-Dkeyway.jumpcloud.us-url=" + jumpcloud.url(),
+                "-Dmp.jwt.verify.publickey.location=" + AdminTokens.publicKeyFile().toUri(),
+                "-Dmp.jwt.verify.issuer=" + AdminTokens.ISSUER,
+                "-Dquarkus.http.limits.max-body-size=1M",
+                "-jar", app.toString()));
+        Path log = Files.createTempFile("import-bench-", ".log");
+        System.out.println("import-service log: " + log);
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    private static void awaitReady(int port, Process service) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        for (int i = 0; i < 600; i++) {
+            if (!service.isAlive()) {
+                throw new IllegalStateException("import-service exited");
+            }
+            try {
+                if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("import-service not ready");
+    }
+
+    private static String send(String url, String method, String body, TestOrg org, int expected) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", "Bearer " + org.ownerToken()).header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(60));
+        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != expected) {
+            throw new IllegalStateException(method + " " + url + " answered " + response.statusCode() + ": "
+                    + response.body());
+        }
+        return response.body();
+    }
+
+    private static String field(String json, String name) {
+        Matcher matcher = FIELD.matcher(json);
+        while (matcher.find()) {
+            if (matcher.group(1).equals(name)) {
+                return matcher.group(2).replace("\"", "");
+            }
+        }
+        throw new IllegalStateException("no " + name + " in " + json);
+    }
+
+    private static String peakRss(long pid) throws IOException {
+        return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
+                .filter(line -> line.startsWith("VmHWM")).map(line -> line.replaceAll("\\s+", " ").substring(7))
+                .findFirst().orElse("unknown");
+    }
+
+    private static double seconds(long startedNanos) {
+        return (System.nanoTime() - startedNanos) / 1e9;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
