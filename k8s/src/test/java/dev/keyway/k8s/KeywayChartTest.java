@@ -1,0 +1,177 @@
+package dev.keyway.k8s;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import com.marcnuri.helm.TemplateCommand;
+
+/** The chart as real Helm renders it, for the default, api and eu values. */
+class KeywayChartTest {
+
+    private static final Path CHART = Path.of("keyway");
+    private static final String KEYS = "k1:" + "A".repeat(43) + "=";
+    private static final List<String> SERVICES = List.of("sso-service", "scim-service", "import-service");
+
+    @Test
+    void lintsClean() {
+        LintResult lint = new Helm(CHART).lint().strict().call();
+        assertFalse(lint.isFailed(), String.join("\n", lint.getMessages()));
+    }
+
+    @Test
+    void everyServiceIsDeployedWithProbesAGracefulRolloutAndItsOwnDatabase() {
+        Map<String, JsonNode> objects = render(template -> template.set("secrets.encryptionKeys", KEYS));
+        for (String service : SERVICES) {
+            JsonNode deployment = objects.get("Deployment/keyway-" + component(service));
+            assertNotNull(deployment, service + " " + objects.keySet());
+            JsonNode container = deployment.at("/spec/template/spec/containers/0");
+            assertEquals("/q/health/live", container.at("/livenessProbe/httpGet/path").asText());
+            assertEquals("/q/health/ready", container.at("/readinessProbe/httpGet/path").asText());
+            assertEquals("/q/health/started", container.at("/startupProbe/httpGet/path").asText());
+            assertEquals(0, deployment.at("/spec/strategy/rollingUpdate/maxUnavailable").asInt());
+            assertTrue(container.at("/lifecycle/preStop").isObject(), "drains before it stops");
+            assertEquals("keyway/" + service + ":0.1.0-SNAPSHOT", container.get("image").asText());
+            Map<String, JsonNode> env = env(container);
+            assertEquals("api", configMap(objects).get("KEYWAY_DEPLOYMENT_REGION").asText());
+            String database = switch (service) {
+                case "sso-service" -> "keyway_sso";
+                case "scim-service" -> "keyway_scim";
+                default -> "keyway_imports";
+            };
+            assertEquals("postgresql://postgresql:5432/" + database, env.get("QUARKUS_DATASOURCE_REACTIVE_URL")
+                    .get("value").asText());
+            assertEquals("encryption-keys", env.get("KEYWAY_ENCRYPTION_KEYS").at("/valueFrom/secretKeyRef/key").asText());
+            assertNotNull(objects.get("Service/keyway-" + component(service)));
+            assertNotNull(objects.get("PodDisruptionBudget/keyway-" + component(service)));
+        }
+        JsonNode scim = env(objects.get("Deployment/keyway-scim").at("/spec/template/spec/containers/0"))
+                .get("MP_JWT_VERIFY_PUBLICKEY_LOCATION");
+        assertEquals("http://keyway-sso:8081/.well-known/jwks.json", scim.get("value").asText());
+        assertNotNull(objects.get("NetworkPolicy/keyway"));
+        assertNotNull(objects.get("ServiceAccount/keyway"));
+    }
+
+    @Test
+    void secretsAreReferencedNeverInlinedIntoPodsAndExistingSecretsAreUsedAsTheyAre() {
+        Map<String, JsonNode> own = render(template -> template.set("secrets.encryptionKeys", KEYS)
+                .set("secrets.operatorToken", "operator-secret").set("postgresql.sso.password", "db-secret"));
+        String pods = own.entrySet().stream().filter(entry -> entry.getKey().startsWith("Deployment/"))
+                .map(entry -> entry.getValue().toString()).collect(Collectors.joining());
+        assertFalse(pods.contains("operator-secret") || pods.contains("db-secret") || pods.contains(KEYS),
+                "no secret value in a pod spec");
+        assertEquals(KEYS, own.get("Secret/keyway").at("/stringData/encryption-keys").asText());
+
+        Map<String, JsonNode> existing = render(template -> template.set("secrets.existingSecret", "keyway-prod")
+                .set("postgresql.scim.existingSecret", "keyway-api-app").set("postgresql.scim.usernameKey", "username")
+                .set("kafka.saslExistingSecret", "keyway-kafka-user").set("kafka.securityProtocol", "SASL_SSL")
+                .set("kafka.saslMechanism", "SCRAM-SHA-512"));
+        assertTrue(existing.keySet().stream().noneMatch(key -> key.startsWith("Secret/")), existing.keySet().toString());
+        Map<String, JsonNode> scim = env(existing.get("Deployment/keyway-scim").at("/spec/template/spec/containers/0"));
+        assertEquals("keyway-prod", scim.get("KEYWAY_ENCRYPTION_KEYS").at("/valueFrom/secretKeyRef/name").asText());
+        assertEquals("keyway-api-app", scim.get("QUARKUS_DATASOURCE_PASSWORD").at("/valueFrom/secretKeyRef/name").asText());
+        assertEquals("username", scim.get("QUARKUS_DATASOURCE_USERNAME").at("/valueFrom/secretKeyRef/key").asText());
+        assertEquals("sasl.jaas.config", scim.get("KAFKA_SASL_JAAS_CONFIG").at("/valueFrom/secretKeyRef/key").asText());
+        assertEquals("SASL_SSL", configMap(existing).get("KAFKA_SECURITY_PROTOCOL").asText());
+    }
+
+    @Test
+    void eachRegionsValuesSetItsRegionHostsAndTheOtherRegionsUrls() {
+        for (String region : List.of("api", "eu")) {
+            Map<String, JsonNode> objects = render(template -> template
+                    .withValuesFile(CHART.resolve("values-" + region + ".yaml")).set("secrets.encryptionKeys", KEYS));
+            assertEquals(region, configMap(objects).get("KEYWAY_DEPLOYMENT_REGION").asText());
+            List<String> hosts = new ArrayList<>();
+            objects.get("Ingress/keyway").at("/spec/rules").forEach(rule -> hosts.add(rule.get("host").asText()));
+            assertEquals(List.of(region + "-sso.keyway.example", region + "-scim.keyway.example",
+                    region + "-import.keyway.example"), hosts);
+            Map<String, JsonNode> scim = env(objects.get("Deployment/keyway-scim").at("/spec/template/spec/containers/0"));
+            assertEquals("https://eu-scim.keyway.example", scim.get("KEYWAY_DEPLOYMENT_URLS_EU").get("value").asText(),
+                    "every region knows where the other one answers");
+            assertEquals("https://api-scim.keyway.example", scim.get("KEYWAY_DEPLOYMENT_URLS_API").get("value").asText());
+            assertTrue(scim.get("QUARKUS_DATASOURCE_JDBC_URL").get("value").asText()
+                    .startsWith("jdbc:postgresql://keyway-" + region + "-rw:5432/"));
+        }
+    }
+
+    @Test
+    void optionalObjectsFollowTheirSwitches() {
+        Map<String, JsonNode> scaled = render(template -> template.set("secrets.encryptionKeys", KEYS)
+                .set("autoscaling.enabled", true).set("serviceMonitor.enabled", true).set("ingress.enabled", false)
+                .set("networkPolicy.enabled", false));
+        assertEquals(6, scaled.get("HorizontalPodAutoscaler/keyway-imports").at("/spec/maxReplicas").asInt());
+        assertTrue(scaled.get("Deployment/keyway-imports").at("/spec/replicas").isMissingNode(),
+                "the autoscaler owns the replica count");
+        assertEquals("/q/metrics", scaled.get("ServiceMonitor/keyway").at("/spec/endpoints/0/path").asText());
+        assertFalse(scaled.containsKey("Ingress/keyway"));
+        assertFalse(scaled.containsKey("NetworkPolicy/keyway"));
+    }
+
+    @Test
+    void theSchemaRejectsBadValues() {
+        for (Map.Entry<String, Object> bad : Map.<String, Object>of(
+                "region", "mars",
+                "kafka.bootstrapServers", "no port",
+                "secrets.encryptionKeys", "not-a-key",
+                "publicUrls.eu.scim", "eu-scim.keyway.example",
+                "services.sso.replicas", 0,
+                "postgresql.port", "five").entrySet()) {
+            Exception refused = assertThrows(Exception.class, () -> render(template -> template.set(bad.getKey(),
+                    bad.getValue())), bad.getKey());
+            assertTrue(refused.getMessage().contains("schema"), bad.getKey() + ": " + refused.getMessage());
+        }
+    }
+
+    private static Map<String, JsonNode> render(Consumer<TemplateCommand> values) {
+        TemplateCommand template = new Helm(CHART).template().withName("keyway");
+        values.accept(template);
+        String manifests = template.call();
+        Map<String, JsonNode> objects = new HashMap<>();
+        // a key twice in one mapping is an error for kubectl: the parser must refuse it too
+        YAMLMapper yaml = YAMLMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
+        try (MappingIterator<JsonNode> documents = yaml.readerFor(JsonNode.class).readValues(manifests)) {
+            while (documents.hasNext()) {
+                JsonNode object = documents.next();
+                if (object != null && object.has("kind")) {
+                    objects.put(object.get("kind").asText() + "/" + object.at("/metadata/name").asText(), object);
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(manifests, e);
+        }
+        return objects;
+    }
+
+    private static Map<String, JsonNode> env(JsonNode container) {
+        Map<String, JsonNode> env = new HashMap<>();
+        container.get("env").forEach(variable -> env.put(variable.get("name").asText(), variable));
+        return env;
+    }
+
+    private static JsonNode configMap(Map<String, JsonNode> objects) {
+        return objects.get("ConfigMap/keyway").get("data");
+    }
+
+    private static String component(String service) {
+        return service.equals("import-service") ? "imports" : service.replace("-service", "");
+    }
+}
