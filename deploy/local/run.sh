@@ -3,6 +3,10 @@
 #
 #   deploy/local/run.sh         start everything, wait until it is ready, print the URLs and the operator token;
 #                               Ctrl-C (or SIGTERM) stops everything this run started
+#   deploy/local/run.sh two-regions
+#                               the same for two regions: region api as above, region eu with its own Kafka broker
+#                               (127.0.0.1:9192), its own databases (keyway_eu_*) and sso/scim/import on 9081-9083,
+#                               and MirrorMaker 2 mirroring the organization registry between the two brokers
 #   deploy/local/run.sh down    stop what an earlier run left behind
 #
 # PostgreSQL: the server on 127.0.0.1:5432 if there is one, otherwise Debian's package is installed and started.
@@ -17,8 +21,12 @@ STATE=${KEYWAY_STATE_DIR:-$ROOT/deploy/local/.state}
 PG_PORT=5432
 KAFKA_PORT=${KEYWAY_KAFKA_PORT:-9092}
 KAFKA_CONTROLLER_PORT=${KEYWAY_KAFKA_CONTROLLER_PORT:-9093}
-# name:port:schema — the schema names the database and role too (keyway_<schema>)
+EU_KAFKA_PORT=${KEYWAY_EU_KAFKA_PORT:-9192}
+EU_KAFKA_CONTROLLER_PORT=${KEYWAY_EU_KAFKA_CONTROLLER_PORT:-9193}
+# name:port:schema — the schema names the database and role too (keyway_<schema>; keyway_eu_<schema> in region eu,
+# whose ports are these plus 1000, as the services' application.properties expect)
 SERVICES=(sso-service:8081:sso scim-service:8082:scim import-service:8083:imports)
+REGIONS=(api)
 
 log() { printf '%s  %s\n' "$(date +%H:%M:%S)" "$*"; }
 die() { log "error: $*" >&2; exit 1; }
@@ -81,11 +89,16 @@ psql_admin() {
   fi
 }
 
+database_of() { # region schema
+  if [ "$1" = api ]; then echo "keyway_$2"; else echo "keyway_$1_$2"; fi
+}
+
 prepare_databases() {
-  local entry name port schema role
+  local entry name port schema role region
+  for region in "${REGIONS[@]}"; do
   for entry in "${SERVICES[@]}"; do
     IFS=: read -r name port schema <<<"$entry"
-    role=keyway_$schema
+    role=$(database_of "$region" "$schema")
     # local development only: the password is the role name (services default to it in application.properties)
     psql_admin >/dev/null <<SQL
 do \$\$ begin
@@ -95,6 +108,7 @@ do \$\$ begin
 end \$\$;
 select 'create database $role owner $role' where not exists (select from pg_database where datname = '$role') \gexec
 SQL
+  done
   done
 }
 
@@ -108,31 +122,50 @@ stop_postgres() {
 
 # --- Kafka ---------------------------------------------------------------------------------------------------
 
-start_kafka() {
-  local dir=$STATE/kafka
+fetch_libs() { # pom folder what
+  if [ ! -d "$2/libs" ]; then
+    log "$3: fetching it from Maven Central"
+    "$ROOT/mvnw" -B -q -f "$1/pom.xml" dependency:copy-dependencies -DoutputDirectory="$2/libs.tmp"
+    mv "$2/libs.tmp" "$2/libs"
+  fi
+}
+
+start_kafka() { # folder port controller-port
+  local dir=$STATE/$1 port=$2 controller=$3
   mkdir -p "$dir"
   if alive "$dir/pid"; then
-    log "Kafka: already running on 127.0.0.1:$KAFKA_PORT"
+    log "Kafka: already running on 127.0.0.1:$port"
     return
   fi
-  port_open "$KAFKA_PORT" && die "port $KAFKA_PORT is taken; set KEYWAY_KAFKA_PORT to another"
-  if [ ! -d "$dir/libs" ]; then
-    log "Kafka: fetching the broker from Maven Central"
-    "$ROOT/mvnw" -B -q -f "$ROOT/deploy/kafka/pom.xml" dependency:copy-dependencies -DoutputDirectory="$dir/libs.tmp"
-    mv "$dir/libs.tmp" "$dir/libs"
-  fi
-  sed -e "s#@PORT@#$KAFKA_PORT#g" -e "s#@CONTROLLER_PORT@#$KAFKA_CONTROLLER_PORT#g" -e "s#@DATA@#$dir/data#g" \
+  port_open "$port" && die "port $port is taken; set KEYWAY_KAFKA_PORT (or KEYWAY_EU_KAFKA_PORT) to another"
+  fetch_libs "$ROOT/deploy/kafka" "$STATE/kafka" "Kafka"
+  sed -e "s#@PORT@#$port#g" -e "s#@CONTROLLER_PORT@#$controller#g" -e "s#@DATA@#$dir/data#g" \
     "$ROOT/deploy/kafka/server.properties" >"$dir/server.properties"
   if [ ! -f "$dir/data/meta.properties" ]; then
-    java -cp "$dir/libs/*" kafka.tools.StorageTool format -t "$(java -cp "$dir/libs/*" kafka.tools.StorageTool random-uuid)" \
-      -c "$dir/server.properties" >/dev/null
+    java -cp "$STATE/kafka/libs/*" kafka.tools.StorageTool format \
+      -t "$(java -cp "$STATE/kafka/libs/*" kafka.tools.StorageTool random-uuid)" -c "$dir/server.properties" >/dev/null
   fi
-  log "Kafka: starting a KRaft broker on 127.0.0.1:$KAFKA_PORT"
+  log "Kafka: starting a KRaft broker on 127.0.0.1:$port"
   setsid nohup java -Xms256m -Xmx512m -Dlog4j2.configurationFile="$ROOT/deploy/kafka/log4j2.properties" \
-    -Dkafka.logs.file="$dir/broker.log" -cp "$dir/libs/*" kafka.Kafka "$dir/server.properties" \
+    -Dkafka.logs.file="$dir/broker.log" -cp "$STATE/kafka/libs/*" kafka.Kafka "$dir/server.properties" \
     >"$dir/console.log" 2>&1 &
   echo $! >"$dir/pid"
-  wait_until Kafka 60 port_open "$KAFKA_PORT"
+  wait_until Kafka 60 port_open "$port"
+}
+
+# MirrorMaker 2 (deploy/kafka/mm2.properties): the organization registry, and only it, between the two brokers
+start_mirror_maker() {
+  local dir=$STATE/mirror-maker
+  mkdir -p "$dir"
+  alive "$dir/pid" && return
+  fetch_libs "$ROOT/deploy/kafka/mirror-maker" "$dir" "MirrorMaker 2"
+  sed -e "s#@API_BOOTSTRAP@#127.0.0.1:$KAFKA_PORT#" -e "s#@EU_BOOTSTRAP@#127.0.0.1:$EU_KAFKA_PORT#" \
+    -e "s#@REPLICATION_FACTOR@#1#" "$ROOT/deploy/kafka/mm2.properties" >"$dir/mm2.properties"
+  log "MirrorMaker 2: mirroring keyway.orgs.v1 between the api and eu brokers"
+  setsid nohup java -Xms128m -Xmx384m -Dlog4j2.configurationFile="$ROOT/deploy/kafka/log4j2.properties" \
+    -Dkafka.logs.file="$dir/mirror-maker.log" -cp "$dir/libs/*" org.apache.kafka.connect.mirror.MirrorMaker \
+    "$dir/mm2.properties" >"$dir/console.log" 2>&1 &
+  echo $! >"$dir/pid"
 }
 
 # --- services ------------------------------------------------------------------------------------------------
@@ -151,32 +184,55 @@ start_services() {
   fi
   export KEYWAY_OPERATOR_TOKEN=${KEYWAY_OPERATOR_TOKEN:-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')}
   export KEYWAY_ENCRYPTION_KEYS=${KEYWAY_ENCRYPTION_KEYS:-$(cat "$STATE/encryption.key")}
-  export KAFKA_BOOTSTRAP_SERVERS=${KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:$KAFKA_PORT}
-  local entry name port schema
-  for entry in "${SERVICES[@]}"; do
-    IFS=: read -r name port schema <<<"$entry"
-    stop_pidfile "$STATE/pids/$name" "$name (left from an earlier run)"
-    port_open "$port" && die "port $port is taken; is another Keyway running?"
-    log "Starting $name on :$port (log: ${STATE#"$ROOT"/}/logs/$name.log)"
-    setsid nohup java -Xmx384m -jar "$ROOT/$name/target/quarkus-app/quarkus-run.jar" >"$STATE/logs/$name.log" 2>&1 &
-    echo $! >"$STATE/pids/$name"
+  local entry name port schema region db
+  for region in "${REGIONS[@]}"; do
+    for entry in "${SERVICES[@]}"; do
+      IFS=: read -r name port schema <<<"$entry"
+      [ "$region" = api ] || port=$((port + 1000))
+      stop_pidfile "$STATE/pids/$region-$name" "$name of $region (left from an earlier run)"
+      port_open "$port" && die "port $port is taken; is another Keyway running?"
+      log "Starting $name of $region on :$port (log: ${STATE#"$ROOT"/}/logs/$region-$name.log)"
+      if [ "$region" = api ]; then
+        KAFKA_BOOTSTRAP_SERVERS=${KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:$KAFKA_PORT} \
+          setsid nohup java -Xmx384m -jar "$ROOT/$name/target/quarkus-app/quarkus-run.jar" \
+          >"$STATE/logs/$region-$name.log" 2>&1 &
+      else
+        # region eu: its own broker and databases; owner tokens verified with eu's sso-service
+        db=$(database_of "$region" "$schema")
+        KEYWAY_DEPLOYMENT_REGION=$region QUARKUS_HTTP_PORT=$port KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$EU_KAFKA_PORT \
+          QUARKUS_DATASOURCE_USERNAME=$db QUARKUS_DATASOURCE_PASSWORD=$db \
+          QUARKUS_DATASOURCE_REACTIVE_URL=postgresql://127.0.0.1:$PG_PORT/$db \
+          QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:$PG_PORT/$db \
+          MP_JWT_VERIFY_PUBLICKEY_LOCATION=http://127.0.0.1:9081/.well-known/jwks.json \
+          setsid nohup java -Xmx384m -jar "$ROOT/$name/target/quarkus-app/quarkus-run.jar" \
+          >"$STATE/logs/$region-$name.log" 2>&1 &
+      fi
+      echo $! >"$STATE/pids/$region-$name"
+    done
   done
-  for entry in "${SERVICES[@]}"; do
-    IFS=: read -r name port schema <<<"$entry"
-    wait_until "$name" 120 service_ready "$port"
+  for region in "${REGIONS[@]}"; do
+    for entry in "${SERVICES[@]}"; do
+      IFS=: read -r name port schema <<<"$entry"
+      [ "$region" = api ] || port=$((port + 1000))
+      wait_until "$name of $region" 120 service_ready "$port"
+    done
   done
 }
 
 stop_services() {
-  local i name
-  for ((i = ${#SERVICES[@]} - 1; i >= 0; i--)); do
-    name=${SERVICES[$i]%%:*}
-    stop_pidfile "$STATE/pids/$name" "$name"
+  local i name region
+  for region in eu api; do
+    for ((i = ${#SERVICES[@]} - 1; i >= 0; i--)); do
+      name=${SERVICES[$i]%%:*}
+      stop_pidfile "$STATE/pids/$region-$name" "$name of $region"
+    done
   done
 }
 
 down() {
   stop_services
+  stop_pidfile "$STATE/mirror-maker/pid" "MirrorMaker 2"
+  stop_pidfile "$STATE/kafka-eu/pid" "Kafka of eu"
   stop_pidfile "$STATE/kafka/pid" Kafka
   stop_postgres
 }
@@ -184,27 +240,34 @@ down() {
 # --- main ----------------------------------------------------------------------------------------------------
 
 mkdir -p "$STATE"
-if [ "${1:-up}" = down ]; then
-  down
-  exit 0
-fi
+case "${1:-up}" in
+  down) down; exit 0 ;;
+  two-regions) REGIONS=(api eu) ;;
+  up) ;;
+  *) die "usage: run.sh [up|two-regions|down]" ;;
+esac
 
 started=$(date +%s)
 trap 'echo; down; exit 0' INT TERM
 start_postgres
 prepare_databases
-start_kafka
+start_kafka kafka "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT"
+if [ ${#REGIONS[@]} -eq 2 ]; then
+  start_kafka kafka-eu "$EU_KAFKA_PORT" "$EU_KAFKA_CONTROLLER_PORT"
+  start_mirror_maker
+fi
 build
 start_services
 
 cat <<EOF
 
-Keyway is running (ready in $(($(date +%s) - started)) s):
+Keyway is running (ready in $(($(date +%s) - started)) s), region${REGIONS[1]:+s} ${REGIONS[*]}:
   sso-service     http://127.0.0.1:8081   (SAML, sessions, organizations; JWKS at /.well-known/jwks.json)
   scim-service    http://127.0.0.1:8082   (SCIM 2.0 at /scim/v2)
   import-service  http://127.0.0.1:8083   (JumpCloud directory import)
   health /q/health/ready · metrics /q/metrics · OpenAPI /q/openapi on each
-
+${REGIONS[1]:+  region eu: the same on :9081, :9082, :9083 (Kafka 127.0.0.1:$EU_KAFKA_PORT, MirrorMaker 2 between the two)
+}
 Operator token: $KEYWAY_OPERATOR_TOKEN
   curl -H "Authorization: Bearer \$KEYWAY_OPERATOR_TOKEN" -H 'Content-Type: application/json' \\
        -d '{"slug":"acme","displayName":"Acme","region":"api"}' http://127.0.0.1:8081/admin/orgs
@@ -214,7 +277,9 @@ EOF
 
 # stay in the foreground until interrupted, or until a service dies
 pids=()
-for entry in "${SERVICES[@]}"; do pids+=("$(cat "$STATE/pids/${entry%%:*}")"); done
+for region in "${REGIONS[@]}"; do
+  for entry in "${SERVICES[@]}"; do pids+=("$(cat "$STATE/pids/$region-${entry%%:*}")"); done
+done
 set +e
 wait -n "${pids[@]}"
 log "a service exited; see $STATE/logs"

@@ -20,15 +20,20 @@ import dev.keyway.testsupport.TestKafka;
 import dev.keyway.testsupport.TestPostgres;
 
 /**
- * The three services as their packaged applications ({@code target/quarkus-app}), each its own process on a free
- * port, sharing one real PostgreSQL (a schema each) and one real Kafka, wired as in production; import-service reads
- * the JumpCloud stand-ins of this JVM. Started once per JVM.
+ * The services as their packaged applications ({@code target/quarkus-app}), each its own process on a free port,
+ * wired as in production: region {@code api} (all three, on one real PostgreSQL database and one real Kafka) and, for
+ * the tests that need it, region {@code eu} (on another database and another Kafka cluster, the registry mirrored by
+ * MirrorMaker 2). import-service reads the JumpCloud stand-ins of this JVM. Each region starts once per JVM.
  */
 public final class KeywaySystem {
 
     public static final String OPERATOR_TOKEN = "system-test-operator-token";
 
     private static KeywaySystem instance;
+    private static KeywaySystem eu;
+
+    /** The second region's ports are chosen up front: every service names both regions' base URLs. */
+    private static final Map<String, Integer> EU_PORTS = Map.of("sso-service", freePort(), "scim-service", freePort());
 
     private final Map<String, Service> services = new LinkedHashMap<>();
 
@@ -39,13 +44,34 @@ public final class KeywaySystem {
         }
     }
 
+    /** Region {@code api}: the three services on this JVM's PostgreSQL and Kafka. */
     public static synchronized KeywaySystem get() {
         if (instance == null) {
             instance = new KeywaySystem();
             Runtime.getRuntime().addShutdownHook(new Thread(instance::stop));
-            instance.start();
+            Map<String, Integer> ports = new LinkedHashMap<>();
+            for (String name : List.of("sso-service", "scim-service", "import-service")) {
+                ports.put(name, freePort());
+            }
+            instance.start("api", ports, TestPostgres.get(), TestKafka.get());
         }
         return instance;
+    }
+
+    /**
+     * Region {@code eu}: sso-service and scim-service on a database and a Kafka cluster of their own, with MirrorMaker 2
+     * (configured by deploy/kafka/mm2.properties) mirroring the organization registry between the two clusters.
+     */
+    public static synchronized KeywaySystem eu() {
+        get();
+        if (eu == null) {
+            TestKafka euKafka = TestKafka.second();
+            TwoRegionMirror.start(TestKafka.get(), euKafka);
+            eu = new KeywaySystem();
+            Runtime.getRuntime().addShutdownHook(new Thread(eu::stop));
+            eu.start("eu", new LinkedHashMap<>(EU_PORTS), TestPostgres.get().anotherDatabase(), euKafka);
+        }
+        return eu;
     }
 
     public Service sso() {
@@ -64,13 +90,9 @@ public final class KeywaySystem {
         return List.copyOf(services.values());
     }
 
-    private void start() {
-        TestPostgres postgres = TestPostgres.get();
-        TestKafka kafka = TestKafka.get();
-        Map<String, Integer> ports = Map.of("sso-service", freePort(), "scim-service", freePort(),
-                "import-service", freePort());
+    private void start(String region, Map<String, Integer> ports, TestPostgres postgres, TestKafka kafka) {
         String jwks = "http://localhost:" + ports.get("sso-service") + "/.well-known/jwks.json";
-        for (String name : List.of("sso-service", "scim-service", "import-service")) {
+        for (String name : ports.keySet()) {
             Map<String, String> config = new LinkedHashMap<>();
             config.put("quarkus.http.port", ports.get(name).toString());
             config.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl());
@@ -79,9 +101,15 @@ public final class KeywaySystem {
             config.put("quarkus.datasource.password", postgres.password());
             config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
             config.put("keyway.encryption.keys", KeywayTestStack.TEST_ENCRYPTION_KEY);
-            config.put("keyway.deployment.urls.api", "http://localhost:" + ports.get(name));
+            config.put("keyway.deployment.region", region);
+            config.put("keyway.deployment.urls." + region, "http://localhost:" + ports.get(name));
+            if (region.equals("api") && EU_PORTS.containsKey(name)) {
+                config.put("keyway.deployment.urls.eu", "http://localhost:" + EU_PORTS.get(name));
+            }
             config.put("keyway.outbox.max-backoff", "2s");
             config.put("keyway.outbox.send-timeout", "3s");
+            // a mirrored registry topic is picked up within seconds, not the production 30 s
+            config.put("mp.messaging.incoming.orgs.metadata.max.age.ms", "2000");
             if (name.equals("sso-service")) {
                 config.put("keyway.operator-token", OPERATOR_TOKEN);
             } else {
@@ -91,14 +119,15 @@ public final class KeywaySystem {
                 }
                 config.put("mp.jwt.verify.publickey.location", jwks);
             }
-            services.put(name, launch(name, ports.get(name), config));
+            services.put(name, launch(region + "-" + name, ports.get(name), config));
         }
         for (Service service : services.values()) {
             awaitReady(service);
         }
     }
 
-    private static Service launch(String name, int port, Map<String, String> config) {
+    private static Service launch(String label, int port, Map<String, String> config) {
+        String name = label.substring(label.indexOf('-') + 1);
         Path root = Path.of(System.getProperty("keyway.root", ".."));
         Path app = root.resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(app)) {
@@ -112,10 +141,10 @@ public final class KeywaySystem {
         command.add(app.toString());
         try {
             Path logs = Files.createDirectories(Path.of("target", "system-logs"));
-            Path log = logs.resolve(name + ".log");
+            Path log = logs.resolve(label + ".log");
             Process process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(log.toFile()).start();
-            return new Service(name, port, process, log);
+            return new Service(label, port, process, log);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + name, e);
         }

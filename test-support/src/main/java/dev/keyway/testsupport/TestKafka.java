@@ -9,8 +9,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -27,6 +31,7 @@ import io.smallrye.reactive.messaging.kafka.companion.test.EmbeddedKafkaBroker;
 public final class TestKafka {
 
     private static TestKafka instance;
+    private static TestKafka second;
 
     /** The broker's configuration dumps and coordinator chatter drown the tests' own output; strong refs keep it so. */
     private static final List<java.util.logging.Logger> QUIET = java.util.stream.Stream
@@ -53,16 +58,30 @@ public final class TestKafka {
             if (external != null) {
                 instance = new TestKafka(external, -1, null);
             } else {
-                try {
-                    instance = new TestKafka(null, freePort(), Files.createTempDirectory("keyway-kafka-"));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-                instance.start();
-                Runtime.getRuntime().addShutdownHook(new Thread(instance::stop));
+                instance = embedded();
             }
         }
         return instance;
+    }
+
+    /** A second cluster (always an embedded broker), e.g. the other region's. */
+    public static synchronized TestKafka second() {
+        if (second == null) {
+            second = embedded();
+        }
+        return second;
+    }
+
+    private static TestKafka embedded() {
+        TestKafka broker;
+        try {
+            broker = new TestKafka(null, freePort(), Files.createTempDirectory("keyway-kafka-"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        broker.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(broker::stop));
+        return broker;
     }
 
     public String bootstrapServers() {
@@ -119,6 +138,27 @@ public final class TestKafka {
     /** Publishes an event as a producer's outbox relay would: keyed by aggregate, on its type's topic. */
     public void publish(dev.keyway.common.event.EventEnvelope event) {
         publish(event.eventType().topic(), event.aggregateId(), dev.keyway.common.event.EventCodec.encode(event));
+    }
+
+    /** Creates topics that do not exist yet (3 partitions, one replica). */
+    public void createTopics(String... names) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+            Set<String> existing = admin.listTopics().names().get();
+            List<NewTopic> missing = java.util.Arrays.stream(names).filter(name -> !existing.contains(name))
+                    .map(name -> new NewTopic(name, 3, (short) 1)).toList();
+            admin.createTopics(missing).all().get();
+        } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("could not create topics", e);
+        }
+    }
+
+    /** The names of every topic of the cluster, internal ones aside. */
+    public Set<String> topics() {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+            return admin.listTopics().names().get();
+        } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("could not list topics", e);
+        }
     }
 
     /** Reads every record of a topic from the beginning until {@code wait} passes without a new one. */

@@ -71,6 +71,11 @@ public final class TestPostgres {
         }
     }
 
+    /** Another fresh database on the same server, e.g. for the services of a second region. */
+    public TestPostgres anotherDatabase() {
+        return new TestPostgres(host, port, username, password, database);
+    }
+
     public String jdbcUrl() {
         return "jdbc:postgresql://" + host + ":" + port + "/" + database;
     }

@@ -67,7 +67,7 @@ public class JumpCloudClient {
     public void validate(JumpCloudCredentials credentials) {
         JumpCloudApi api = api(credentials);
         try {
-            call("user groups", notFound(credentials), () -> api.userGroups(credentials.apiKey(),
+            call("user groups", credentials, null, () -> api.userGroups(credentials.apiKey(),
                     credentials.organizationId(), 1, 0, V2_SORT));
         } catch (JumpCloudException refused) {
             if (refused.why() == Reason.INVALID_API_KEY && credentials.organizationId() == null
@@ -82,7 +82,7 @@ public class JumpCloudClient {
     public List<UserGroup> groups(JumpCloudCredentials credentials) {
         JumpCloudApi api = api(credentials);
         List<UserGroup> groups = new ArrayList<>();
-        pages("user groups", notFound(credentials), skip -> api.userGroups(credentials.apiKey(),
+        pages("user groups", credentials, null, skip -> api.userGroups(credentials.apiKey(),
                 credentials.organizationId(), config.pageSize(), skip, V2_SORT), groups::add);
         return groups;
     }
@@ -91,7 +91,7 @@ public class JumpCloudClient {
     public Set<String> memberIds(JumpCloudCredentials credentials, String groupId) {
         JumpCloudApi api = api(credentials);
         Set<String> members = new LinkedHashSet<>();
-        pages("members of group " + groupId, status -> Reason.GROUP_NOT_FOUND,
+        pages("members of group " + groupId, credentials, Reason.GROUP_NOT_FOUND,
                 skip -> api.membership(credentials.apiKey(), credentials.organizationId(), groupId,
                         config.pageSize(), skip, V2_SORT),
                 member -> {
@@ -105,13 +105,13 @@ public class JumpCloudClient {
     /** Hands every user of the directory to {@code each}, a page at a time, so a large directory is never held whole. */
     public void eachUser(JumpCloudCredentials credentials, Consumer<SystemUser> each) {
         JumpCloudApi api = api(credentials);
-        pages("users", notFound(credentials), skip -> api.systemUsers(credentials.apiKey(),
+        pages("users", credentials, null, skip -> api.systemUsers(credentials.apiKey(),
                 credentials.organizationId(), config.pageSize(), skip, V1_SORT).results(), each);
     }
 
     private boolean answersOrganizations(JumpCloudCredentials credentials) {
         try {
-            call("organizations", status -> Reason.UNEXPECTED_ANSWER,
+            call("organizations", credentials, Reason.UNEXPECTED_ANSWER,
                     () -> api(credentials).organizations(credentials.apiKey(), 1));
             return true;
         } catch (JumpCloudException e) {
@@ -119,11 +119,12 @@ public class JumpCloudClient {
         }
     }
 
-    private <T> void pages(String what, IntFunction<Reason> notFound, IntFunction<List<T>> page, Consumer<T> each) {
+    private <T> void pages(String what, JumpCloudCredentials credentials, Reason notFound, IntFunction<List<T>> page,
+            Consumer<T> each) {
         int skip = 0;
         while (true) {
             int offset = skip;
-            List<T> items = call(what, notFound, () -> page.apply(offset));
+            List<T> items = call(what, credentials, notFound, () -> page.apply(offset));
             items = items == null ? List.of() : items;
             items.forEach(each);
             if (items.size() < config.pageSize()) {
@@ -133,8 +134,11 @@ public class JumpCloudClient {
         }
     }
 
-    /** One request with retries; {@code notFound} says what a 404 means for it. */
-    private <T> T call(String what, IntFunction<Reason> notFound, Supplier<T> request) {
+    /**
+     * One request with retries. {@code notFound} says what a 404 means for it; null for a directory-wide listing,
+     * whose 404 can only be about the Organization ID.
+     */
+    private <T> T call(String what, JumpCloudCredentials credentials, Reason notFound, Supplier<T> request) {
         Duration backoff = config.initialBackoff();
         for (int attempt = 1; ; attempt++) {
             String failure;
@@ -144,7 +148,7 @@ public class JumpCloudClient {
             } catch (WebApplicationException e) {
                 int status = e.getResponse().getStatus();
                 if (status != 429 && status < 500) {
-                    throw refusal(status, notFound);
+                    throw refusal(status, credentials, notFound);
                 }
                 failure = "answered " + status;
                 retryAfter = retryAfter(e.getResponse());
@@ -166,22 +170,17 @@ public class JumpCloudClient {
         }
     }
 
-    private static JumpCloudException refusal(int status, IntFunction<Reason> notFound) {
+    private static JumpCloudException refusal(int status, JumpCloudCredentials credentials, Reason notFound) {
+        boolean orgIdGiven = credentials.organizationId() != null;
         return switch (status) {
             case 401 -> new JumpCloudException(Reason.INVALID_API_KEY);
             case 403 -> new JumpCloudException(Reason.FORBIDDEN);
-            case 404 -> new JumpCloudException(notFound.apply(status));
-            case 400 -> new JumpCloudException(notFound.apply(status) == Reason.UNKNOWN_ORGANIZATION_ID
-                    ? Reason.MALFORMED_ORGANIZATION_ID : Reason.UNEXPECTED_ANSWER,
-                    "JumpCloud rejected the request (400); if an Organization ID was given, check it.");
+            case 404 -> new JumpCloudException(notFound != null ? notFound
+                    : orgIdGiven ? Reason.UNKNOWN_ORGANIZATION_ID : Reason.UNEXPECTED_ANSWER);
+            case 400 -> orgIdGiven ? new JumpCloudException(Reason.MALFORMED_ORGANIZATION_ID)
+                    : new JumpCloudException(Reason.UNEXPECTED_ANSWER, "JumpCloud rejected the request (400).");
             default -> new JumpCloudException(Reason.UNEXPECTED_ANSWER, "JumpCloud answered " + status + ".");
         };
-    }
-
-    /** With an Organization ID, a 404 (or 400) on a directory-wide listing is about that ID. */
-    private static IntFunction<Reason> notFound(JumpCloudCredentials credentials) {
-        return status -> credentials.organizationId() != null ? Reason.UNKNOWN_ORGANIZATION_ID
-                : Reason.UNEXPECTED_ANSWER;
     }
 
     private JumpCloudApi api(JumpCloudCredentials credentials) {

@@ -91,21 +91,24 @@ public class ImportRunner {
     public Uni<ImportRun> start(Integration integration, String trigger) {
         String lock = "keyway-import:" + integration.id();
         return pool.getConnection().chain(holder -> holder.preparedQuery(TRY_LOCK).execute(Tuple.of(lock))
-                .chain(rows -> {
-                    if (!rows.iterator().next().getBoolean("locked")) {
-                        return holder.close().chain(() -> Uni.createFrom().failure(ApiException.conflict(
-                                "Integration " + integration.id() + " is running already.")));
-                    }
-                    UUID runId = UUID.randomUUID();
-                    return pool.withTransaction(transaction -> runs.start(transaction, runId, integration.id(), trigger)
-                                    .chain(() -> repository.schedule(transaction, integration.id(), nextRun(integration))))
-                            .invoke(() -> {
-                                active.incrementAndGet();
-                                executor.execute(() -> execute(integration, runId, holder, lock));
-                            })
-                            .onFailure().call(() -> release(holder, lock))
-                            .chain(() -> runs.find(integration.id(), runId));
-                }));
+                        .map(rows -> rows.iterator().next().getBoolean("locked"))
+                        .chain(locked -> locked ? handOver(integration, trigger, holder, lock)
+                                : Uni.createFrom().failure(ApiException.conflict(
+                                        "Integration " + integration.id() + " is running already.")))
+                        .onFailure().call(() -> release(holder, lock)))
+                .chain(runId -> runs.find(integration.id(), runId));
+    }
+
+    /** Records the run and its next scheduled start, then lets a run thread take the lock's connection over. */
+    private Uni<UUID> handOver(Integration integration, String trigger, SqlConnection holder, String lock) {
+        UUID runId = UUID.randomUUID();
+        return pool.withTransaction(transaction -> runs.start(transaction, runId, integration.id(), trigger)
+                        .chain(() -> repository.schedule(transaction, integration.id(), nextRun(integration))))
+                .invoke(() -> {
+                    active.incrementAndGet();
+                    executor.execute(() -> execute(integration, runId, holder, lock));
+                })
+                .replaceWith(runId);
     }
 
     private void execute(Integration integration, UUID runId, SqlConnection holder, String lock) {

@@ -20,7 +20,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.keyway.common.crypto.SecretBox;
+import dev.keyway.common.organization.KnownOrganizations;
 import dev.keyway.common.problem.ApiException;
+import dev.keyway.common.tenant.Deployment;
 import dev.keyway.common.tenant.Region;
 import dev.keyway.sso.config.SsoConfig;
 import io.smallrye.mutiny.Multi;
@@ -69,21 +71,34 @@ public class SamlConnections {
     private final Pool pool;
     private final SecretBox secrets;
     private final SsoConfig config;
+    private final KnownOrganizations known;
+    private final Deployment deployment;
     private final HttpClient http;
 
-    public SamlConnections(Pool pool, SecretBox secrets, SsoConfig config) {
+    public SamlConnections(Pool pool, SecretBox secrets, SsoConfig config, KnownOrganizations known,
+            Deployment deployment) {
         this.pool = pool;
         this.secrets = secrets;
         this.config = config;
+        this.known = known;
+        this.deployment = deployment;
         this.http = HttpClient.newBuilder().connectTimeout(config.metadataFetchTimeout())
                 .followRedirects(HttpClient.Redirect.NORMAL).build();
     }
 
-    /** The organization's SAML set-up (perhaps not configured yet); 404 for an unknown organization. */
+    /**
+     * The organization's SAML set-up (perhaps not configured yet); 421 naming its home for an organization of another
+     * region (known from the mirrored registry), 404 for an unknown one.
+     */
     public Uni<SamlConnection> load(String slug) {
         return pool.preparedQuery(ORGANIZATION).execute(Tuple.of(slug)).chain(rows -> {
             if (rows.size() == 0) {
-                throw ApiException.notFound("No organization '" + slug + "'.");
+                return known.bySlug(slug).map(elsewhere -> {
+                    if (elsewhere.isPresent() && elsewhere.get().homeRegion() != deployment.region()) {
+                        throw known.misdirected(slug, elsewhere.get().homeRegion());
+                    }
+                    throw ApiException.notFound("No organization '" + slug + "'.");
+                });
             }
             Row org = rows.iterator().next();
             UUID orgId = org.getUUID("id");

@@ -1,6 +1,8 @@
 package dev.keyway.sso.saml;
 
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
@@ -17,6 +19,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestQuery;
 
+import dev.keyway.common.organization.KnownOrganizations;
 import dev.keyway.sso.config.SsoConfig;
 import dev.keyway.sso.connection.SamlAdminResource;
 import dev.keyway.sso.connection.SamlConnections;
@@ -59,8 +62,19 @@ public class SamlResource {
         return signIn.start(slug, returnTo).map(outgoing -> (outgoing instanceof AuthnRequests.Redirect redirect
                 ? Response.seeOther(URI.create(redirect.location()))
                 : Response.ok(((AuthnRequests.PostForm) outgoing).html(), MediaType.TEXT_HTML))
-                .header("Cache-Control", "no-store").build()).onFailure(SamlRejectedException.class).recoverWithItem(failure -> refusal(
-                ((SamlRejectedException) failure).reason()));
+                .header("Cache-Control", "no-store").build())
+                .onFailure(SamlRejectedException.class)
+                .recoverWithItem(failure -> refusal(((SamlRejectedException) failure).reason()))
+                .onFailure(KnownOrganizations.Misdirected.class)
+                .recoverWithItem(failure -> homeRegionSignIn((KnownOrganizations.Misdirected) failure, slug, returnTo));
+    }
+
+    /** A browser cannot act on a 421: an organization of another region signs in there. */
+    private static Response homeRegionSignIn(KnownOrganizations.Misdirected misdirected, String slug, String returnTo) {
+        String home = misdirected.homeUrl().orElseThrow(() -> misdirected);
+        String query = returnTo == null ? "" : "?returnTo=" + URLEncoder.encode(returnTo, StandardCharsets.UTF_8);
+        return Response.seeOther(URI.create(home + "/saml/" + slug + "/login" + query))
+                .header("Cache-Control", "no-store").build();
     }
 
     @POST

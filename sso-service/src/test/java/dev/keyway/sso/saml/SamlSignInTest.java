@@ -24,8 +24,11 @@ import java.util.zip.Inflater;
 
 import org.junit.jupiter.api.Test;
 
+import dev.keyway.common.tenant.Region;
 import dev.keyway.sso.SsoFixture;
 import dev.keyway.testsupport.KeywayTestStack;
+import dev.keyway.testsupport.OrgAnnouncements;
+import dev.keyway.testsupport.OrgAnnouncements.TestOrg;
 import dev.keyway.testsupport.SamlIdp;
 import dev.keyway.testsupport.TestPostgres;
 import io.quarkus.test.common.WithTestResource;
@@ -63,6 +66,18 @@ class SamlSignInTest {
                 .body("directory_groups", containsInAnyOrder("Admins"));
         given().auth().oauth2(session(signedIn)).get("/session").then().statusCode(200);
         given().auth().oauth2(session(signedIn)).get("/admin/orgs/" + org.slug).then().statusCode(401);
+    }
+
+    @Test
+    void anOrganizationOfAnotherRegionSignsInThere() {
+        TestOrg european = OrgAnnouncements.announce("sso", "european", Region.EU);
+
+        given().redirects().follow(false).queryParam("returnTo", "/app?x=1")
+                .get("/saml/" + european.slug() + "/login").then().statusCode(303)
+                .header("Location", "http://localhost:9081/saml/" + european.slug() + "/login?returnTo=%2Fapp%3Fx%3D1");
+        given().get("/saml/" + european.slug() + "/metadata").then().statusCode(421)
+                .contentType("application/problem+json").body("detail", containsString("http://localhost:9081"));
+        given().get("/saml/nobody-" + european.slug() + "/metadata").then().statusCode(404);
     }
 
     @Test
