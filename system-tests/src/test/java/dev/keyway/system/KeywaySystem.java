@@ -108,8 +108,6 @@ public final class KeywaySystem {
             }
             config.put("keyway.outbox.max-backoff", "2s");
             config.put("keyway.outbox.send-timeout", "3s");
-            // a mirrored registry topic is picked up within seconds, not the production 30 s
-            config.put("mp.messaging.incoming.orgs.metadata.max.age.ms", "2000");
             if (name.equals("sso-service")) {
                 config.put("keyway.operator-token", OPERATOR_TOKEN);
             } else {
