@@ -161,7 +161,7 @@ public class JumpCloudClient {
             }
             if (attempt >= config.maxAttempts()) {
                 throw new JumpCloudException(Reason.UNREACHABLE, "JumpCloud " + failure + " when asked for " + what
-                        + ", " + attempt + " times; the import will try again later.");
+                        + ", " + attempt + " times; try again later.");
             }
             Duration pause = retryAfter.map(this::capped).orElse(jittered(backoff));
             LOG.debugf("JumpCloud %s for %s (attempt %d); retrying in %d ms", failure, what, attempt, pause.toMillis());
