@@ -104,24 +104,18 @@ public class KnownOrganizations {
     /** The answer for a request about an organization homed in another region. */
     public Misdirected misdirected(String slug, Region home) {
         Optional<String> homeUrl = deployment.urlOf(home);
-        return new Misdirected(home, homeUrl, "Organization '" + slug + "' is homed in region '" + home + "'"
+        return new Misdirected(homeUrl, "Organization '" + slug + "' is homed in region '" + home + "'"
                 + homeUrl.map(url -> "; use " + url).orElse("") + ".");
     }
 
     /** 421 naming the organization's home region and, where configured, this service's base URL there. */
     public static final class Misdirected extends ApiException {
 
-        private final Region home;
         private final Optional<String> homeUrl;
 
-        Misdirected(Region home, Optional<String> homeUrl, String detail) {
+        Misdirected(Optional<String> homeUrl, String detail) {
             super(MISDIRECTED, detail);
-            this.home = home;
             this.homeUrl = homeUrl;
-        }
-
-        public Region home() {
-            return home;
         }
 
         public Optional<String> homeUrl() {

@@ -6,7 +6,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
-/** One statement over many rows, pipelined a thousand at a time so a large write never sits in memory twice. */
+/** One statement over many rows, pipelined a thousand rows per batch, so a write of any size goes in bounded pieces. */
 public final class Batches {
 
     private static final int SIZE = 1_000;

@@ -119,7 +119,7 @@ public class ImportRunner {
             Map<String, ImportedUser> previous = runs.snapshot(integration.id()).await().indefinitely();
             SnapshotDiff diff = SnapshotDiff.between(previous, directory);
             OrgId org = new OrgId(integration.orgId());
-            boolean recorded = pool.withTransaction(transaction -> outbox
+            pool.withTransaction(transaction -> outbox
                             .appendAll(transaction, org, deployment.region(), events(diff))
                             .chain(() -> runs.keep(transaction, integration.id(), diff))
                             .chain(() -> runs.succeed(transaction, runId, directory.inScope().size(), diff,

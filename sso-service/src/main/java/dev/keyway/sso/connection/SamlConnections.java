@@ -22,7 +22,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keyway.common.crypto.SecretBox;
 import dev.keyway.common.organization.KnownOrganizations;
 import dev.keyway.common.problem.ApiException;
-import dev.keyway.common.tenant.Deployment;
 import dev.keyway.common.tenant.Region;
 import dev.keyway.sso.config.SsoConfig;
 import io.smallrye.mutiny.Multi;
@@ -72,16 +71,13 @@ public class SamlConnections {
     private final SecretBox secrets;
     private final SsoConfig config;
     private final KnownOrganizations known;
-    private final Deployment deployment;
     private final HttpClient http;
 
-    public SamlConnections(Pool pool, SecretBox secrets, SsoConfig config, KnownOrganizations known,
-            Deployment deployment) {
+    public SamlConnections(Pool pool, SecretBox secrets, SsoConfig config, KnownOrganizations known) {
         this.pool = pool;
         this.secrets = secrets;
         this.config = config;
         this.known = known;
-        this.deployment = deployment;
         this.http = HttpClient.newBuilder().connectTimeout(config.metadataFetchTimeout())
                 .followRedirects(HttpClient.Redirect.NORMAL).build();
     }
@@ -93,10 +89,8 @@ public class SamlConnections {
     public Uni<SamlConnection> load(String slug) {
         return pool.preparedQuery(ORGANIZATION).execute(Tuple.of(slug)).chain(rows -> {
             if (rows.size() == 0) {
-                return known.bySlug(slug).map(elsewhere -> {
-                    if (elsewhere.isPresent() && elsewhere.get().homeRegion() != deployment.region()) {
-                        throw known.misdirected(slug, elsewhere.get().homeRegion());
-                    }
+                // not registered here: another region's organization (421 naming its home) or nobody's (404)
+                return known.homedHere(slug).map(here -> {
                     throw ApiException.notFound("No organization '" + slug + "'.");
                 });
             }
