@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.keyway.common.event.EventEnvelope;
 import dev.keyway.common.event.EventType;
+import dev.keyway.common.event.ImportedGroup;
 import dev.keyway.common.event.ImportedUser;
 import dev.keyway.common.event.ImportedUserLeft;
 import dev.keyway.testsupport.KeywayTestStack;
@@ -52,6 +53,27 @@ class ImportEventsTest {
     private static String id(ScimOrg org, String userName) {
         return org.scim().queryParam("filter", "userName eq \"" + userName + "\"").get("/Users").then()
                 .extract().path("Resources[0].id");
+    }
+
+    @Test
+    void aGroupAnIntegrationFillsExistsBeforeItsFirstMemberAndOnlyOnce() {
+        ScimOrg org = ScimOrg.create("selected");
+        org.scim().contentType("application/scim+json").body("{\"displayName\":\"Managed by SCIM\"}").post("/Groups")
+                .then().statusCode(201);
+        TestKafka kafka = TestKafka.get();
+        for (String name : List.of("Contractors", "Contractors", "Managed by SCIM")) {
+            kafka.publish(EventEnvelope.of(EventType.IMPORT_GROUP_SELECTED, org.org().id(), org.org().region(),
+                    "import:" + integration + ":group:" + name + UUID.randomUUID(), 1,
+                    new ImportedGroup(integration, name)));
+        }
+        eventually("created", () -> org.scim().queryParam("filter", "displayName eq \"Contractors\"").get("/Groups")
+                .then().extract().<Integer>path("totalResults") == 1);
+        eventually("all three applied", () -> TestPostgres.get().count("select count(*) from scim.inbox_sequence "
+                + "where aggregate_id like ?", "import:" + integration + ":group:%") == 3);
+        org.scim().queryParam("filter", "displayName eq \"Contractors\"").get("/Groups").then()
+                .body("totalResults", equalTo(1)).body("Resources[0].members", empty());
+        org.scim().queryParam("filter", "displayName eq \"Managed by SCIM\"").get("/Groups").then()
+                .body("totalResults", equalTo(1));
     }
 
     @Test

@@ -43,18 +43,23 @@ class DirectoryImportIT {
         directory.addMember(staff, ada);
         directory.addMember(staff, grace);
         directory.set(ada, "department", "Engineering");
+        String contractors = directory.addGroup("Contractors");
 
         RequestSpecification imports = given().baseUri(system.imports().url()).auth().oauth2(owner)
                 .contentType(ContentType.JSON).basePath("/admin/orgs/" + slug + "/imports");
         String integration = await().atMost(Duration.ofSeconds(30)).until(() -> given().spec(imports)
                         .body(Map.of("name", "JumpCloud", "apiKey", jumpcloud.adminKey(directory), "dataCenter", "us",
                                 "enabled", false, "groups", List.of(Map.of("jumpcloudGroupId", staff,
-                                        "targetGroup", "Everyone"))))
+                                        "targetGroup", "Everyone"), Map.of("jumpcloudGroupId", contractors))))
                         .post(), response -> response.statusCode() == 201)
                 .path("id");
         String scimToken = given().baseUri(system.scim().url()).auth().oauth2(owner)
                 .post("/admin/orgs/" + slug + "/scim/tokens").then().statusCode(201).extract().path("token");
         RequestSpecification scim = given().baseUri(system.scim().url()).basePath("/scim/v2").auth().oauth2(scimToken);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> given().spec(scim)
+                .queryParam("filter", "displayName eq \"Contractors\"").get("/Groups").then().extract()
+                .<Integer>path("totalResults") == 1);
 
         runNow(imports, integration);
         JsonPath user = await().atMost(Duration.ofSeconds(30)).until(() -> userNamed(scim, "ada@" + slug + ".test"),

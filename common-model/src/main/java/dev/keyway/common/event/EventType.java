@@ -18,7 +18,8 @@ public enum EventType {
 
     IMPORT_USER_IMPORTED("import.user.imported", Topics.IMPORTS, ImportedUser.class),
     IMPORT_USER_CHANGED("import.user.changed", Topics.IMPORTS, ImportedUser.class),
-    IMPORT_USER_LEFT("import.user.left", Topics.IMPORTS, ImportedUserLeft.class);
+    IMPORT_USER_LEFT("import.user.left", Topics.IMPORTS, ImportedUserLeft.class),
+    IMPORT_GROUP_SELECTED("import.group.selected", Topics.IMPORTS, ImportedGroup.class);
 
     /** Schema version of every payload in this enum; a breaking change gets a new topic version instead. */
     public static final int VERSION = 1;

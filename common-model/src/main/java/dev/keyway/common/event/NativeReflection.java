@@ -11,7 +11,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  */
 @RegisterForReflection(targets = { EventEnvelope.class, OrganizationState.class, UserState.class, UserDeleted.class,
         GroupState.class, GroupDeleted.class, DepartmentState.class, ImportedUser.class, ImportedUserLeft.class,
-        OrgId.class, OrgSlug.class, Region.class })
+        ImportedGroup.class, OrgId.class, OrgSlug.class, Region.class })
 final class NativeReflection {
 
     private NativeReflection() {

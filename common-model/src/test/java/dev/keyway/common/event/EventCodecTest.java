@@ -40,7 +40,8 @@ class EventCodecTest {
             EventType.DEPARTMENT_UPSERTED, new DepartmentState(UUID.randomUUID(), "R&D", false),
             EventType.IMPORT_USER_IMPORTED, imported(true),
             EventType.IMPORT_USER_CHANGED, imported(false),
-            EventType.IMPORT_USER_LEFT, new ImportedUserLeft(INTEGRATION, "5f1a", "ada@acme.test", "deleted"));
+            EventType.IMPORT_USER_LEFT, new ImportedUserLeft(INTEGRATION, "5f1a", "ada@acme.test", "deleted"),
+            EventType.IMPORT_GROUP_SELECTED, new ImportedGroup(INTEGRATION, "Engineering"));
 
     private static ImportedUser imported(boolean active) {
         return new ImportedUser(INTEGRATION, "5f1a", "ada", "ada@acme.test", "Ada", "Lovelace", "Engineer", "R&D",

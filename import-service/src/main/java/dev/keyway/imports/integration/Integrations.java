@@ -14,7 +14,13 @@ import java.util.stream.Collectors;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.keyway.common.crypto.SecretBox;
+import dev.keyway.common.event.EventType;
+import dev.keyway.common.event.ImportedGroup;
+import dev.keyway.common.outbox.Outbox;
+import dev.keyway.common.outbox.Outbox.Draft;
 import dev.keyway.common.problem.ApiException;
+import dev.keyway.common.tenant.Deployment;
+import dev.keyway.common.tenant.OrgId;
 import dev.keyway.imports.config.ImportsConfig;
 import dev.keyway.imports.integration.IntegrationRequest.GroupChoice;
 import dev.keyway.imports.jumpcloud.DataCenter;
@@ -25,11 +31,13 @@ import dev.keyway.imports.jumpcloud.UserGroup;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.pgclient.PgException;
 
 /**
  * The rules of integrations: credentials are proven against JumpCloud before they are stored (sealed), every
- * chosen group must exist there, schedules stay within bounds, names are unique per organization.
+ * chosen group must exist there, schedules stay within bounds, names are unique per organization; the Keyway groups an
+ * integration fills are announced to the user store with it.
  */
 @ApplicationScoped
 public class Integrations {
@@ -43,14 +51,18 @@ public class Integrations {
     private final SecretBox secrets;
     private final ImportsConfig config;
     private final Pool pool;
+    private final Outbox outbox;
+    private final Deployment deployment;
 
     public Integrations(IntegrationRepository repository, JumpCloudClient jumpcloud, SecretBox secrets,
-            ImportsConfig config, Pool pool) {
+            ImportsConfig config, Pool pool, Outbox outbox, Deployment deployment) {
         this.repository = repository;
         this.jumpcloud = jumpcloud;
         this.secrets = secrets;
         this.config = config;
         this.pool = pool;
+        this.outbox = outbox;
+        this.deployment = deployment;
     }
 
     /** Proves credentials an admin typed, before anything is stored. */
@@ -84,7 +96,8 @@ public class Integrations {
                     credentials.organizationId(), secrets.seal(credentials.apiKey(), Integration.sealingContext(id,
                             orgId)), credentials.apiKeyHint(), interval, enabled, groups, now, now,
                     enabled ? now : null);
-            return pool.withTransaction(transaction -> repository.insert(transaction, integration))
+            return pool.withTransaction(transaction -> repository.insert(transaction, integration)
+                            .chain(() -> announceGroups(transaction, integration)))
                     .onFailure(Integrations::nameTaken).transform(e -> nameConflict(name))
                     .replaceWith(integration);
         });
@@ -115,7 +128,9 @@ public class Integrations {
                         credentials.organizationId(), request.apiKey() == null ? current.apiKeySealed()
                                 : secrets.seal(credentials.apiKey(), Integration.sealingContext(id, orgId)),
                         credentials.apiKeyHint(), interval, enabled, resolved, current.createdAt(), now, nextRunAt);
-                return pool.withTransaction(transaction -> repository.update(transaction, updated))
+                return pool.withTransaction(transaction -> repository.update(transaction, updated)
+                                .chain(() -> request.groups() == null ? Uni.createFrom().voidItem()
+                                        : announceGroups(transaction, updated)))
                         .onFailure(Integrations::nameTaken).transform(e -> nameConflict(name))
                         .replaceWith(updated);
             });
@@ -143,6 +158,15 @@ public class Integrations {
     public JumpCloudCredentials credentials(Integration integration) {
         return new JumpCloudCredentials(integration.dataCenter(), secrets.openString(integration.apiKeySealed(),
                 Integration.sealingContext(integration.id(), integration.orgId())), integration.jumpcloudOrgId());
+    }
+
+    /** Tells the user store which groups the integration fills, so they exist before their first member arrives. */
+    private Uni<Void> announceGroups(SqlConnection transaction, Integration integration) {
+        List<Draft> groups = integration.groups().stream().map(GroupMapping::targetGroup).distinct()
+                .map(name -> new Draft(EventType.IMPORT_GROUP_SELECTED, "import:" + integration.id() + ":group:" + name,
+                        new ImportedGroup(integration.id(), name)))
+                .toList();
+        return outbox.appendAll(transaction, new OrgId(integration.orgId()), deployment.region(), groups);
     }
 
     /** Checks the credentials and that every chosen group exists; names each mapping after JumpCloud's group. */

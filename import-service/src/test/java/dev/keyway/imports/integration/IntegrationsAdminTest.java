@@ -118,6 +118,8 @@ class IntegrationsAdminTest {
                 .body("groups.targetGroup", contains("Engineering", "Sales team"))
                 .extract().path("id");
 
+        assertEquals(2, groupsAnnounced(id), "each Keyway group is announced to the user store with the integration");
+
         String stored = (String) TestPostgres.get().queryValue(
                 "select api_key_sealed from imports.import_integration where id = ?::uuid", id);
         assertFalse(stored.contains(key), "the API key is sealed at rest");
@@ -129,6 +131,7 @@ class IntegrationsAdminTest {
                 .body("enabled", equalTo(true)).body("nextRunAt", not(nullValue()))
                 .body("groups.targetGroup", contains("Sales")).body("interval", equalTo("PT2H"));
         get(org, "").statusCode(200).body("$", hasSize(1)).body("[0].groups", hasSize(1));
+        assertEquals(3, groupsAnnounced(id));
 
         given().auth().oauth2(org.ownerToken()).delete(base(org) + "/" + id).then().statusCode(204);
         get(org, "/" + id).statusCode(404);
@@ -174,6 +177,11 @@ class IntegrationsAdminTest {
         post(org, "", integration("Taken", key, List.of(group(staff)), false)).statusCode(409)
                 .contentType("application/problem+json");
         get(org, "/not-a-uuid").statusCode(404);
+    }
+
+    private static long groupsAnnounced(String integrationId) {
+        return TestPostgres.get().count("select count(*) from imports.outbox where event_type = 'import.group.selected'"
+                + " and aggregate_id like ?", "import:" + integrationId + ":group:%");
     }
 
     private static void refused(TestOrg org, Map<String, String> credentials, int status, String reason) {

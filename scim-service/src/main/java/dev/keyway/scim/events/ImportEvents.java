@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.keyway.common.event.EventEnvelope;
+import dev.keyway.common.event.ImportedGroup;
 import dev.keyway.common.event.ImportedUser;
 import dev.keyway.common.event.ImportedUserLeft;
 import dev.keyway.common.outbox.IncomingEvents;
@@ -39,7 +40,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * <p>Precedence: SCIM wins. An imported user is created as {@code import:<integration>}; the first SCIM write to it
  * makes it SCIM's, and from then on imports leave it (and its memberships) alone. A user SCIM created is never
  * touched by an import, even when the userName matches. Imported memberships are tagged with the integration, so an
- * import only ever adds or removes its own.
+ * import only ever adds or removes its own. A group an integration imports into is created when the integration names
+ * it ({@code import.group.selected}), or with its first member; a group SCIM manages is used as it is.
  */
 @ApplicationScoped
 public class ImportEvents {
@@ -85,6 +87,10 @@ public class ImportEvents {
         }
         if (event.payload() instanceof ImportedUserLeft left) {
             return leave(transaction, event.orgId(), event.region(), left);
+        }
+        if (event.payload() instanceof ImportedGroup group) {
+            return ensureGroup(transaction, event.orgId(), event.region(), "import:" + group.integrationId(),
+                    group.displayName()).replaceWithVoid();
         }
         return Uni.createFrom().voidItem();
     }
@@ -155,13 +161,17 @@ public class ImportEvents {
                 .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getUUID("user_id"));
     }
 
+    /** The group of that name, created (and announced) if there is none; an existing one is left as it is. */
+    private Uni<UUID> ensureGroup(SqlConnection transaction, OrgId org, Region region, String source, String name) {
+        return groups.findOrCreate(transaction, org.value(), name, source, created -> directory.groupChanged(
+                transaction, org, region, created.id(), created.displayName(), created.externalId()));
+    }
+
     /** Makes this integration's memberships of the user exactly {@code groupNames}, creating missing groups. */
     private Uni<Void> memberships(SqlConnection transaction, OrgId org, Region region, UUID userId, String source,
             List<String> groupNames) {
         return Multi.createFrom().iterable(groupNames)
-                .onItem().transformToUniAndConcatenate(name -> groups.findOrCreate(transaction, org.value(), name,
-                        source, created -> directory.groupChanged(transaction, org, region, created.id(),
-                                created.displayName(), created.externalId())))
+                .onItem().transformToUniAndConcatenate(name -> ensureGroup(transaction, org, region, source, name))
                 .collect().asList()
                 .chain(wanted -> transaction.preparedQuery(IMPORTED_GROUPS).execute(Tuple.of(userId, source))
                         .chain(rows -> {
