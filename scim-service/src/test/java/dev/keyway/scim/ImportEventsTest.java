@@ -63,13 +63,13 @@ class ImportEventsTest {
         TestKafka kafka = TestKafka.get();
         for (String name : List.of("Contractors", "Contractors", "Managed by SCIM")) {
             kafka.publish(EventEnvelope.of(EventType.IMPORT_GROUP_SELECTED, org.org().id(), org.org().region(),
-                    "import:" + integration + ":group:" + name + UUID.randomUUID(), 1,
+                    "import-group:" + integration + ":" + name + UUID.randomUUID(), 1,
                     new ImportedGroup(integration, name)));
         }
         eventually("created", () -> org.scim().queryParam("filter", "displayName eq \"Contractors\"").get("/Groups")
                 .then().extract().<Integer>path("totalResults") == 1);
         eventually("all three applied", () -> TestPostgres.get().count("select count(*) from scim.inbox_sequence "
-                + "where aggregate_id like ?", "import:" + integration + ":group:%") == 3);
+                + "where aggregate_id like ?", "import-group:" + integration + ":%") == 3);
         org.scim().queryParam("filter", "displayName eq \"Contractors\"").get("/Groups").then()
                 .body("totalResults", equalTo(1)).body("Resources[0].members", empty());
         org.scim().queryParam("filter", "displayName eq \"Managed by SCIM\"").get("/Groups").then()

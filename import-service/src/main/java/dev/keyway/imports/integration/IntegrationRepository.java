@@ -22,7 +22,7 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
-/** Integrations and their group mappings in schema {@code imports}. Queries only; rules live in {@link Integrations}. */
+/** Integrations and their group mappings (schema {@code imports}). Queries only; rules: {@link Integrations}. */
 @ApplicationScoped
 public class IntegrationRepository {
 
@@ -35,8 +35,10 @@ public class IntegrationRepository {
             update import_integration set name = $3, data_center = $4, jumpcloud_org_id = $5, api_key_sealed = $6,
                 api_key_hint = $7, interval_seconds = $8, enabled = $9, updated_at = $10, next_run_at = $11
             where org_id = $1 and id = $2""";
-    private static final String BY_ORG = "select " + COLUMNS + " from import_integration where org_id = $1 order by created_at";
-    private static final String ONE_OF_ORG = "select " + COLUMNS + " from import_integration where org_id = $1 and id = $2";
+    private static final String BY_ORG = "select " + COLUMNS
+            + " from import_integration where org_id = $1 order by created_at";
+    private static final String ONE_OF_ORG = "select " + COLUMNS
+            + " from import_integration where org_id = $1 and id = $2";
     private static final String BY_ID = "select " + COLUMNS + " from import_integration where id = $1";
     private static final String DELETE = "delete from import_integration where org_id = $1 and id = $2";
     private static final String MAPPINGS = """
@@ -134,9 +136,10 @@ public class IntegrationRepository {
             UUID[] ids = found.stream().map(row -> row.getUUID("id")).toArray(UUID[]::new);
             return client.preparedQuery(MAPPINGS).execute(Tuple.of(ids)).map(mappingRows -> {
                 Map<UUID, List<GroupMapping>> groups = new HashMap<>();
-                mappingRows.forEach(row -> groups.computeIfAbsent(row.getUUID("integration_id"), id -> new ArrayList<>())
-                        .add(new GroupMapping(row.getString("jumpcloud_group_id"), row.getString("jumpcloud_group_name"),
-                                row.getString("target_group"))));
+                mappingRows.forEach(row -> groups
+                        .computeIfAbsent(row.getUUID("integration_id"), id -> new ArrayList<>())
+                        .add(new GroupMapping(row.getString("jumpcloud_group_id"),
+                                row.getString("jumpcloud_group_name"), row.getString("target_group"))));
                 return found.stream().map(row -> integration(row, groups.getOrDefault(row.getUUID("id"), List.of())))
                         .toList();
             });

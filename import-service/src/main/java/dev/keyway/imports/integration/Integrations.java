@@ -163,7 +163,7 @@ public class Integrations {
     /** Tells the user store which groups the integration fills, so they exist before their first member arrives. */
     private Uni<Void> announceGroups(SqlConnection transaction, Integration integration) {
         List<Draft> groups = integration.groups().stream().map(GroupMapping::targetGroup).distinct()
-                .map(name -> new Draft(EventType.IMPORT_GROUP_SELECTED, "import:" + integration.id() + ":group:" + name,
+                .map(name -> new Draft(EventType.IMPORT_GROUP_SELECTED, "import-group:" + integration.id() + ":" + name,
                         new ImportedGroup(integration.id(), name)))
                 .toList();
         return outbox.appendAll(transaction, new OrgId(integration.orgId()), deployment.region(), groups);

@@ -102,7 +102,7 @@ public class JumpCloudClient {
         return members;
     }
 
-    /** Hands every user of the directory to {@code each}, a page at a time, so a large directory is never held whole. */
+    /** Hands every user of the directory to {@code each}, a page at a time: a directory is never held whole. */
     public void eachUser(JumpCloudCredentials credentials, Consumer<SystemUser> each) {
         JumpCloudApi api = api(credentials);
         pages("users", credentials, null, skip -> api.systemUsers(credentials.apiKey(),

@@ -35,7 +35,8 @@ public class RunRepository {
                 errors = errors || '["Interrupted: the replica running it stopped."]'::jsonb
             where integration_id = $1 and status = 'running'""";
     private static final String INSERT = """
-            insert into import_run (id, integration_id, trigger, status, started_at) values ($1, $2, $3, 'running', now())""";
+            insert into import_run (id, integration_id, trigger, status, started_at)
+            values ($1, $2, $3, 'running', now())""";
     private static final String SUCCEEDED = """
             update import_run set status = 'succeeded', finished_at = now(), users_seen = $2, users_created = $3,
                 users_updated = $4, users_deactivated = $5, groups = $6, errors = $7 where id = $1""";
@@ -45,7 +46,8 @@ public class RunRepository {
     private static final String KEEP = """
             insert into import_snapshot (integration_id, source_user_id, state) values ($1, $2, $3)
             on conflict (integration_id, source_user_id) do update set state = excluded.state""";
-    private static final String FORGET = "delete from import_snapshot where integration_id = $1 and source_user_id = $2";
+    private static final String FORGET = """
+            delete from import_snapshot where integration_id = $1 and source_user_id = $2""";
 
     private final Pool pool;
 
@@ -63,8 +65,8 @@ public class RunRepository {
     /** @return false if the run (its integration) was deleted meanwhile */
     public Uni<Boolean> succeed(SqlConnection transaction, UUID runId, int seen, SnapshotDiff diff, int groups,
             List<String> skipped) {
-        return transaction.preparedQuery(SUCCEEDED).execute(Tuple.from(List.of(runId, seen, diff.created(), diff.updated(),
-                        diff.deactivated(), groups, new JsonArray(new ArrayList<>(skipped)))))
+        return transaction.preparedQuery(SUCCEEDED).execute(Tuple.from(List.of(runId, seen, diff.created(),
+                        diff.updated(), diff.deactivated(), groups, new JsonArray(new ArrayList<>(skipped)))))
                 .map(rows -> rows.rowCount() == 1);
     }
 

@@ -181,7 +181,7 @@ class IntegrationsAdminTest {
 
     private static long groupsAnnounced(String integrationId) {
         return TestPostgres.get().count("select count(*) from imports.outbox where event_type = 'import.group.selected'"
-                + " and aggregate_id like ?", "import:" + integrationId + ":group:%");
+                + " and aggregate_id like ?", "import-group:" + integrationId + ":%");
     }
 
     private static void refused(TestOrg org, Map<String, String> credentials, int status, String reason) {
