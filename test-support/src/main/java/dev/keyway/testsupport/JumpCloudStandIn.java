@@ -217,12 +217,6 @@ public final class JumpCloudStandIn implements AutoCloseable {
             }
         }
 
-        public void activate(String userId) {
-            synchronized (JumpCloudStandIn.this) {
-                users.get(userId).put("state", "ACTIVATED").put("suspended", false);
-            }
-        }
-
         /** Hard delete, as JumpCloud's {@code DELETE /systemusers/{id}}: gone from every listing and group. */
         public void deleteUser(String userId) {
             synchronized (JumpCloudStandIn.this) {
@@ -285,10 +279,6 @@ public final class JumpCloudStandIn implements AutoCloseable {
     /** Every answer waits this long first (a slow JumpCloud, or a run that must still be going). */
     public void latency(Duration latency) {
         this.latency = latency;
-    }
-
-    public synchronized List<Request> requests() {
-        return List.copyOf(requests);
     }
 
     /** The requests made with one API key. */

@@ -50,11 +50,6 @@ public class JumpCloudException extends ApiException {
         return why;
     }
 
-    /** Worth another try later (JumpCloud down or rate-limiting), unlike a refused key. */
-    public boolean transientFailure() {
-        return why == Reason.UNREACHABLE;
-    }
-
     /** 422: the request was understood, but what it carries (the credentials, a group) does not work. */
     private static final Response.StatusType UNPROCESSABLE = new Response.StatusType() {
         @Override
