@@ -14,9 +14,10 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Guards every {@code /admin/**} route of every service: a verified token is required (401 otherwise), and an owner
- * token opens only the routes of the organization it names ({@code /admin/orgs/{slug}/...}; 403 otherwise). The
- * operator passes everywhere; finer rules (operator-only routes) are {@code @RolesAllowed} on the resource.
+ * Guards every {@code /admin/**} route of every service: a verified, unrevoked token is required (401 otherwise; see
+ * {@link RevokedOwnerTokens}), and an owner token opens only the routes of the organization it names
+ * ({@code /admin/orgs/{slug}/...}; 403 otherwise). The operator passes everywhere; finer rules (operator-only routes)
+ * are {@code @RolesAllowed} on the resource.
  */
 public class AdminAccessFilter {
 
@@ -35,7 +36,7 @@ public class AdminAccessFilter {
         return identities.getDeferredIdentity()
                 .map(identity -> decide(identity, slug))
                 .onFailure(AuthenticationFailedException.class)
-                .recoverWithItem(() -> unauthorized("The bearer token is invalid or expired."));
+                .recoverWithItem(() -> unauthorized("The bearer token is invalid, expired or revoked."));
     }
 
     private static Response decide(SecurityIdentity identity, String slug) {

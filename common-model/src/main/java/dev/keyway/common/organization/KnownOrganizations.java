@@ -18,6 +18,7 @@ import dev.keyway.common.tenant.OrgId;
 import dev.keyway.common.tenant.Region;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonArray;
 
 /** The projection of the organization registry that every service keeps, fed by channel {@code orgs}. */
 @ApplicationScoped
@@ -27,11 +28,13 @@ public class KnownOrganizations {
 
     /** A slug already held by another organization (a clash between regions) is not taken over; it is logged. */
     private static final String UPSERT = """
-            insert into known_organization (id, slug, display_name, region, created_at)
-            select ?1, ?2, ?3, ?4, ?5
+            insert into known_organization (id, slug, display_name, region, created_at, owner_tokens_not_before,
+                revoked_owner_tokens)
+            select ?1, ?2, ?3, ?4, ?5, ?6, array(select jsonb_array_elements_text(cast(cast(?7 as text) as jsonb)))
             where not exists (select 1 from known_organization where slug = ?2 and id <> ?1)
             on conflict (id) do update set slug = excluded.slug, display_name = excluded.display_name,
-                region = excluded.region, updated_at = now()""";
+                region = excluded.region, owner_tokens_not_before = excluded.owner_tokens_not_before,
+                revoked_owner_tokens = excluded.revoked_owner_tokens, updated_at = now()""";
 
     /** 421 Misdirected Request: the right service, but in another region. */
     public static final Response.StatusType MISDIRECTED = new Response.StatusType() {
@@ -72,6 +75,8 @@ public class KnownOrganizations {
                 .setParameter(3, org.displayName())
                 .setParameter(4, org.region().code())
                 .setParameter(5, org.createdAt())
+                .setParameter(6, org.ownerTokensNotBefore())
+                .setParameter(7, new JsonArray(org.revokedOwnerTokens()).encode())
                 .executeUpdate())
                 .invoke(rows -> {
                     if (rows == 0) {

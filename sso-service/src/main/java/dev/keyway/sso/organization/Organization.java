@@ -1,6 +1,7 @@
 package dev.keyway.sso.organization;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 import jakarta.persistence.Column;
@@ -37,6 +38,14 @@ public class Organization extends PanacheEntityBase {
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
 
+    /** Owner tokens issued before this are revoked (the operator's revoke-all); null if never. */
+    @Column(name = "owner_tokens_not_before")
+    public Instant ownerTokensNotBefore;
+
+    /** Ids of unexpired owner tokens revoked one by one, as announced; see {@link OwnerTokens}. */
+    @Column(name = "revoked_owner_tokens", nullable = false)
+    public String[] revokedOwnerTokens = new String[0];
+
     public OrgId orgId() {
         return new OrgId(id);
     }
@@ -46,6 +55,7 @@ public class Organization extends PanacheEntityBase {
     }
 
     public OrganizationState state() {
-        return new OrganizationState(orgId(), OrgSlug.of(slug), displayName, homeRegion(), createdAt);
+        return new OrganizationState(orgId(), OrgSlug.of(slug), displayName, homeRegion(), createdAt,
+                ownerTokensNotBefore, List.of(revokedOwnerTokens));
     }
 }

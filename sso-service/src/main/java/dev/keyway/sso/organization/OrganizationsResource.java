@@ -6,6 +6,7 @@ import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -70,6 +71,27 @@ public class OrganizationsResource {
     @RolesAllowed(KeywayClaims.OPERATOR)
     @Operation(summary = "Issue an owner token for the organization's admin APIs on every service (operator token)")
     public Uni<OwnerTokens.OwnerToken> issueOwnerToken(@PathParam("slug") String slug) {
-        return organizations.bySlug(slug).map(ownerTokens::issue);
+        return organizations.bySlug(slug).chain(ownerTokens::issue);
+    }
+
+    /** When the organization's owner tokens issued earlier stopped working. */
+    public record RevokedAll(Instant ownerTokensNotBefore) {
+    }
+
+    @DELETE
+    @Path("{slug}/owner-tokens/{jti}")
+    @RolesAllowed(KeywayClaims.OPERATOR)
+    @Operation(summary = "Revoke one owner token, by the id it was issued with (operator token); every service "
+            + "refuses it once the organization's state reaches it")
+    public Uni<Response> revokeOwnerToken(@PathParam("slug") String slug, @PathParam("jti") String jti) {
+        return ownerTokens.revoke(slug, jti).replaceWith(Response.noContent().build());
+    }
+
+    @POST
+    @Path("{slug}/owner-tokens/revoke-all")
+    @RolesAllowed(KeywayClaims.OPERATOR)
+    @Operation(summary = "Revoke every owner token of the organization issued until now (operator token)")
+    public Uni<RevokedAll> revokeAllOwnerTokens(@PathParam("slug") String slug) {
+        return ownerTokens.revokeAll(slug).map(RevokedAll::new);
     }
 }

@@ -3,7 +3,6 @@ package dev.keyway.sso.session;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,8 +13,6 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 import dev.keyway.common.auth.KeywayClaims;
 import dev.keyway.sso.config.SsoConfig;
 import dev.keyway.sso.signing.SigningKeys;
-import io.smallrye.jwt.auth.principal.DefaultJWTParser;
-import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
 import io.smallrye.jwt.auth.principal.ParseException;
 import io.smallrye.jwt.build.Jwt;
 import io.smallrye.mutiny.Uni;
@@ -64,7 +61,6 @@ public class Sessions {
     private final SigningKeys keys;
     private final SsoConfig config;
     private final String issuer;
-    private final DefaultJWTParser parser;
 
     public Sessions(Pool pool, SigningKeys keys, SsoConfig config,
             @ConfigProperty(name = "mp.jwt.verify.issuer") String issuer) {
@@ -72,42 +68,38 @@ public class Sessions {
         this.keys = keys;
         this.config = config;
         this.issuer = issuer;
-        JWTAuthContextInfo verification = new JWTAuthContextInfo();
-        verification.setPublicKeyContent(keys.jwks());
-        verification.setIssuedBy(issuer);
-        verification.setExpectedAudience(Set.of(KeywayClaims.SESSION_AUDIENCE));
-        this.parser = new DefaultJWTParser(verification);
     }
 
     public Uni<Issued> open(Subject subject) {
         UUID id = UUID.randomUUID();
         Instant now = Instant.now();
         Instant expiresAt = now.plus(config.sessionLifetime());
-        SigningKeys.SigningKey key = keys.current();
-        String token = Jwt.issuer(issuer)
-                .audience(KeywayClaims.SESSION_AUDIENCE)
-                .subject(subject.userId().toString())
-                .issuedAt(now)
-                .expiresAt(expiresAt)
-                .claim(KeywayClaims.SESSION_ID, id.toString())
-                .claim(KeywayClaims.ORG_ID, subject.orgId().toString())
-                .claim(KeywayClaims.ORG_SLUG, subject.orgSlug())
-                .claim(KeywayClaims.REGION, subject.region())
-                .claim(KeywayClaims.EMAIL, subject.email())
-                .claim(KeywayClaims.GIVEN_NAME, subject.givenName() == null ? "" : subject.givenName())
-                .claim(KeywayClaims.FAMILY_NAME, subject.familyName() == null ? "" : subject.familyName())
-                .claim(KeywayClaims.DIRECTORY_GROUPS, subject.groups())
-                .jws().keyId(key.kid())
-                .sign(key.privateKey());
-        return pool.preparedQuery(OPEN).execute(Tuple.of(id, subject.orgId(), subject.userId(),
-                expiresAt.atOffset(ZoneOffset.UTC))).replaceWith(new Issued(id, token, expiresAt));
+        return keys.signer().chain(key -> {
+            String token = Jwt.issuer(issuer)
+                    .audience(KeywayClaims.SESSION_AUDIENCE)
+                    .subject(subject.userId().toString())
+                    .issuedAt(now)
+                    .expiresAt(expiresAt)
+                    .claim(KeywayClaims.SESSION_ID, id.toString())
+                    .claim(KeywayClaims.ORG_ID, subject.orgId().toString())
+                    .claim(KeywayClaims.ORG_SLUG, subject.orgSlug())
+                    .claim(KeywayClaims.REGION, subject.region())
+                    .claim(KeywayClaims.EMAIL, subject.email())
+                    .claim(KeywayClaims.GIVEN_NAME, subject.givenName() == null ? "" : subject.givenName())
+                    .claim(KeywayClaims.FAMILY_NAME, subject.familyName() == null ? "" : subject.familyName())
+                    .claim(KeywayClaims.DIRECTORY_GROUPS, subject.groups())
+                    .jws().keyId(key.kid())
+                    .sign(key.privateKey());
+            return pool.preparedQuery(OPEN).execute(Tuple.of(id, subject.orgId(), subject.userId(),
+                    expiresAt.atOffset(ZoneOffset.UTC))).replaceWith(new Issued(id, token, expiresAt));
+        });
     }
 
     /** The claims of a valid, unrevoked session of an active user; {@link Refused} otherwise. */
     public Uni<JsonWebToken> verify(String token) {
         JsonWebToken jwt;
         try {
-            jwt = parser.parse(token);
+            jwt = keys.verify(token, KeywayClaims.SESSION_AUDIENCE);
         } catch (ParseException e) {
             return Uni.createFrom().failure(new Refused("invalid-token"));
         }

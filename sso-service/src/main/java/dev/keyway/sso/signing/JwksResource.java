@@ -6,9 +6,17 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-/** The public keys every service verifies owner tokens (and the SaaS verifies sessions) with. */
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The public keys every service verifies owner tokens (and the SaaS verifies sessions) with: the key that signs now,
+ * a new key published ahead of signing, and old keys until every token they signed has expired.
+ */
 @Path("/.well-known/jwks.json")
 public class JwksResource {
+
+    /** Verifiers may cache the set this long; a new key is published far longer than this before it signs. */
+    static final String CACHE_CONTROL = "public, max-age=300";
 
     private final SigningKeys keys;
 
@@ -18,7 +26,7 @@ public class JwksResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    public Response jwks() {
-        return Response.ok(keys.jwks()).header("Cache-Control", "public, max-age=300").build();
+    public Uni<Response> jwks() {
+        return keys.jwks().map(jwks -> Response.ok(jwks).header("Cache-Control", CACHE_CONTROL).build());
     }
 }

@@ -1,20 +1,20 @@
 package dev.keyway.sso.signing;
 
-import java.util.Set;
-
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Alternative;
 import jakarta.enterprise.inject.Produces;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import dev.keyway.common.auth.KeywayClaims;
-import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
+import io.smallrye.jwt.auth.principal.DefaultJWTParser;
+import io.smallrye.jwt.auth.principal.JWTParser;
+import io.smallrye.jwt.auth.principal.ParseException;
 
 /**
- * sso-service verifies owner tokens with its own keys, straight from {@link SigningKeys}; the other services fetch
- * the same keys from {@code /.well-known/jwks.json}.
+ * sso-service verifies owner tokens with its own keys, straight from {@link SigningKeys} and following their rotation;
+ * the other services fetch the same keys from {@code /.well-known/jwks.json}.
  */
 @ApplicationScoped
 public class OwnTokenVerification {
@@ -23,11 +23,12 @@ public class OwnTokenVerification {
     @Alternative
     @Priority(1)
     @ApplicationScoped
-    JWTAuthContextInfo adminTokenVerification(SigningKeys keys, @ConfigProperty(name = "mp.jwt.verify.issuer") String issuer) {
-        JWTAuthContextInfo info = new JWTAuthContextInfo();
-        info.setPublicKeyContent(keys.jwks());
-        info.setIssuedBy(issuer);
-        info.setExpectedAudience(Set.of(KeywayClaims.ADMIN_AUDIENCE));
-        return info;
+    JWTParser adminTokenParser(SigningKeys keys) {
+        return new DefaultJWTParser() {
+            @Override
+            public JsonWebToken parse(String token) throws ParseException {
+                return keys.verify(token, KeywayClaims.ADMIN_AUDIENCE);
+            }
+        };
     }
 }

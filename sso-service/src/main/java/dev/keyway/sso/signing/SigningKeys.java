@@ -8,70 +8,253 @@ import java.security.PrivateKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.jboss.logging.Logger;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.JsonWebKeySet;
 import org.jose4j.jwk.RsaJsonWebKey;
 import org.jose4j.jws.AlgorithmIdentifiers;
 
 import dev.keyway.common.crypto.SecretBox;
-import io.quarkus.runtime.Startup;
+import dev.keyway.sso.config.SsoConfig;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.jwt.auth.principal.DefaultJWTCallerPrincipalFactory;
+import io.smallrye.jwt.auth.principal.DefaultJWTParser;
+import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
+import io.smallrye.jwt.auth.principal.ParseException;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * The RS256 keys sso-service signs owner tokens and sessions with. They live in this service's database (private
- * half sealed), so every replica signs and verifies with the same keys and no extra secret is needed; the first
- * replica to start creates one. Loaded once at start-up, before any request needs them.
+ * half sealed), so every replica signs and verifies with the same keys and no extra secret is needed.
+ * <p>
+ * Keys rotate with overlap: a new key is published in the JWKS {@link SigningConfig#publishAhead()} before it signs,
+ * so verifiers that cache the JWKS know it in time; the key it replaces stops signing then but stays published until
+ * every token it signed has expired (the longest of owner-token and session lifetime, plus clock skew), and is then
+ * retired. Each replica reloads the keys every {@link SigningConfig#checkInterval()}, rotating on schedule when due;
+ * the operator can rotate sooner ({@code POST /admin/signing-keys/rotate}).
+ * <p>
+ * Loading never blocks start-up: keys are loaded after {@link StartupEvent}, and the readiness check stays down until
+ * they are.
  */
-@Startup
 @ApplicationScoped
 public class SigningKeys {
 
-    private static final String ACTIVE = """
-            select kid, private_key, public_key from signing_key where retired_at is null order by created_at desc""";
-    private static final String CREATE_IF_NONE = """
-            insert into signing_key (kid, private_key, public_key)
-            select $1, $2, $3 where not exists (select 1 from signing_key where retired_at is null)""";
+    private static final Logger LOG = Logger.getLogger(SigningKeys.class);
+
+    /** SmallRye JWT accepts a token this long past its expiry. */
+    static final Duration CLOCK_SKEW = Duration.ofSeconds(60);
+
+    private static final String PUBLISHED = """
+            select kid, private_key, public_key, created_at, activates_at from signing_key
+            where retired_at is null order by activates_at desc, created_at desc""";
+    /** Replicas rotating at once take turns; the second then finds a fresh key and adds none. */
+    private static final String LOCK = "select pg_advisory_xact_lock(hashtext('keyway.signing_key'))";
+    private static final String NEWEST = "select max(created_at) from signing_key";
+    /** The very first key signs at once: nothing was signed yet that a verifier would need another key for. */
+    private static final String CREATE = """
+            insert into signing_key (kid, private_key, public_key, created_at, activates_at)
+            select $1, $2, $3, $4::timestamptz,
+                case when exists (select 1 from signing_key) then $5::timestamptz else $4::timestamptz end""";
+    /** Keys superseded by a key that has signed for longer than any token lives. */
+    private static final String RETIRE = """
+            update signing_key old set retired_at = now(), private_key = null
+            where retired_at is null and exists (select 1 from signing_key newer
+                where newer.activates_at > old.activates_at and newer.activates_at <= $1)""";
 
     /** A key pair with the id tokens name in their {@code kid} header. */
-    public record SigningKey(String kid, PrivateKey privateKey, RSAPublicKey publicKey) {
+    public record SigningKey(String kid, PrivateKey privateKey, RSAPublicKey publicKey, Instant createdAt,
+            Instant activatesAt) {
     }
 
-    private final List<SigningKey> active;
+    /** The published keys at one moment, newest activation first, and the JWKS that lists them. */
+    private record KeySet(List<SigningKey> keys, String jwks, Map<String, DefaultJWTParser> parsers) {
 
-    public SigningKeys(Pool pool, SecretBox secrets) {
-        if (pool.preparedQuery(ACTIVE).executeAndAwait().size() == 0) {
-            KeyPair pair = generate();
-            String kid = UUID.randomUUID().toString();
-            pool.preparedQuery(CREATE_IF_NONE).executeAndAwait(Tuple.of(kid,
-                    secrets.seal(pair.getPrivate().getEncoded(), context(kid)),
-                    io.vertx.core.buffer.Buffer.buffer(pair.getPublic().getEncoded())));
+        Optional<SigningKey> signer(Instant now) {
+            return keys.stream().filter(key -> !key.activatesAt().isAfter(now)).findFirst();
         }
-        List<SigningKey> keys = new ArrayList<>();
-        for (Row row : pool.preparedQuery(ACTIVE).executeAndAwait()) {
-            String kid = row.getString("kid");
-            keys.add(decode(kid, secrets.open(row.getString("private_key"), context(kid)),
-                    row.getBuffer("public_key").getBytes()));
+
+        List<String> kids() {
+            return keys.stream().map(SigningKey::kid).toList();
         }
-        this.active = List.copyOf(keys);
+
+        /** What tells one set from another: which keys, and when each signs. */
+        List<String> schedule() {
+            return keys.stream().map(key -> key.kid() + "@" + key.activatesAt()).toList();
+        }
     }
 
-    /** The key new tokens are signed with. */
-    public SigningKey current() {
-        return active.get(0);
+    private final Pool pool;
+    private final SecretBox secrets;
+    private final SigningConfig config;
+    private final Duration retireAfter;
+    private final String issuer;
+    private volatile KeySet current;
+
+    public SigningKeys(Pool pool, SecretBox secrets, SigningConfig config, SsoConfig sso,
+            @ConfigProperty(name = "keyway.owner-token.lifetime") Duration ownerTokenLifetime,
+            @ConfigProperty(name = "mp.jwt.verify.issuer") String issuer) {
+        this.pool = pool;
+        this.secrets = secrets;
+        this.config = config;
+        Duration longestToken = ownerTokenLifetime.compareTo(sso.sessionLifetime()) > 0 ? ownerTokenLifetime
+                : sso.sessionLifetime();
+        this.retireAfter = longestToken.plus(CLOCK_SKEW);
+        this.issuer = issuer;
+    }
+
+    void loadAtStartup(@Observes StartupEvent event) {
+        maintain().subscribe().with(done -> LOG.debugf("signing keys loaded: %s", current.kids()),
+                failure -> LOG.error("Signing keys could not be loaded; retrying at the next check", failure));
+    }
+
+    /** Rotates if due, retires keys whose tokens have all expired, and reloads; on every replica, every check. */
+    @Scheduled(identity = "signing-key-maintenance", every = "${keyway.signing.check-interval}", delayed = "${keyway.signing.check-interval}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    public Uni<Void> maintain() {
+        Instant now = Instant.now();
+        return pool.preparedQuery(NEWEST).execute()
+                .map(rows -> Optional.ofNullable(rows.iterator().next().getOffsetDateTime(0)))
+                .chain(newest -> newest.isEmpty() || newest.get().toInstant().isBefore(now.minus(config.rotationInterval()))
+                        ? create(now.minus(config.rotationInterval())).replaceWithVoid()
+                        : Uni.createFrom().voidItem())
+                .chain(() -> pool.preparedQuery(RETIRE).execute(Tuple.of(utc(now.minus(retireAfter)))))
+                .invoke(rows -> {
+                    if (rows.rowCount() > 0) {
+                        LOG.infof("Retired %d signing key(s): every token they signed has expired", rows.rowCount());
+                    }
+                })
+                .chain(this::reload);
+    }
+
+    /** A new key, published now and signing once {@link SigningConfig#publishAhead()} has passed. */
+    public Uni<SigningKey> rotate() {
+        return create(null).chain(created -> reload().replaceWith(created.orElseThrow()));
+    }
+
+    /** The key new tokens are signed with: the newest one already active. */
+    public Uni<SigningKey> signer() {
+        return loaded().map(keys -> keys.signer(Instant.now())
+                .orElseThrow(() -> new IllegalStateException("no active signing key")));
     }
 
     /** Every key a token may still be signed with, as a JSON Web Key Set. */
-    public String jwks() {
+    public Uni<String> jwks() {
+        return loaded().map(KeySet::jwks);
+    }
+
+    /** Every published key, whether it signs yet or not, newest activation first. */
+    public Uni<List<SigningKey>> published() {
+        return loaded().map(KeySet::keys);
+    }
+
+    /**
+     * Verifies a JWT of this issuer, for this audience, signed by one of the published keys.
+     *
+     * @throws ParseException if it is not such a token, or the keys are not loaded yet
+     */
+    public JsonWebToken verify(String token, String audience) throws ParseException {
+        KeySet keys = current;
+        if (keys == null || keys.keys().isEmpty()) {
+            throw new ParseException("signing keys are not loaded yet");
+        }
+        return keys.parsers().computeIfAbsent(audience, forAudience -> parserFor(keys, forAudience)).parse(token);
+    }
+
+    /** Whether the keys are loaded (readiness). */
+    public boolean isLoaded() {
+        KeySet keys = current;
+        return keys != null && !keys.keys().isEmpty();
+    }
+
+    /** The keys, loading them (and creating the first one) if a request comes before the start-up load is done. */
+    private Uni<KeySet> loaded() {
+        return isLoaded() ? Uni.createFrom().item(current) : maintain().replaceWith(() -> current);
+    }
+
+    /**
+     * Creates a key, under a lock shared by all replicas.
+     *
+     * @param onlyIfNoneCreatedAfter create none if a key was created after this (a scheduled rotation another replica
+     *        already made); null to create one regardless (the operator's rotation)
+     */
+    private Uni<Optional<SigningKey>> create(Instant onlyIfNoneCreatedAfter) {
+        // RSA key generation takes a while: keep it off the event loop
+        return Uni.createFrom().item(SigningKeys::generate).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .chain(pair -> pool.withTransaction(connection -> connection.query(LOCK).execute()
+                        .chain(() -> connection.preparedQuery(NEWEST).execute())
+                        .chain(rows -> {
+                            OffsetDateTime newest = rows.iterator().next().getOffsetDateTime(0);
+                            if (onlyIfNoneCreatedAfter != null && newest != null
+                                    && !newest.toInstant().isBefore(onlyIfNoneCreatedAfter)) {
+                                return Uni.createFrom().item(Optional.<SigningKey>empty());
+                            }
+                            String kid = UUID.randomUUID().toString();
+                            Instant now = Instant.now();
+                            Instant activatesAt = now.plus(config.publishAhead());
+                            return connection.preparedQuery(CREATE).execute(Tuple.of(kid,
+                                    secrets.seal(pair.getPrivate().getEncoded(), context(kid)),
+                                    Buffer.buffer(pair.getPublic().getEncoded()), utc(now), utc(activatesAt)))
+                                    .invoke(() -> LOG.infof("Created signing key %s; it signs from %s", kid,
+                                            newest == null ? now : activatesAt))
+                                    .replaceWith(Optional.of(new SigningKey(kid, pair.getPrivate(),
+                                            (RSAPublicKey) pair.getPublic(), now, newest == null ? now : activatesAt)));
+                        })));
+    }
+
+    private Uni<Void> reload() {
+        return pool.preparedQuery(PUBLISHED).execute().map(rows -> {
+            List<SigningKey> keys = new ArrayList<>();
+            for (Row row : rows) {
+                keys.add(decode(row));
+            }
+            keys.sort(Comparator.comparing(SigningKey::activatesAt).thenComparing(SigningKey::createdAt).reversed());
+            return keys;
+        }).invoke(keys -> {
+            KeySet loaded = new KeySet(List.copyOf(keys), jwksOf(keys), new ConcurrentHashMap<>());
+            KeySet before = current;
+            // keep the set (and its parsers) while nothing changed; parsers built on an old set would not know a new key
+            if (before == null || !before.schedule().equals(loaded.schedule())) {
+                current = loaded;
+            }
+        }).replaceWithVoid();
+    }
+
+    private DefaultJWTParser parserFor(KeySet keys, String audience) {
+        JWTAuthContextInfo verification = new JWTAuthContextInfo();
+        verification.setPublicKeyContent(keys.jwks());
+        verification.setIssuedBy(issuer);
+        verification.setExpectedAudience(Set.of(audience));
+        // a factory of its own: the shared one caches the first key set it ever saw
+        return new DefaultJWTParser(verification, new DefaultJWTCallerPrincipalFactory());
+    }
+
+    private static String jwksOf(List<SigningKey> keys) {
         JsonWebKeySet set = new JsonWebKeySet();
-        for (SigningKey key : active) {
+        for (SigningKey key : keys) {
             RsaJsonWebKey jwk = new RsaJsonWebKey(key.publicKey());
             jwk.setKeyId(key.kid());
             jwk.setUse("sig");
@@ -81,8 +264,25 @@ public class SigningKeys {
         return set.toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY);
     }
 
+    private SigningKey decode(Row row) {
+        String kid = row.getString("kid");
+        try {
+            KeyFactory rsa = KeyFactory.getInstance("RSA");
+            return new SigningKey(kid,
+                    rsa.generatePrivate(new PKCS8EncodedKeySpec(secrets.open(row.getString("private_key"), context(kid)))),
+                    (RSAPublicKey) rsa.generatePublic(new X509EncodedKeySpec(row.getBuffer("public_key").getBytes())),
+                    row.getOffsetDateTime("created_at").toInstant(), row.getOffsetDateTime("activates_at").toInstant());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("signing key " + kid + " is unreadable", e);
+        }
+    }
+
     private static String context(String kid) {
         return "signing-key:" + kid;
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
     }
 
     private static KeyPair generate() {
@@ -92,16 +292,6 @@ public class SigningKeys {
             return generator.generateKeyPair();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("RSA is unavailable", e);
-        }
-    }
-
-    private static SigningKey decode(String kid, byte[] privateKey, byte[] publicKey) {
-        try {
-            KeyFactory rsa = KeyFactory.getInstance("RSA");
-            return new SigningKey(kid, rsa.generatePrivate(new PKCS8EncodedKeySpec(privateKey)),
-                    (RSAPublicKey) rsa.generatePublic(new X509EncodedKeySpec(publicKey)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("signing key " + kid + " is unreadable", e);
         }
     }
 }
