@@ -48,6 +48,10 @@ class KeywayChartTest {
             assertEquals("/q/health/live", container.at("/livenessProbe/httpGet/path").asText());
             assertEquals("/q/health/ready", container.at("/readinessProbe/httpGet/path").asText());
             assertEquals("/q/health/started", container.at("/startupProbe/httpGet/path").asText());
+            for (String probe : List.of("livenessProbe", "readinessProbe", "startupProbe")) {
+                assertEquals("management", container.at("/" + probe + "/httpGet/port").asText(),
+                        "probes use the management port");
+            }
             assertEquals(0, deployment.at("/spec/strategy/rollingUpdate/maxUnavailable").asInt());
             assertTrue(container.at("/lifecycle/preStop").isObject(), "drains before it stops");
             assertEquals("keyway/" + service + ":0.1.0-SNAPSHOT", container.get("image").asText());
@@ -122,8 +126,46 @@ class KeywayChartTest {
         assertTrue(scaled.get("Deployment/keyway-imports").at("/spec/replicas").isMissingNode(),
                 "the autoscaler owns the replica count");
         assertEquals("/q/metrics", scaled.get("ServiceMonitor/keyway").at("/spec/endpoints/0/path").asText());
+        assertEquals("management", scaled.get("ServiceMonitor/keyway").at("/spec/endpoints/0/port").asText());
         assertFalse(scaled.containsKey("Ingress/keyway"));
         assertFalse(scaled.containsKey("NetworkPolicy/keyway"));
+    }
+
+    @Test
+    void healthMetricsAndOpenApiAreOnAManagementPortTheIngressNeverRoutes() {
+        Map<String, JsonNode> objects = render(template -> template.set("secrets.encryptionKeys", KEYS));
+        Map<String, Integer> managementPorts = Map.of("sso", 9001, "scim", 9002, "imports", 9003);
+        managementPorts.forEach((component, port) -> {
+            JsonNode container = objects.get("Deployment/keyway-" + component).at("/spec/template/spec/containers/0");
+            Map<String, Integer> containerPorts = new HashMap<>();
+            container.get("ports").forEach(p -> containerPorts.put(p.get("name").asText(), p.get("containerPort").asInt()));
+            assertEquals(port, containerPorts.get("management"), component);
+            assertEquals(String.valueOf(port), env(container).get("QUARKUS_MANAGEMENT_PORT").get("value").asText());
+            List<String> servicePorts = new ArrayList<>();
+            objects.get("Service/keyway-" + component).at("/spec/ports")
+                    .forEach(p -> servicePorts.add(p.get("name").asText()));
+            assertEquals(List.of("http", "management"), servicePorts, "the Service exposes it for monitoring");
+        });
+
+        List<Integer> routed = new ArrayList<>();
+        List<String> routedNames = new ArrayList<>();
+        objects.get("Ingress/keyway").at("/spec/rules").forEach(rule -> rule.at("/http/paths").forEach(path -> {
+            JsonNode port = path.at("/backend/service/port");
+            routedNames.add(port.path("name").asText(""));
+            routed.add(port.path("number").asInt(0));
+        }));
+        assertEquals(List.of("http", "http", "http"), routedNames, "the Ingress routes the public port only");
+        assertTrue(routed.stream().noneMatch(managementPorts.values()::contains));
+
+        JsonNode rules = objects.get("NetworkPolicy/keyway").at("/spec/ingress");
+        List<Integer> monitoringPorts = new ArrayList<>();
+        rules.get(1).get("ports").forEach(p -> monitoringPorts.add(p.get("port").asInt()));
+        assertEquals(List.of(9001, 9002, 9003), monitoringPorts, "monitoring may reach the management ports");
+        assertEquals("monitoring", rules.get(1).at("/from/0/namespaceSelector/matchLabels")
+                .get("kubernetes.io/metadata.name").asText());
+        List<Integer> publicPorts = new ArrayList<>();
+        rules.get(0).get("ports").forEach(p -> publicPorts.add(p.get("port").asInt()));
+        assertEquals(List.of(8081, 8082, 8083), publicPorts, "the ingress controller reaches the public ports only");
     }
 
     @Test
@@ -134,6 +176,7 @@ class KeywayChartTest {
                 "secrets.encryptionKeys", "not-a-key",
                 "publicUrls.eu.scim", "eu-scim.keyway.example",
                 "services.sso.replicas", 0,
+                "services.scim.managementPort", 0,
                 "postgresql.port", "five").entrySet()) {
             Exception refused = assertThrows(Exception.class, () -> render(template -> template.set(bad.getKey(),
                     bad.getValue())), bad.getKey());

@@ -37,10 +37,14 @@ public final class KeywaySystem {
 
     private final Map<String, Service> services = new LinkedHashMap<>();
 
-    /** One running service. */
-    public record Service(String name, int port, Process process, Path log) {
+    /** One running service: its public port, and the management port that serves health, metrics and OpenAPI. */
+    public record Service(String name, int port, int managementPort, Process process, Path log) {
         public String url() {
             return "http://localhost:" + port;
+        }
+
+        public String managementUrl() {
+            return "http://localhost:" + managementPort;
         }
     }
 
@@ -95,6 +99,8 @@ public final class KeywaySystem {
         for (String name : ports.keySet()) {
             Map<String, String> config = new LinkedHashMap<>();
             config.put("quarkus.http.port", ports.get(name).toString());
+            int managementPort = freePort();
+            config.put("quarkus.management.port", Integer.toString(managementPort));
             config.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl());
             config.put("quarkus.datasource.reactive.url", postgres.reactiveUrl());
             config.put("quarkus.datasource.username", postgres.username());
@@ -117,14 +123,14 @@ public final class KeywaySystem {
                 }
                 config.put("mp.jwt.verify.publickey.location", jwks);
             }
-            services.put(name, launch(region + "-" + name, ports.get(name), config));
+            services.put(name, launch(region + "-" + name, ports.get(name), managementPort, config));
         }
         for (Service service : services.values()) {
             awaitReady(service);
         }
     }
 
-    private static Service launch(String label, int port, Map<String, String> config) {
+    private static Service launch(String label, int port, int managementPort, Map<String, String> config) {
         String name = label.substring(label.indexOf('-') + 1);
         Path root = Path.of(System.getProperty("keyway.root", ".."));
         Path app = root.resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
@@ -142,7 +148,7 @@ public final class KeywaySystem {
             Path log = logs.resolve(label + ".log");
             Process process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(log.toFile()).start();
-            return new Service(label, port, process, log);
+            return new Service(label, port, managementPort, process, log);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + name, e);
         }
@@ -156,7 +162,7 @@ public final class KeywaySystem {
                 throw new IllegalStateException(service.name() + " exited; see " + service.log().toAbsolutePath());
             }
             try {
-                HttpResponse<Void> ready = http.send(HttpRequest.newBuilder(URI.create(service.url() + "/q/health/ready"))
+                HttpResponse<Void> ready = http.send(HttpRequest.newBuilder(URI.create(service.managementUrl() + "/q/health/ready"))
                         .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
                 if (ready.statusCode() == 200) {
                     return;

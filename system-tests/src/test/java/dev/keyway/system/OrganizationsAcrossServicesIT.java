@@ -96,20 +96,24 @@ class OrganizationsAcrossServicesIT {
     }
 
     @Test
-    void everyServiceReportsLivenessReadinessMetricsAndOpenApi() {
+    void everyServiceReportsLivenessReadinessMetricsAndOpenApiOnItsManagementPortOnly() {
         for (Service service : system.all()) {
-            given().baseUri(service.url()).get("/q/health/live").then().statusCode(200)
+            given().baseUri(service.managementUrl()).get("/q/health/live").then().statusCode(200)
                     .body("status", equalTo("UP"));
             // ready again within seconds of anything the other tests did to Kafka (a consumer rejoins its group)
-            await().atMost(Duration.ofSeconds(30)).until(() -> given().baseUri(service.url()).get("/q/health/ready")
-                    .statusCode() == 200);
-            given().baseUri(service.url()).get("/q/health/ready").then().statusCode(200)
+            await().atMost(Duration.ofSeconds(30)).until(() -> given().baseUri(service.managementUrl())
+                    .get("/q/health/ready").statusCode() == 200);
+            given().baseUri(service.managementUrl()).get("/q/health/ready").then().statusCode(200)
                     .body("status", equalTo("UP"))
                     .body("checks.name", hasItems(containsString("Database"), containsString("Kafka")));
-            given().baseUri(service.url()).get("/q/metrics").then().statusCode(200)
+            given().baseUri(service.managementUrl()).get("/q/metrics").then().statusCode(200)
                     .body(containsString("keyway_outbox_published"));
-            given().baseUri(service.url()).get("/q/openapi?format=json").then().statusCode(200)
+            given().baseUri(service.managementUrl()).get("/q/openapi?format=json").then().statusCode(200)
                     .body(containsString("/admin/orgs"));
+            // the public port serves none of it
+            for (String path : List.of("/q/health/ready", "/q/metrics", "/q/openapi")) {
+                given().baseUri(service.url()).get(path).then().statusCode(404);
+            }
         }
     }
 }
