@@ -5,8 +5,9 @@
 #                               Ctrl-C (or SIGTERM) stops everything this run started
 #   deploy/local/run.sh two-regions
 #                               the same for two regions: region api as above, region eu with its own Kafka broker
-#                               (127.0.0.1:9192), its own databases (keyway_eu_*) and sso/scim/import on 9081-9083,
-#                               and MirrorMaker 2 mirroring the organization registry between the two brokers
+#                               (127.0.0.1:9192), its own databases (keyway_eu_*) and sso/scim/import on 9081-9083
+#                               (management 9011-9013), and MirrorMaker 2 mirroring the organization registry between
+#                               the two brokers
 #   deploy/local/run.sh down    stop what an earlier run left behind
 #
 # PostgreSQL: the server on 127.0.0.1:5432 if there is one, otherwise Debian's package is installed and started.
@@ -23,9 +24,10 @@ KAFKA_PORT=${KEYWAY_KAFKA_PORT:-9092}
 KAFKA_CONTROLLER_PORT=${KEYWAY_KAFKA_CONTROLLER_PORT:-9093}
 EU_KAFKA_PORT=${KEYWAY_EU_KAFKA_PORT:-9192}
 EU_KAFKA_CONTROLLER_PORT=${KEYWAY_EU_KAFKA_CONTROLLER_PORT:-9193}
-# name:port:schema — the schema names the database and role too (keyway_<schema>; keyway_eu_<schema> in region eu,
-# whose ports are these plus 1000, as the services' application.properties expect)
-SERVICES=(sso-service:8081:sso scim-service:8082:scim import-service:8083:imports)
+# name:port:management-port:schema — the schema names the database and role too (keyway_<schema>; keyway_eu_<schema>
+# in region eu, whose public ports are these plus 1000, as the services' application.properties expect, and whose
+# management ports are these plus 10). Health, metrics and OpenAPI are served on the management port only.
+SERVICES=(sso-service:8081:9001:sso scim-service:8082:9002:scim import-service:8083:9003:imports)
 REGIONS=(api)
 
 log() { printf '%s  %s\n' "$(date +%H:%M:%S)" "$*"; }
@@ -94,10 +96,10 @@ database_of() { # region schema
 }
 
 prepare_databases() {
-  local entry name port schema role region
+  local entry name port management schema role region
   for region in "${REGIONS[@]}"; do
   for entry in "${SERVICES[@]}"; do
-    IFS=: read -r name port schema <<<"$entry"
+    IFS=: read -r name port management schema <<<"$entry"
     role=$(database_of "$region" "$schema")
     # local development only: the password is the role name (services default to it in application.properties)
     psql_admin >/dev/null <<SQL
@@ -175,7 +177,7 @@ build() {
   "$ROOT/mvnw" -B -q package -DskipTests -pl sso-service,scim-service,import-service -am
 }
 
-service_ready() { curl -fs -o /dev/null "http://127.0.0.1:$1/q/health/ready"; }
+service_ready() { curl -fs -o /dev/null "http://127.0.0.1:$1/q/health/ready"; } # management port
 
 start_services() {
   mkdir -p "$STATE/logs" "$STATE/pids"
@@ -184,13 +186,14 @@ start_services() {
   fi
   export KEYWAY_OPERATOR_TOKEN=${KEYWAY_OPERATOR_TOKEN:-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')}
   export KEYWAY_ENCRYPTION_KEYS=${KEYWAY_ENCRYPTION_KEYS:-$(cat "$STATE/encryption.key")}
-  local entry name port schema region db
+  local entry name port management schema region db
   for region in "${REGIONS[@]}"; do
     for entry in "${SERVICES[@]}"; do
-      IFS=: read -r name port schema <<<"$entry"
-      [ "$region" = api ] || port=$((port + 1000))
+      IFS=: read -r name port management schema <<<"$entry"
+      [ "$region" = api ] || { port=$((port + 1000)); management=$((management + 10)); }
       stop_pidfile "$STATE/pids/$region-$name" "$name of $region (left from an earlier run)"
       port_open "$port" && die "port $port is taken; is another Keyway running?"
+      port_open "$management" && die "port $management is taken; is another Keyway running?"
       log "Starting $name of $region on :$port (log: ${STATE#"$ROOT"/}/logs/$region-$name.log)"
       if [ "$region" = api ]; then
         KAFKA_BOOTSTRAP_SERVERS=${KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:$KAFKA_PORT} \
@@ -199,7 +202,8 @@ start_services() {
       else
         # region eu: its own broker and databases; owner tokens verified with eu's sso-service
         db=$(database_of "$region" "$schema")
-        KEYWAY_DEPLOYMENT_REGION=$region QUARKUS_HTTP_PORT=$port KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$EU_KAFKA_PORT \
+        KEYWAY_DEPLOYMENT_REGION=$region QUARKUS_HTTP_PORT=$port QUARKUS_MANAGEMENT_PORT=$management \
+          KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$EU_KAFKA_PORT \
           QUARKUS_DATASOURCE_USERNAME=$db QUARKUS_DATASOURCE_PASSWORD=$db \
           QUARKUS_DATASOURCE_REACTIVE_URL=postgresql://127.0.0.1:$PG_PORT/$db \
           QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:$PG_PORT/$db \
@@ -212,9 +216,9 @@ start_services() {
   done
   for region in "${REGIONS[@]}"; do
     for entry in "${SERVICES[@]}"; do
-      IFS=: read -r name port schema <<<"$entry"
-      [ "$region" = api ] || port=$((port + 1000))
-      wait_until "$name of $region" 120 service_ready "$port"
+      IFS=: read -r name port management schema <<<"$entry"
+      [ "$region" = api ] || management=$((management + 10))
+      wait_until "$name of $region" 120 service_ready "$management"
     done
   done
 }
@@ -265,8 +269,9 @@ Keyway is running (ready in $(($(date +%s) - started)) s), region${REGIONS[1]:+s
   sso-service     http://127.0.0.1:8081   (SAML, sessions, organizations; JWKS at /.well-known/jwks.json)
   scim-service    http://127.0.0.1:8082   (SCIM 2.0 at /scim/v2)
   import-service  http://127.0.0.1:8083   (JumpCloud directory import)
-  health /q/health/ready · metrics /q/metrics · OpenAPI /q/openapi on each
-${REGIONS[1]:+  region eu: the same on :9081, :9082, :9083 (Kafka 127.0.0.1:$EU_KAFKA_PORT, MirrorMaker 2 between the two)
+  health /q/health/ready · metrics /q/metrics · OpenAPI /q/openapi on the management ports :9001, :9002, :9003
+${REGIONS[1]:+  region eu: the same on :9081, :9082, :9083, management :9011, :9012, :9013 (Kafka 127.0.0.1:$EU_KAFKA_PORT,
+  MirrorMaker 2 between the two)
 }
 Operator token: $KEYWAY_OPERATOR_TOKEN
   curl -H "Authorization: Bearer \$KEYWAY_OPERATOR_TOKEN" -H 'Content-Type: application/json' \\
