@@ -138,7 +138,8 @@ class KeywayChartTest {
         managementPorts.forEach((component, port) -> {
             JsonNode container = objects.get("Deployment/keyway-" + component).at("/spec/template/spec/containers/0");
             Map<String, Integer> containerPorts = new HashMap<>();
-            container.get("ports").forEach(p -> containerPorts.put(p.get("name").asText(), p.get("containerPort").asInt()));
+            container.get("ports")
+                    .forEach(p -> containerPorts.put(p.get("name").asText(), p.get("containerPort").asInt()));
             assertEquals(port, containerPorts.get("management"), component);
             assertEquals(String.valueOf(port), env(container).get("QUARKUS_MANAGEMENT_PORT").get("value").asText());
             List<String> servicePorts = new ArrayList<>();

@@ -162,7 +162,8 @@ public final class KeywaySystem {
                 throw new IllegalStateException(service.name() + " exited; see " + service.log().toAbsolutePath());
             }
             try {
-                HttpResponse<Void> ready = http.send(HttpRequest.newBuilder(URI.create(service.managementUrl() + "/q/health/ready"))
+                URI readiness = URI.create(service.managementUrl() + "/q/health/ready");
+                HttpResponse<Void> ready = http.send(HttpRequest.newBuilder(readiness)
                         .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
                 if (ready.statusCode() == 200) {
                     return;

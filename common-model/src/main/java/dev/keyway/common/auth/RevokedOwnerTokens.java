@@ -40,7 +40,8 @@ public class RevokedOwnerTokens implements SecurityIdentityAugmentor {
             org = OrgId.parse(token.getClaim(KeywayClaims.ORG_ID));
         } catch (RuntimeException e) {
             // an owner token must say whose it is, or its revocation could not be checked
-            return Uni.createFrom().failure(new AuthenticationFailedException("owner token without " + KeywayClaims.ORG_ID));
+            return Uni.createFrom().failure(
+                    new AuthenticationFailedException("owner token without " + KeywayClaims.ORG_ID));
         }
         // a token without iat predates every revoke-all
         Instant issuedAt = token.getClaim(Claims.iat.name()) instanceof Number iat

@@ -22,7 +22,8 @@ class OrganizationStateTest {
     void revocationsSurviveARoundTrip() {
         OrganizationState state = new OrganizationState(ORG, OrgSlug.of("acme"), "Acme", Region.API, CREATED,
                 Instant.parse("2026-02-03T04:05:06Z"), List.of("jti-1", "jti-2"));
-        EventEnvelope event = EventEnvelope.of(EventType.ORGANIZATION_UPSERTED, ORG, Region.API, ORG.toString(), 2, state);
+        EventEnvelope event = EventEnvelope.of(EventType.ORGANIZATION_UPSERTED, ORG, Region.API, ORG.toString(), 2,
+                state);
 
         assertEquals(state, EventCodec.decode(EventCodec.encode(event)).orElseThrow().payload(OrganizationState.class));
     }
@@ -32,7 +33,8 @@ class OrganizationStateTest {
         String older = """
                 {"id":"%s","type":"organization.upserted","version":1,"orgId":"%s","region":"api",
                  "occurredAt":"2026-01-02T03:04:05Z","aggregateId":"%s","sequence":1,
-                 "payload":{"id":"%s","slug":"acme","displayName":"Acme","region":"api","createdAt":"2026-01-02T03:04:05Z"}}
+                 "payload":{"id":"%s","slug":"acme","displayName":"Acme","region":"api",
+                            "createdAt":"2026-01-02T03:04:05Z"}}
                 """.formatted(java.util.UUID.randomUUID(), ORG, ORG, ORG);
 
         OrganizationState state = EventCodec.decode(older).orElseThrow().payload(OrganizationState.class);

@@ -132,14 +132,15 @@ public class SigningKeys {
     }
 
     /** Rotates if due, retires keys whose tokens have all expired, and reloads; on every replica, every check. */
-    @Scheduled(identity = "signing-key-maintenance", every = "${keyway.signing.check-interval}", delayed = "${keyway.signing.check-interval}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(identity = "signing-key-maintenance", every = "${keyway.signing.check-interval}",
+            delayed = "${keyway.signing.check-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     public Uni<Void> maintain() {
         Instant now = Instant.now();
+        Instant dueBefore = now.minus(config.rotationInterval());
         return pool.preparedQuery(NEWEST).execute()
                 .map(rows -> Optional.ofNullable(rows.iterator().next().getOffsetDateTime(0)))
-                .chain(newest -> newest.isEmpty() || newest.get().toInstant().isBefore(now.minus(config.rotationInterval()))
-                        ? create(now.minus(config.rotationInterval())).replaceWithVoid()
+                .chain(newest -> newest.isEmpty() || newest.get().toInstant().isBefore(dueBefore)
+                        ? create(dueBefore).replaceWithVoid()
                         : Uni.createFrom().voidItem())
                 .chain(() -> pool.preparedQuery(RETIRE).execute(Tuple.of(utc(now.minus(retireAfter)))))
                 .invoke(rows -> {
@@ -236,7 +237,7 @@ public class SigningKeys {
         }).invoke(keys -> {
             KeySet loaded = new KeySet(List.copyOf(keys), jwksOf(keys), new ConcurrentHashMap<>());
             KeySet before = current;
-            // keep the set (and its parsers) while nothing changed; parsers built on an old set would not know a new key
+            // keep the set (and its parsers) while nothing changed; parsers of an old set would not know a new key
             if (before == null || !before.schedule().equals(loaded.schedule())) {
                 current = loaded;
             }
@@ -268,8 +269,8 @@ public class SigningKeys {
         String kid = row.getString("kid");
         try {
             KeyFactory rsa = KeyFactory.getInstance("RSA");
-            return new SigningKey(kid,
-                    rsa.generatePrivate(new PKCS8EncodedKeySpec(secrets.open(row.getString("private_key"), context(kid)))),
+            byte[] privateKey = secrets.open(row.getString("private_key"), context(kid));
+            return new SigningKey(kid, rsa.generatePrivate(new PKCS8EncodedKeySpec(privateKey)),
                     (RSAPublicKey) rsa.generatePublic(new X509EncodedKeySpec(row.getBuffer("public_key").getBytes())),
                     row.getOffsetDateTime("created_at").toInstant(), row.getOffsetDateTime("activates_at").toInstant());
         } catch (GeneralSecurityException e) {

@@ -108,7 +108,8 @@ class OwnerTokenRevocationTest {
             given().header("Authorization", OPERATOR).delete("/admin/orgs/" + mine + "/owner-tokens/" + unknown)
                     .then().statusCode(404).contentType("application/problem+json").body("status", equalTo(404));
         }
-        given().header("Authorization", OPERATOR).post("/admin/orgs/nobody-" + UUID.randomUUID() + "/owner-tokens/revoke-all")
+        given().header("Authorization", OPERATOR)
+                .post("/admin/orgs/nobody-" + UUID.randomUUID() + "/owner-tokens/revoke-all")
                 .then().statusCode(404).contentType("application/problem+json");
         assertEquals(0, TestPostgres.get().count(
                 "select count(*) from sso.owner_token where revoked_at is not null and jti = ?::uuid", theirJti));
