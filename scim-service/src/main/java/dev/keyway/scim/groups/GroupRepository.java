@@ -214,19 +214,19 @@ public class GroupRepository {
                 + " order by " + order + " limit $" + (parameters.size() - 1) + " offset $" + parameters.size();
         return filterQueries.run(connection -> connection.preparedQuery(sql).execute(Tuple.from(parameters))
                 .chain(rows -> {
-            List<Group> groups = new ArrayList<>(rows.size());
-            long total = 0;
-            for (Row row : rows) {
-                groups.add(group(row));
-                total = row.getLong("total");
-            }
-            if (!groups.isEmpty() || query.startIndex() == 1 && query.count() > 0) {
-                return Uni.createFrom().item(new Page(groups, total));
-            }
-            return connection.preparedQuery("select count(*) from scim_group g where " + where)
-                    .execute(Tuple.from(parameters.subList(0, filterParameters)))
-                    .map(count -> new Page(groups, count.iterator().next().getLong(0)));
-        }));
+                    List<Group> groups = new ArrayList<>(rows.size());
+                    long total = 0;
+                    for (Row row : rows) {
+                        groups.add(group(row));
+                        total = row.getLong("total");
+                    }
+                    if (!groups.isEmpty() || query.startIndex() == 1 && query.count() > 0) {
+                        return Uni.createFrom().item(new Page(groups, total));
+                    }
+                    return connection.preparedQuery("select count(*) from scim_group g where " + where)
+                            .execute(Tuple.from(parameters.subList(0, filterParameters)))
+                            .map(count -> new Page(groups, count.iterator().next().getLong(0)));
+                }));
     }
 
     /** A page of groups and the number of all matches. */

@@ -149,21 +149,21 @@ public class UserRepository {
                 + " order by " + order + " limit $" + (parameters.size() - 1) + " offset $" + parameters.size();
         return filterQueries.run(connection -> connection.preparedQuery(sql).execute(Tuple.from(parameters))
                 .chain(rows -> {
-            List<User> users = new ArrayList<>(rows.size());
-            long total = 0;
-            for (Row row : rows) {
-                users.add(user(row));
-                total = row.getLong("total");
-            }
-            if (!users.isEmpty() || query.startIndex() == 1 && query.count() > 0) {
-                return Uni.createFrom().item(new Page(users, total));
-            }
-            // an empty page past the end (or count=0) still reports the total
-            List<Object> countParameters = parameters.subList(0, parameters.size() - 2);
-            return connection.preparedQuery("select count(*) from scim_user u where " + where)
-                    .execute(Tuple.from(countParameters))
-                    .map(count -> new Page(users, count.iterator().next().getLong(0)));
-        }));
+                    List<User> users = new ArrayList<>(rows.size());
+                    long total = 0;
+                    for (Row row : rows) {
+                        users.add(user(row));
+                        total = row.getLong("total");
+                    }
+                    if (!users.isEmpty() || query.startIndex() == 1 && query.count() > 0) {
+                        return Uni.createFrom().item(new Page(users, total));
+                    }
+                    // an empty page past the end (or count=0) still reports the total
+                    List<Object> countParameters = parameters.subList(0, parameters.size() - 2);
+                    return connection.preparedQuery("select count(*) from scim_user u where " + where)
+                            .execute(Tuple.from(countParameters))
+                            .map(count -> new Page(users, count.iterator().next().getLong(0)));
+                }));
     }
 
     /** A page of users and the number of all matches. */
