@@ -7,7 +7,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.vertx.http.runtime.RouteConstants;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -49,17 +48,7 @@ public class OversizeBodyAnswer {
     }
 
     private void answer(RoutingContext context) {
-        String detail = "The request body is larger than the limit of " + limit + " bytes.";
-        boolean scim = context.normalizedPath().startsWith("/scim/");
-        JsonObject body = scim
-                ? new JsonObject().put("schemas", new io.vertx.core.json.JsonArray()
-                        .add("urn:ietf:params:scim:api:messages:2.0:Error"))
-                        .put("status", "413").put("detail", detail)
-                : new JsonObject().put("type", "about:blank").put("title", "Request Entity Too Large")
-                        .put("status", 413).put("detail", detail);
-        context.response().setStatusCode(413)
-                .putHeader("Content-Type", scim ? "application/scim+json" : Problem.MEDIA_TYPE)
-                .putHeader("Connection", "close")
-                .end(body.encode());
+        ProtocolAnswer.send(context, 413, "Request Entity Too Large",
+                "The request body is larger than the limit of " + limit + " bytes.", null);
     }
 }

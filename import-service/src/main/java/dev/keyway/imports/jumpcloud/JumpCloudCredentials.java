@@ -1,5 +1,7 @@
 package dev.keyway.imports.jumpcloud;
 
+import dev.keyway.common.problem.ApiException;
+
 /**
  * What the client needs to read a customer's directory. The API key is a secret: {@link #toString()} shows only
  * its last four characters, so it cannot leak through a log line or an exception message.
@@ -10,6 +12,11 @@ public record JumpCloudCredentials(DataCenter dataCenter, String apiKey, String 
 
     public JumpCloudCredentials {
         organizationId = organizationId == null || organizationId.isBlank() ? null : organizationId.trim();
+        // both travel as HTTP header values: a control character (CR, LF) would split the header or fail the client
+        if (apiKey != null && apiKey.chars().anyMatch(Character::isISOControl)
+                || organizationId != null && organizationId.chars().anyMatch(Character::isISOControl)) {
+            throw ApiException.badRequest("The API key and Organization ID cannot contain control characters.");
+        }
     }
 
     /** The last four characters of the key, the only part Keyway ever shows. */

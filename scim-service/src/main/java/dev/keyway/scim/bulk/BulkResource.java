@@ -71,9 +71,9 @@ public class BulkResource {
 
     @POST
     @Operation(summary = "Run several operations, resolving bulkId references")
-    public Uni<Response> bulk(String body) {
+    public Uni<Response> bulk(byte[] body) {
         JsonNode request = ScimBodies.parse(body);
-        JsonNode operations = request.get("Operations");
+        JsonNode operations = request.isObject() ? request.get("Operations") : null;
         if (operations == null || !operations.isArray()) {
             throw ScimException.invalidSyntax("A BulkRequest needs an 'Operations' array.");
         }
@@ -81,7 +81,12 @@ public class BulkResource {
             throw new ScimException(Response.Status.REQUEST_ENTITY_TOO_LARGE, "tooMany",
                     "At most " + MAX_OPERATIONS + " operations per bulk request.");
         }
-        int failOnErrors = request.path("failOnErrors").asInt(Integer.MAX_VALUE);
+        JsonNode failOnErrorsValue = request.path("failOnErrors");
+        boolean integer = failOnErrorsValue.isIntegralNumber() && failOnErrorsValue.canConvertToInt();
+        if (!integer && !failOnErrorsValue.isMissingNode() && !failOnErrorsValue.isNull()) {
+            throw ScimException.invalidValue("'failOnErrors' must be an integer.");
+        }
+        int failOnErrors = integer ? failOnErrorsValue.intValue() : Integer.MAX_VALUE;
         Map<String, String> createdIds = new HashMap<>();
         List<ObjectNode> results = new ArrayList<>();
         int[] failures = { 0 };

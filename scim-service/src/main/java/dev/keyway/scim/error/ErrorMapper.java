@@ -75,9 +75,9 @@ public class ErrorMapper {
     private static Response render(Throwable e, UriInfo uri) {
         Failure failure = Failure.of(e);
         if (failure.isServerError()) {
-            LOG.error("Request failed", e);
+            LOG.errorf(e, "Request failed: %s", LogSafe.escape(uri.getPath()));
         } else {
-            LOG.debugf("Request refused (%d): %s", failure.status().getStatusCode(), failure.detail());
+            LOG.debugf("Request refused (%d): %s", failure.status().getStatusCode(), LogSafe.escape(failure.detail()));
         }
         Response.ResponseBuilder response = uri.getPath().startsWith("/scim/")
                 ? Response.status(failure.status()).type(ScimMediaType.SCIM_JSON).entity(ScimError.of(e))

@@ -21,6 +21,7 @@ import dev.keyway.common.outbox.IncomingEvents;
 import dev.keyway.common.tenant.OrgId;
 import dev.keyway.common.tenant.Region;
 import dev.keyway.scim.departments.Departments;
+import dev.keyway.scim.error.LogSafe;
 import dev.keyway.scim.groups.GroupRepository;
 import dev.keyway.scim.protocol.Canonicalizer;
 import dev.keyway.scim.protocol.ScimJson;
@@ -101,7 +102,7 @@ public class ImportEvents {
                 .chain(existing -> {
                     if (existing != null && !existing.managedBy().startsWith("import:")) {
                         LOG.debugf("Import %s skips %s: SCIM manages this user", imported.integrationId(),
-                                imported.userName());
+                                LogSafe.escape(imported.userName()));
                         return Uni.createFrom().voidItem();
                     }
                     return manager(transaction, imported).chain(managerId -> {

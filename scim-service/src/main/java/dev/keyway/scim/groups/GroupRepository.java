@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.keyway.scim.protocol.ListQuery;
 import dev.keyway.scim.protocol.ScimJson;
+import dev.keyway.scim.protocol.filter.FilterQueries;
 import dev.keyway.scim.protocol.filter.SqlFilter;
 import dev.keyway.scim.protocol.filter.SqlMapping;
 import dev.keyway.scim.protocol.schema.ScimSchemas;
@@ -87,9 +88,11 @@ public class GroupRepository {
             join scim_user u on u.id = gm.user_id where gm.group_id = any($1) order by gm.added_at, u.id""";
 
     private final Pool pool;
+    private final FilterQueries filterQueries;
 
-    public GroupRepository(Pool pool) {
+    public GroupRepository(Pool pool, FilterQueries filterQueries) {
         this.pool = pool;
+        this.filterQueries = filterQueries;
     }
 
     public Uni<Group> insert(SqlConnection transaction, UUID orgId, UUID id, ObjectNode document, String managedBy) {
@@ -209,20 +212,21 @@ public class GroupRepository {
         parameters.add(query.startIndex() - 1);
         String sql = "select " + COLUMNS + ", count(*) over () as total from scim_group g where " + where
                 + " order by " + order + " limit $" + (parameters.size() - 1) + " offset $" + parameters.size();
-        return pool.preparedQuery(sql).execute(Tuple.from(parameters)).chain(rows -> {
-            List<Group> groups = new ArrayList<>(rows.size());
-            long total = 0;
-            for (Row row : rows) {
-                groups.add(group(row));
-                total = row.getLong("total");
-            }
-            if (!groups.isEmpty() || query.startIndex() == 1 && query.count() > 0) {
-                return Uni.createFrom().item(new Page(groups, total));
-            }
-            return pool.preparedQuery("select count(*) from scim_group g where " + where)
-                    .execute(Tuple.from(parameters.subList(0, filterParameters)))
-                    .map(count -> new Page(groups, count.iterator().next().getLong(0)));
-        });
+        return filterQueries.run(connection -> connection.preparedQuery(sql).execute(Tuple.from(parameters))
+                .chain(rows -> {
+                    List<Group> groups = new ArrayList<>(rows.size());
+                    long total = 0;
+                    for (Row row : rows) {
+                        groups.add(group(row));
+                        total = row.getLong("total");
+                    }
+                    if (!groups.isEmpty() || query.startIndex() == 1 && query.count() > 0) {
+                        return Uni.createFrom().item(new Page(groups, total));
+                    }
+                    return connection.preparedQuery("select count(*) from scim_group g where " + where)
+                            .execute(Tuple.from(parameters.subList(0, filterParameters)))
+                            .map(count -> new Page(groups, count.iterator().next().getLong(0)));
+                }));
     }
 
     /** A page of groups and the number of all matches. */

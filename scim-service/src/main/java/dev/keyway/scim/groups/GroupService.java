@@ -107,6 +107,7 @@ public class GroupService {
     public Uni<Group> patch(Tenant tenant, String id, JsonNode body, String ifMatch) {
         requireGroups(tenant);
         MembershipChange change = MembershipChange.of(PatchOp.parse(body));
+        DocumentPatch.validate(ScimSchemas.GROUPS, change.attributeOperations());
         return change(tenant, id, ifMatch, existing -> change.attributeOperations().isEmpty() ? existing.attributes()
                 : Canonicalizer.canonicalize(ScimSchemas.GROUPS,
                         DocumentPatch.apply(ScimSchemas.GROUPS, existing.attributes(), change.attributeOperations())),

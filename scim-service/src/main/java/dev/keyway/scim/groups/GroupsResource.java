@@ -60,13 +60,13 @@ public class GroupsResource {
     @POST
     @Path(".search")
     @Operation(summary = "Search groups with a SearchRequest body")
-    public Uni<ListResponse> search(String body) {
+    public Uni<ListResponse> search(byte[] body) {
         return list(ListQuery.ofSearch(ScimSchemas.GROUPS, ScimBodies.parse(body)));
     }
 
     @POST
     @Operation(summary = "Create a group")
-    public Uni<Response> create(String body) {
+    public Uni<Response> create(byte[] body) {
         return groups.create(caller.tenant(), ScimBodies.parse(body)).map(view -> Response
                 .created(URI.create(baseUrl + "/Groups/" + view.group().id()))
                 .tag(tag(view.group())).entity(render(view, Projection.all())).build());
@@ -87,7 +87,7 @@ public class GroupsResource {
     @PUT
     @Path("{id}")
     @Operation(summary = "Replace a group, members included")
-    public Uni<Response> replace(@PathParam("id") String id, String body, @RestHeader("If-Match") String ifMatch) {
+    public Uni<Response> replace(@PathParam("id") String id, byte[] body, @RestHeader("If-Match") String ifMatch) {
         return groups.replace(caller.tenant(), id, ScimBodies.parse(body), ifMatch)
                 .map(view -> Response.ok(render(view, Projection.all())).tag(tag(view.group())).build());
     }
@@ -99,7 +99,7 @@ public class GroupsResource {
     @PATCH
     @Path("{id}")
     @Operation(summary = "Modify a group: members add/remove/replace, rename")
-    public Uni<Response> patch(@PathParam("id") String id, String body, @RestHeader("If-Match") String ifMatch,
+    public Uni<Response> patch(@PathParam("id") String id, byte[] body, @RestHeader("If-Match") String ifMatch,
             @RestQuery String attributes, @RestQuery String excludedAttributes) {
         Uni<dev.keyway.scim.groups.Group> patched = groups.patch(caller.tenant(), id, ScimBodies.parse(body), ifMatch);
         if (attributes == null && excludedAttributes == null) {

@@ -40,7 +40,13 @@ public record ListQuery(Filter filter, int startIndex, int count, String sortBy,
 
     private static String text(JsonNode body, String field) {
         JsonNode value = body.get(field);
-        return value == null || value.isNull() ? null : value.asText();
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isValueNode()) {
+            throw ScimException.invalidValue("'" + field + "' must be a single value.");
+        }
+        return value.asText();
     }
 
     private static String list(JsonNode body, String field) {

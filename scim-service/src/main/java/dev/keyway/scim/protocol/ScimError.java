@@ -35,7 +35,11 @@ public record ScimError(List<String> schemas, String status, String scimType, St
                 || e instanceof WebApplicationException web && web.getCause() instanceof JsonProcessingException) {
             return "invalidSyntax";
         }
-        return status == 409 ? "uniqueness" : null;
+        return switch (status) {
+            case 409 -> "uniqueness";
+            case 400 -> "invalidValue";
+            default -> null;
+        };
     }
 
     public int statusCode() {

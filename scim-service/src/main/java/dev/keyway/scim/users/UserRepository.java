@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.keyway.scim.protocol.ListQuery;
 import dev.keyway.scim.protocol.ScimJson;
+import dev.keyway.scim.protocol.filter.FilterQueries;
 import dev.keyway.scim.protocol.filter.SqlFilter;
 import dev.keyway.scim.protocol.filter.SqlMapping;
 import dev.keyway.scim.protocol.schema.ScimSchemas;
@@ -74,9 +75,11 @@ public class UserRepository {
             where gm.user_id = any($1) order by lower(g.display_name)""";
 
     private final Pool pool;
+    private final FilterQueries filterQueries;
 
-    public UserRepository(Pool pool) {
+    public UserRepository(Pool pool, FilterQueries filterQueries) {
         this.pool = pool;
+        this.filterQueries = filterQueries;
     }
 
     public Uni<User> insert(SqlConnection transaction, UUID orgId, UUID id, ObjectNode document, UUID departmentId,
@@ -144,22 +147,23 @@ public class UserRepository {
         parameters.add(query.startIndex() - 1);
         String sql = "select " + COLUMNS + ", count(*) over () as total from scim_user u where " + where
                 + " order by " + order + " limit $" + (parameters.size() - 1) + " offset $" + parameters.size();
-        return pool.preparedQuery(sql).execute(Tuple.from(parameters)).chain(rows -> {
-            List<User> users = new ArrayList<>(rows.size());
-            long total = 0;
-            for (Row row : rows) {
-                users.add(user(row));
-                total = row.getLong("total");
-            }
-            if (!users.isEmpty() || query.startIndex() == 1 && query.count() > 0) {
-                return Uni.createFrom().item(new Page(users, total));
-            }
-            // an empty page past the end (or count=0) still reports the total
-            List<Object> countParameters = parameters.subList(0, parameters.size() - 2);
-            return pool.preparedQuery("select count(*) from scim_user u where " + where)
-                    .execute(Tuple.from(countParameters))
-                    .map(count -> new Page(users, count.iterator().next().getLong(0)));
-        });
+        return filterQueries.run(connection -> connection.preparedQuery(sql).execute(Tuple.from(parameters))
+                .chain(rows -> {
+                    List<User> users = new ArrayList<>(rows.size());
+                    long total = 0;
+                    for (Row row : rows) {
+                        users.add(user(row));
+                        total = row.getLong("total");
+                    }
+                    if (!users.isEmpty() || query.startIndex() == 1 && query.count() > 0) {
+                        return Uni.createFrom().item(new Page(users, total));
+                    }
+                    // an empty page past the end (or count=0) still reports the total
+                    List<Object> countParameters = parameters.subList(0, parameters.size() - 2);
+                    return connection.preparedQuery("select count(*) from scim_user u where " + where)
+                            .execute(Tuple.from(countParameters))
+                            .map(count -> new Page(users, count.iterator().next().getLong(0)));
+                }));
     }
 
     /** A page of users and the number of all matches. */

@@ -90,11 +90,14 @@ public class UserService {
 
     /** PUT: the body replaces the user; {@code active} keeps its value when the body leaves it out. */
     public Uni<UserView> replace(Tenant tenant, String id, JsonNode body, String ifMatch) {
-        return write(tenant, id, ifMatch, existing -> Canonicalizer.canonicalize(ScimSchemas.USERS, body));
+        // checked before the user is looked up: a malformed body is a 400 whether or not the id exists
+        ObjectNode replacement = Canonicalizer.canonicalize(ScimSchemas.USERS, body);
+        return write(tenant, id, ifMatch, existing -> replacement.deepCopy());
     }
 
     public Uni<UserView> patch(Tenant tenant, String id, JsonNode body, String ifMatch) {
         List<PatchOp> operations = PatchOp.parse(body);
+        DocumentPatch.validate(ScimSchemas.USERS, operations);
         return write(tenant, id, ifMatch, existing -> Canonicalizer.canonicalize(ScimSchemas.USERS,
                 DocumentPatch.apply(ScimSchemas.USERS, existing.attributes(), operations)));
     }

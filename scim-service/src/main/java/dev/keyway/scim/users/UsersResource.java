@@ -61,13 +61,13 @@ public class UsersResource {
     @POST
     @Path(".search")
     @Operation(summary = "Search users with a SearchRequest body")
-    public Uni<ListResponse> search(String body) {
+    public Uni<ListResponse> search(byte[] body) {
         return list(ListQuery.ofSearch(ScimSchemas.USERS, ScimBodies.parse(body)));
     }
 
     @POST
     @Operation(summary = "Create a user")
-    public Uni<Response> create(String body) {
+    public Uni<Response> create(byte[] body) {
         return users.create(caller.tenant(), ScimBodies.parse(body)).map(view -> Response
                 .created(URI.create(baseUrl + "/Users/" + view.user().id()))
                 .tag(tag(view)).entity(render(view, Projection.all())).build());
@@ -88,14 +88,14 @@ public class UsersResource {
     @PUT
     @Path("{id}")
     @Operation(summary = "Replace a user")
-    public Uni<Response> replace(@PathParam("id") String id, String body, @RestHeader("If-Match") String ifMatch) {
+    public Uni<Response> replace(@PathParam("id") String id, byte[] body, @RestHeader("If-Match") String ifMatch) {
         return users.replace(caller.tenant(), id, ScimBodies.parse(body), ifMatch).map(this::ok);
     }
 
     @PATCH
     @Path("{id}")
     @Operation(summary = "Modify a user (add, replace, remove)")
-    public Uni<Response> patch(@PathParam("id") String id, String body, @RestHeader("If-Match") String ifMatch) {
+    public Uni<Response> patch(@PathParam("id") String id, byte[] body, @RestHeader("If-Match") String ifMatch) {
         return users.patch(caller.tenant(), id, ScimBodies.parse(body), ifMatch).map(this::ok);
     }
 

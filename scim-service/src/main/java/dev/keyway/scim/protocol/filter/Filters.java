@@ -14,6 +14,9 @@ public final class Filters {
     /** Longer filters are refused; no client needs more, and it bounds the SQL we build. */
     public static final int MAX_LENGTH = 4096;
 
+    /** Deeper nesting of parentheses and brackets is refused; it bounds the parser's and the SQL's recursion. */
+    public static final int MAX_NESTING = 16;
+
     private Filters() {
     }
 
@@ -54,6 +57,9 @@ public final class Filters {
                 case ']' -> brackets--;
                 default -> {
                 }
+            }
+            if (parentheses + brackets > MAX_NESTING) {
+                throw ScimException.invalidFilter("Invalid filter: nested deeper than " + MAX_NESTING + " levels.");
             }
             if (parentheses < 0 || brackets < 0) {
                 throw ScimException.invalidFilter("Invalid filter: unexpected '" + c + "' at position " + i + ".");

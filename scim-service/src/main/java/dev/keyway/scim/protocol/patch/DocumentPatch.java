@@ -46,6 +46,36 @@ public final class DocumentPatch {
         return patched;
     }
 
+    /**
+     * What can be checked without the resource: each path resolves and each value has its attribute's type. Called
+     * before the resource is looked up, so a malformed PATCH is a 400 whether or not the id exists.
+     */
+    public static void validate(ResourceType type, List<PatchOp> operations) {
+        for (PatchOp operation : operations) {
+            if (!operation.hasPath()) {
+                if (operation.op() == PatchOp.Kind.REMOVE) {
+                    throw ScimException.noTarget("'remove' needs a path.");
+                }
+                if (!operation.value().isObject()) {
+                    throw ScimException.invalidValue("Without a path, the value must be an object of attributes.");
+                }
+                Canonicalizer.partial(type, operation.value());
+                continue;
+            }
+            Optional<Schema> extension = type.extension(operation.path().trim());
+            if (extension.isPresent()) {
+                if (operation.op() != PatchOp.Kind.REMOVE) {
+                    Canonicalizer.partial(type, ScimJson.object().set(extension.get().id(), operation.value()));
+                }
+                continue;
+            }
+            Target target = Target.resolve(type, operation.path());
+            if (target != null && operation.op() != PatchOp.Kind.REMOVE) {
+                target.canonical(operation.value());
+            }
+        }
+    }
+
     private static void apply(ResourceType type, ObjectNode document, PatchOp operation)
             throws com.unboundid.scim2.common.exceptions.ScimException {
         if (!operation.hasPath()) {
