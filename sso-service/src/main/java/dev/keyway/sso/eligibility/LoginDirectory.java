@@ -55,10 +55,11 @@ public class LoginDirectory {
             insert into login_group (id, org_id, display_name) values ($1, $2, $3)
             on conflict (id) do update set display_name = excluded.display_name""";
     private static final String DELETE_GROUP = "delete from login_group where id = $1";
+    // an e-mail match first ("is true": a user without e-mail must not sort before it)
     private static final String FIND = """
             select user_id, org_id, user_name, email, given_name, family_name, active, group_ids from login_user
             where org_id = $1 and (lower(email) = lower($2) or lower(user_name) = lower($2))
-            order by (lower(email) = lower($2)) desc limit 1""";
+            order by (lower(email) = lower($2)) is true desc limit 1""";
     private static final String FIND_BY_ID = """
             select user_id, org_id, user_name, email, given_name, family_name, active, group_ids from login_user
             where user_id = $1""";
