@@ -6,7 +6,8 @@ import java.util.Map;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
- * Starts the real PostgreSQL and Kafka a service's tests run against (once per JVM) and points the service at them.
+ * Starts the real PostgreSQL and Kafka a service's tests run against (once per JVM) and points the service at them,
+ * and at the test DNS server ({@link TestDns}).
  * With {@code trustTestAdminTokens=true} the service also verifies {@link AdminTokens} as owner tokens.
  */
 public class KeywayTestStack implements QuarkusTestResourceLifecycleManager {
@@ -33,6 +34,8 @@ public class KeywayTestStack implements QuarkusTestResourceLifecycleManager {
         config.put("quarkus.datasource.password", postgres.password());
         config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
         config.put("keyway.encryption.keys", TEST_ENCRYPTION_KEY);
+        // e-mail domain ownership is checked against the test DNS server (sso-service)
+        config.put("keyway.sso.dns.server", TestDns.get().address());
         if (trustTestAdminTokens) {
             config.put("mp.jwt.verify.publickey.location", AdminTokens.publicKeyFile().toUri().toString());
             config.put("mp.jwt.verify.issuer", AdminTokens.ISSUER);

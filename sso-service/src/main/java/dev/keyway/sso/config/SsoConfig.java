@@ -1,6 +1,7 @@
 package dev.keyway.sso.config;
 
 import java.time.Duration;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -36,4 +37,21 @@ public interface SsoConfig {
     /** How long fetching an IdP's metadata URL may take. */
     @WithDefault("5s")
     Duration metadataFetchTimeout();
+
+    /** Most e-mail domains one organization may claim, verified or not. */
+    @WithDefault("20")
+    int maxEmailDomains();
+
+    /** The DNS resolver that checks an organization's TXT record before its e-mail domain counts. */
+    Dns dns();
+
+    interface Dns {
+
+        /** {@code host:port} of the DNS server to ask; unset = the system's resolver (/etc/resolv.conf). */
+        Optional<String> server();
+
+        /** How long one TXT query may take before the check answers that DNS is unavailable. */
+        @WithDefault("5s")
+        Duration queryTimeout();
+    }
 }

@@ -29,7 +29,8 @@ import dev.keyway.sso.saml.SignaturePolicy;
  * @param allowedRelayStateHosts hosts a RelayState / returnTo may send users to (relative paths always may)
  * @param jitProvisioning        sign in users the directory does not know (off: SCIM provisions them)
  * @param passwordLoginAllowed   whether the SaaS's login page still offers passwords for this organization
- * @param emailDomains           e-mail domains whose users the login page sends to this organization's SSO
+ * @param emailDomains           deprecated, always empty: e-mail domains are claimed at /admin/orgs/{slug}/domains,
+ *                               where a DNS TXT record proves them before they count
  */
 public record SamlSettings(
         boolean allowIdpInitiated,
@@ -65,6 +66,11 @@ public record SamlSettings(
         if (patch != null) {
             if (!patch.isObject()) {
                 throw ApiException.badRequest("settings: send a JSON object of the settings to change.");
+            }
+            JsonNode domains = patch.get("emailDomains");
+            if (domains != null && !(domains.isArray() && domains.isEmpty())) {
+                throw ApiException.badRequest("emailDomains: claim e-mail domains at /admin/orgs/{slug}/domains, "
+                        + "where a DNS TXT record proves them before they count.");
             }
             merged.setAll((ObjectNode) patch);
         }

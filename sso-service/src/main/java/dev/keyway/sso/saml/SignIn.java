@@ -170,7 +170,12 @@ public class SignIn {
                 }
                 return directory.addJustInTime(connection.orgId(), email,
                         attribute(login, connection.settings().firstNameAttributes()),
-                        attribute(login, connection.settings().lastNameAttributes()));
+                        attribute(login, connection.settings().lastNameAttributes()))
+                        .invoke(added -> { // provisioned meanwhile: the directory's state decides
+                            if (!added.active()) {
+                                throw new SamlRejectedException(Rejection.USER_INACTIVE, email);
+                            }
+                        });
             }
             if (!user.active()) {
                 throw new SamlRejectedException(Rejection.USER_INACTIVE, email);

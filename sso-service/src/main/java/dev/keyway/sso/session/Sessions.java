@@ -54,6 +54,7 @@ public class Sessions {
             left join login_user u on u.user_id = s.user_id where s.id = $1""";
     private static final String REVOKE_USER = """
             update session set revoked_at = now(), revoked_reason = $2 where user_id = $1 and revoked_at is null""";
+    private static final String TRANSFER = "update session set user_id = $2 where user_id = any($1)";
     private static final String REVOKE = """
             update session set revoked_at = now(), revoked_reason = 'signed-out' where id = $1 and revoked_at is null""";
 
@@ -128,6 +129,18 @@ public class Sessions {
     /** Ends every session of a user, inside the transaction that recorded why. */
     public Uni<Void> revokeUser(SqlConnection transaction, UUID userId, String reason) {
         return transaction.preparedQuery(REVOKE_USER).execute(Tuple.of(userId, reason)).replaceWithVoid();
+    }
+
+    /**
+     * Hands the sessions of users that no longer exist on their own (a just-in-time user the directory took over)
+     * to the user who stands for them now, so that user's deactivation ends them too.
+     */
+    public Uni<Void> transfer(SqlConnection transaction, List<UUID> fromUserIds, UUID toUserId) {
+        if (fromUserIds.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return transaction.preparedQuery(TRANSFER).execute(Tuple.of(fromUserIds.toArray(UUID[]::new), toUserId))
+                .replaceWithVoid();
     }
 
     public Uni<Void> revoke(UUID sessionId) {

@@ -166,9 +166,9 @@ class SamlAdminTest {
         String slug = newOrg();
         String path = "/admin/orgs/" + slug + "/saml/settings";
         owner(slug).contentType(ContentType.JSON).body("{\"clockSkewSeconds\":60,\"groupsAttribute\":\"memberOf\","
-                + "\"emailDomains\":[\"Acme.TEST\"],\"passwordLoginAllowed\":false}").patch(path).then().statusCode(200)
+                + "\"passwordLoginAllowed\":false}").patch(path).then().statusCode(200)
                 .body("clockSkewSeconds", equalTo(60)).body("groupsAttribute", equalTo("memberOf"))
-                .body("emailDomains", contains("acme.test")).body("allowIdpInitiated", equalTo(true));
+                .body("passwordLoginAllowed", equalTo(false)).body("allowIdpInitiated", equalTo(true));
         owner(slug).contentType(ContentType.JSON).body("{\"jitProvisioning\":true}").patch(path).then()
                 .body("clockSkewSeconds", equalTo(60)).body("jitProvisioning", equalTo(true));
 
