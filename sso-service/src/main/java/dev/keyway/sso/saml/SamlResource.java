@@ -92,6 +92,34 @@ public class SamlResource {
                 : refusal(((SignIn.Refused) outcome).reason()));
     }
 
+    /**
+     * The ACS speaks HTTP-POST only. A GET (the HTTP-Redirect binding: a deflated SAMLResponse or SAMLRequest in the
+     * query) is refused without reading the query, so nothing is ever inflated (no compression bomb).
+     */
+    @GET
+    @Path("acs")
+    @Produces(MediaType.TEXT_HTML)
+    @Operation(summary = "Refused: the ACS accepts HTTP-POST only (its query is never read)")
+    public Uni<Response> acsByRedirect(@PathParam("slug") String slug, HttpServerRequest request) {
+        return signIn.refuse(slug, Rejection.BINDING_NOT_SUPPORTED, "GET", client(request))
+                .map(refused -> refusal(refused.reason()));
+    }
+
+    /** A POST that is not a form (the HTTP-POST binding's only shape) is refused unread. */
+    @POST
+    @Path("acs")
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.TEXT_HTML)
+    @Operation(summary = "Refused: the ACS accepts application/x-www-form-urlencoded only")
+    public Uni<Response> acsNotAForm(@PathParam("slug") String slug, HttpServerRequest request) {
+        return signIn.refuse(slug, Rejection.BINDING_NOT_SUPPORTED, "POST " + request.getHeader("Content-Type"),
+                client(request)).map(refused -> refusal(refused.reason()));
+    }
+
+    private static String client(HttpServerRequest request) {
+        return request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
+    }
+
     private NewCookie cookie(Sessions.Issued session) {
         return new NewCookie.Builder(Sessions.COOKIE).value(session.token()).path("/").httpOnly(true)
                 .secure(config.cookieSecure()).sameSite(NewCookie.SameSite.LAX)
