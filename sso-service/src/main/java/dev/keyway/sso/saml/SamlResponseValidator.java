@@ -161,6 +161,8 @@ public final class SamlResponseValidator {
                 throw new SamlRejectedException(Rejection.MALFORMED, "root element " + root.getNodeName());
             }
             return document;
+        } catch (SamlRejectedException e) {
+            throw e;
         } catch (XMLParserException e) {
             boolean dtd = String.valueOf(e.getCause() != null ? e.getCause().getMessage() : e.getMessage())
                     .contains("DOCTYPE");
@@ -379,7 +381,11 @@ public final class SamlResponseValidator {
         try {
             SignedInfo signedInfo = xmlSignature.getSignedInfo();
             for (int i = 0; i < signedInfo.getLength(); i++) {
-                String digest = signedInfo.item(i).getMessageDigestAlgorithm().getAlgorithmURI();
+                var digestMethod = signedInfo.item(i).getMessageDigestAlgorithm();
+                if (digestMethod == null) {
+                    throw new SamlRejectedException(Rejection.SIGNATURE_INVALID, what + ": DigestMethod without Algorithm");
+                }
+                String digest = digestMethod.getAlgorithmURI();
                 if (!allowedDigests.contains(digest)) {
                     throw new SamlRejectedException(Rejection.SIGNATURE_ALGORITHM_NOT_ALLOWED, what + " digest " + digest);
                 }
