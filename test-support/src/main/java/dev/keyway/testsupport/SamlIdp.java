@@ -35,6 +35,7 @@ public final class SamlIdp {
     public static final String RSA_1_5 = "http://www.w3.org/2001/04/xmlenc#rsa-1_5";
     public static final String AES256_CBC = "http://www.w3.org/2001/04/xmlenc#aes256-cbc";
     public static final String AES128_GCM = "http://www.w3.org/2009/xmlenc11#aes128-gcm";
+    public static final String AES256_GCM = "http://www.w3.org/2009/xmlenc11#aes256-gcm";
 
     private final String entityId;
     private final TestCertificates.Identity identity;
@@ -82,6 +83,64 @@ public final class SamlIdp {
                         + ssoUrl + "\"/>\n                    " : "", ssoUrl);
     }
 
+    /**
+     * The metadata with an ID, signed by this IdP's key (enveloped, as IdPs that sign their metadata do). A public
+     * document carrying a valid IdP signature: what an attacker would try as a signature donor.
+     */
+    public String signedMetadata(String ssoUrl, String id) {
+        String metadata = metadata(ssoUrl, false).strip();
+        String open = "<md:EntityDescriptor xmlns:md=\"urn:oasis:names:tc:SAML:2.0:metadata\" entityID=\"" + entityId + "\">";
+        String template = metadata.replace(open, "<md:EntityDescriptor xmlns:md=\"urn:oasis:names:tc:SAML:2.0:metadata\" ID=\""
+                + id + "\" entityID=\"" + entityId + "\">" + signatureTemplate(id, RSA_SHA256));
+        return Xmlsec1.sign(template, "/*[local-name()='EntityDescriptor']/*[local-name()='Signature']", identity);
+    }
+
+    /** Encrypts the (only) Assertion of a response for an SP, as {@link Response#encryptedFor} does: for edited XML. */
+    public static String encryptAssertion(String xml, X509Certificate spCertificate, String keyTransport,
+            String dataEncryption) {
+        int start = xml.indexOf("<saml2:Assertion ");
+        int end = start;
+        // the closing tag that matches the first Assertion (an Advice may nest others)
+        for (int depth = 0, at = start;;) {
+            int open = xml.indexOf("<saml2:Assertion ", at);
+            int close = xml.indexOf("</saml2:Assertion>", at);
+            if (open >= 0 && open < close) {
+                depth++;
+                at = open + 1;
+            } else if (--depth == 0) {
+                end = close + "</saml2:Assertion>".length();
+                break;
+            } else {
+                at = close + 1;
+            }
+        }
+        String wrapped = xml.substring(0, start) + "<saml2:EncryptedAssertion xmlns:saml2=\"urn:oasis:names:tc:SAML:2.0:assertion\">"
+                + xml.substring(start, end) + "</saml2:EncryptedAssertion>" + xml.substring(end);
+        return Xmlsec1.encrypt(wrapped, "//*[local-name()='EncryptedAssertion']/*[local-name()='Assertion']", spCertificate,
+                keyTransport, dataEncryption);
+    }
+
+    /** An enveloped-signature template for the element of that ID, for xmlsec1 to fill in. */
+    public static String signatureTemplate(String id, String signatureAlgorithm) {
+        String digest = signatureAlgorithm.equals(RSA_SHA1) ? "http://www.w3.org/2000/09/xmldsig#sha1"
+                : "http://www.w3.org/2001/04/xmlenc#sha256";
+        return "<ds:Signature xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"><ds:SignedInfo>"
+                + "<ds:CanonicalizationMethod Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/>"
+                + "<ds:SignatureMethod Algorithm=\"" + signatureAlgorithm + "\"/><ds:Reference URI=\"#" + id + "\">"
+                + "<ds:Transforms><ds:Transform Algorithm=\"http://www.w3.org/2000/09/xmldsig#enveloped-signature\"/>"
+                + "<ds:Transform Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/></ds:Transforms>"
+                + "<ds:DigestMethod Algorithm=\"" + digest + "\"/><ds:DigestValue/></ds:Reference></ds:SignedInfo>"
+                + "<ds:SignatureValue/><ds:KeyInfo><ds:X509Data/></ds:KeyInfo></ds:Signature>";
+    }
+
+    /**
+     * Signs whatever signature template the XPath selects with this IdP's key, IDs of Response, Assertion and
+     * EntityDescriptor resolvable: for tests that place a template where no IdP would.
+     */
+    public String sign(String xml, String signatureXpath) {
+        return Xmlsec1.sign(xml, signatureXpath, identity);
+    }
+
     public Response response() {
         return new Response();
     }
@@ -109,6 +168,12 @@ public final class SamlIdp {
         private String keyTransport = RSA_OAEP;
         private String dataEncryption = AES256_CBC;
         private String secondAssertionNameId;
+        private Instant conditionsNotOnOrAfter;
+        private boolean conditionsUntilSet;
+        private Instant confirmationNotOnOrAfter;
+        private String assertionVersion = "2.0";
+        private String extraCondition = "";
+        private boolean authnStatement = true;
 
         /** Destination, Recipient: the ACS URL; audience: the SP entity id. */
         public Response to(String acsUrl, String spEntityId) {
@@ -169,6 +234,37 @@ public final class SamlIdp {
             return this;
         }
 
+        /** Conditions/NotOnOrAfter apart from the bearer confirmation's (null: Conditions carry none). */
+        public Response conditionsValidUntil(Instant until) {
+            conditionsNotOnOrAfter = until;
+            conditionsUntilSet = true;
+            return this;
+        }
+
+        /** SubjectConfirmationData/NotOnOrAfter apart from the Conditions'. */
+        public Response confirmationValidUntil(Instant until) {
+            confirmationNotOnOrAfter = until;
+            return this;
+        }
+
+        /** The Assertion's Version attribute (signed with it). */
+        public Response assertionVersion(String version) {
+            assertionVersion = version;
+            return this;
+        }
+
+        /** Another element inside Conditions, after the AudienceRestriction (signed with it). */
+        public Response extraCondition(String xml) {
+            extraCondition = xml;
+            return this;
+        }
+
+        /** Leaves the AuthnStatement out. */
+        public Response withoutAuthnStatement() {
+            authnStatement = false;
+            return this;
+        }
+
         public Response attribute(String name, String... values) {
             attributes.put(name, List.of(values));
             return this;
@@ -212,11 +308,7 @@ public final class SamlIdp {
                 xml = Xmlsec1.sign(xml, "//*[local-name()='Assertion']/*[local-name()='Signature']", signer);
             }
             if (encryptFor != null) {
-                int start = xml.indexOf("<saml2:Assertion ");
-                int end = xml.indexOf("</saml2:Assertion>") + "</saml2:Assertion>".length();
-                xml = xml.substring(0, start) + "<saml2:EncryptedAssertion xmlns:saml2=\"urn:oasis:names:tc:SAML:2.0:assertion\">"
-                        + xml.substring(start, end) + "</saml2:EncryptedAssertion>" + xml.substring(end);
-                xml = Xmlsec1.encrypt(xml, "//*[local-name()='Assertion']", encryptFor, keyTransport, dataEncryption);
+                xml = encryptAssertion(xml, encryptFor, keyTransport, dataEncryption);
             }
             if (signResponse) {
                 xml = Xmlsec1.sign(xml, "/*[local-name()='Response']/*[local-name()='Signature']", signer);
@@ -253,21 +345,27 @@ public final class SamlIdp {
                     + (signResponse ? signatureTemplate(responseId) : "")
                     + "<saml2p:Status><saml2p:StatusCode Value=\"" + status + "\"/></saml2p:Status>"
                     + "<saml2:Assertion xmlns:saml2=\"urn:oasis:names:tc:SAML:2.0:assertion\" ID=\"" + assertionId
-                    + "\" IssueInstant=\"" + issued + "\" Version=\"2.0\">"
+                    + "\" IssueInstant=\"" + issued + "\" Version=\"" + assertionVersion + "\">"
                     + "<saml2:Issuer Format=\"urn:oasis:names:tc:SAML:2.0:nameid-format:entity\">" + issuer + "</saml2:Issuer>"
                     + (signAssertion ? signatureTemplate(assertionId) : "")
                     + "<saml2:Subject><saml2:NameID Format=\"" + nameIdFormat + "\">" + nameId + "</saml2:NameID>"
                     + "<saml2:SubjectConfirmation Method=\"urn:oasis:names:tc:SAML:2.0:cm:bearer\">"
-                    + "<saml2:SubjectConfirmationData" + irt + " NotOnOrAfter=\"" + notOnOrAfter + "\" Recipient=\""
+                    + "<saml2:SubjectConfirmationData" + irt + " NotOnOrAfter=\""
+                    + (confirmationNotOnOrAfter != null ? confirmationNotOnOrAfter : notOnOrAfter) + "\" Recipient=\""
                     + recipient + "\"/></saml2:SubjectConfirmation></saml2:Subject>"
-                    + "<saml2:Conditions NotBefore=\"" + notBefore + "\" NotOnOrAfter=\"" + notOnOrAfter + "\">"
+                    + "<saml2:Conditions NotBefore=\"" + notBefore + "\"" + conditionsUntil() + ">"
                     + "<saml2:AudienceRestriction><saml2:Audience>" + audience + "</saml2:Audience></saml2:AudienceRestriction>"
-                    + "</saml2:Conditions>"
-                    + "<saml2:AuthnStatement AuthnInstant=\"" + issued + "\" SessionIndex=\"" + UUID.randomUUID() + "\">"
-                    + "<saml2:AuthnContext><saml2:AuthnContextClassRef>"
-                    + "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml2:AuthnContextClassRef>"
-                    + "</saml2:AuthnContext></saml2:AuthnStatement>" + attributeStatement
+                    + extraCondition + "</saml2:Conditions>"
+                    + (authnStatement ? "<saml2:AuthnStatement AuthnInstant=\"" + issued + "\" SessionIndex=\""
+                            + UUID.randomUUID() + "\"><saml2:AuthnContext><saml2:AuthnContextClassRef>"
+                            + "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml2:AuthnContextClassRef>"
+                            + "</saml2:AuthnContext></saml2:AuthnStatement>" : "") + attributeStatement
                     + "</saml2:Assertion>" + secondAssertion() + "</saml2p:Response>";
+        }
+
+        private String conditionsUntil() {
+            Instant until = conditionsUntilSet ? conditionsNotOnOrAfter : notOnOrAfter;
+            return until == null ? "" : " NotOnOrAfter=\"" + until + "\"";
         }
 
         private String secondAssertion() {
@@ -285,15 +383,7 @@ public final class SamlIdp {
         }
 
         private String signatureTemplate(String id) {
-            String digest = signatureAlgorithm.equals(RSA_SHA1) ? "http://www.w3.org/2000/09/xmldsig#sha1"
-                    : "http://www.w3.org/2001/04/xmlenc#sha256";
-            return "<ds:Signature xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"><ds:SignedInfo>"
-                    + "<ds:CanonicalizationMethod Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/>"
-                    + "<ds:SignatureMethod Algorithm=\"" + signatureAlgorithm + "\"/><ds:Reference URI=\"#" + id + "\">"
-                    + "<ds:Transforms><ds:Transform Algorithm=\"http://www.w3.org/2000/09/xmldsig#enveloped-signature\"/>"
-                    + "<ds:Transform Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/></ds:Transforms>"
-                    + "<ds:DigestMethod Algorithm=\"" + digest + "\"/><ds:DigestValue/></ds:Reference></ds:SignedInfo>"
-                    + "<ds:SignatureValue/><ds:KeyInfo><ds:X509Data/></ds:KeyInfo></ds:Signature>";
+            return SamlIdp.signatureTemplate(id, signatureAlgorithm);
         }
     }
 
@@ -302,7 +392,8 @@ public final class SamlIdp {
 
         private static final List<String> ID_ATTRIBUTES = List.of(
                 "--id-attr:ID", "urn:oasis:names:tc:SAML:2.0:protocol:Response",
-                "--id-attr:ID", "urn:oasis:names:tc:SAML:2.0:assertion:Assertion");
+                "--id-attr:ID", "urn:oasis:names:tc:SAML:2.0:assertion:Assertion",
+                "--id-attr:ID", "urn:oasis:names:tc:SAML:2.0:metadata:EntityDescriptor");
 
         static String sign(String xml, String signatureXpath, TestCertificates.Identity signer) {
             Path key = write(signer.privateKeyPem(), ".pem");

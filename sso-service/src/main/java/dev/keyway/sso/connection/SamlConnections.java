@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keyway.common.crypto.SecretBox;
 import dev.keyway.common.organization.KnownOrganizations;
 import dev.keyway.common.problem.ApiException;
+import dev.keyway.common.tenant.OrgSlug;
 import dev.keyway.common.tenant.Region;
 import dev.keyway.sso.config.SsoConfig;
 import io.smallrye.mutiny.Multi;
@@ -87,6 +88,10 @@ public class SamlConnections {
      * region (known from the mirrored registry), 404 for an unknown one.
      */
     public Uni<SamlConnection> load(String slug) {
+        if (!validSlug(slug)) {
+            // never sent to the database (a NUL there is a 500) nor echoed: no organization can have this name
+            return Uni.createFrom().failure(ApiException.notFound("No organization of that name."));
+        }
         return pool.preparedQuery(ORGANIZATION).execute(Tuple.of(slug)).chain(rows -> {
             if (rows.size() == 0) {
                 // not registered here: another region's organization (421 naming its home) or nobody's (404)
@@ -100,6 +105,15 @@ public class SamlConnections {
                     .chain(certificates -> pool.preparedQuery(SP_KEYS).execute(Tuple.of(orgId))
                             .map(keys -> connection(org, certificates, keys)));
         });
+    }
+
+    private static boolean validSlug(String slug) {
+        try {
+            OrgSlug.of(slug);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /** Trusts the IdP described by this metadata (JumpCloud's exported XML), replacing the previous IdP. */

@@ -3,11 +3,13 @@ package dev.keyway.sso.saml;
 import java.io.ByteArrayInputStream;
 import java.util.Map;
 
+import org.opensaml.core.config.ConfigurationService;
 import org.opensaml.core.config.InitializationException;
 import org.opensaml.core.config.InitializationService;
 import org.opensaml.core.xml.XMLObject;
 import org.opensaml.core.xml.config.XMLObjectProviderRegistrySupport;
 import org.opensaml.core.xml.io.UnmarshallingException;
+import org.opensaml.xmlsec.config.DecryptionParserPool;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
@@ -16,11 +18,18 @@ import net.shibboleth.utilities.java.support.xml.BasicParserPool;
 import net.shibboleth.utilities.java.support.xml.XMLParserException;
 
 /**
- * OpenSAML, initialised once, and the one XML parser every SAML document goes through: namespace aware, no DTDs
- * (so no external entities and no entity expansion), no XInclude, secure processing on. Parser factories are
- * pooled, never built per request.
+ * OpenSAML, initialised once, and the one XML parser every SAML document goes through (decrypted assertions too):
+ * namespace aware, no DTDs (so no external entities and no entity expansion), no XInclude, secure processing on,
+ * elements nested at most {@link #MAX_DEPTH} deep. Parser factories are pooled, never built per request.
  */
 public final class OpenSaml {
+
+    /**
+     * Deepest element nesting parsed. A real response nests about ten deep (EncryptedAssertion → EncryptedData →
+     * KeyInfo → EncryptedKey → …); tens of thousands of nested elements fit under the size limit and would overflow
+     * the stack of every recursive reader after the parser (unmarshalling, canonicalisation).
+     */
+    public static final int MAX_DEPTH = 64;
 
     private static final BasicParserPool PARSERS = parsers();
 
@@ -46,11 +55,15 @@ public final class OpenSaml {
                 "http://xml.org/sax/features/external-parameter-entities", false,
                 "http://apache.org/xml/features/nonvalidating/load-external-dtd", false,
                 javax.xml.XMLConstants.FEATURE_SECURE_PROCESSING, true));
+        // the JDK parser's own limit (jdk.xml.maxElementDepth): refused while parsing, before any DOM exists
+        pool.setBuilderAttributes(Map.of("http://www.oracle.com/xml/jaxp/properties/maxElementDepth", MAX_DEPTH));
         try {
             pool.initialize();
         } catch (ComponentInitializationException e) {
             throw new IllegalStateException("XML parser pool did not initialise", e);
         }
+        // what an EncryptedAssertion decrypts to is parsed by the same rules (an attacker can encrypt to our SP key)
+        ConfigurationService.register(DecryptionParserPool.class, new DecryptionParserPool(pool));
         return pool;
     }
 

@@ -5,7 +5,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -82,14 +81,47 @@ public class SamlResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
     @Operation(summary = "Assertion Consumer Service (HTTP-POST binding), IdP- and SP-initiated")
-    public Uni<Response> acs(@PathParam("slug") String slug, @FormParam("SAMLResponse") String samlResponse,
-            @FormParam("RelayState") String relayState, HttpServerRequest request) {
-        String client = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
-        return signIn.consume(slug, samlResponse, relayState, client).map(outcome -> outcome instanceof SignIn.SignedIn in
+    public Uni<Response> acs(@PathParam("slug") String slug, String form, HttpServerRequest request) {
+        String client = client(request);
+        AcsForm fields;
+        try {
+            fields = AcsForm.parse(form);
+        } catch (SamlRejectedException e) {
+            return signIn.refuse(slug, e.reason(), e.getMessage(), client).map(refused -> refusal(refused.reason()));
+        }
+        return signIn.consume(slug, fields.samlResponse(), fields.relayState(), client).map(outcome -> outcome instanceof SignIn.SignedIn in
                 // as given: JAX-RS would resolve a relative target against this service's own (internal) address
                 ? Response.status(Response.Status.SEE_OTHER).header("Location", in.location())
                         .cookie(cookie(in.session())).header("Cache-Control", "no-store").build()
                 : refusal(((SignIn.Refused) outcome).reason()));
+    }
+
+    /**
+     * The ACS speaks HTTP-POST only. A GET (the HTTP-Redirect binding: a deflated SAMLResponse or SAMLRequest in the
+     * query) is refused without reading the query, so nothing is ever inflated (no compression bomb).
+     */
+    @GET
+    @Path("acs")
+    @Produces(MediaType.TEXT_HTML)
+    @Operation(summary = "Refused: the ACS accepts HTTP-POST only (its query is never read)")
+    public Uni<Response> acsByRedirect(@PathParam("slug") String slug, HttpServerRequest request) {
+        return signIn.refuse(slug, Rejection.BINDING_NOT_SUPPORTED, "GET", client(request))
+                .map(refused -> refusal(refused.reason()));
+    }
+
+    /** A POST that is not a form (the HTTP-POST binding's only shape) is refused unread. */
+    @POST
+    @Path("acs")
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.TEXT_HTML)
+    @Operation(summary = "Refused: the ACS accepts application/x-www-form-urlencoded only")
+    public Uni<Response> acsNotAForm(@PathParam("slug") String slug, HttpServerRequest request) {
+        return signIn.refuse(slug, Rejection.BINDING_NOT_SUPPORTED, "POST " + request.getHeader("Content-Type"),
+                client(request)).map(refused -> refusal(refused.reason()));
+    }
+
+    private static String client(HttpServerRequest request) {
+        return request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
     }
 
     private NewCookie cookie(Sessions.Issued session) {

@@ -4,11 +4,14 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Stream;
 
 import org.apache.xml.security.exceptions.XMLSecurityException;
 import org.apache.xml.security.signature.SignedInfo;
@@ -22,7 +25,9 @@ import org.opensaml.saml.saml2.core.AttributeStatement;
 import org.opensaml.saml.saml2.core.AudienceRestriction;
 import org.opensaml.saml.saml2.core.Conditions;
 import org.opensaml.saml.saml2.core.EncryptedAssertion;
+import org.opensaml.saml.saml2.core.Issuer;
 import org.opensaml.saml.saml2.core.NameID;
+import org.opensaml.saml.saml2.core.NameIDType;
 import org.opensaml.saml.saml2.core.Response;
 import org.opensaml.saml.saml2.core.StatusCode;
 import org.opensaml.saml.saml2.core.SubjectConfirmation;
@@ -31,6 +36,8 @@ import org.opensaml.saml.saml2.encryption.Decrypter;
 import org.opensaml.saml.security.impl.SAMLSignatureProfileValidator;
 import org.opensaml.security.credential.Credential;
 import org.opensaml.security.x509.BasicX509Credential;
+import org.opensaml.xmlsec.encryption.EncryptedData;
+import org.opensaml.xmlsec.encryption.EncryptedKey;
 import org.opensaml.xmlsec.encryption.support.ChainingEncryptedKeyResolver;
 import org.opensaml.xmlsec.encryption.support.DecryptionException;
 import org.opensaml.xmlsec.encryption.support.EncryptionConstants;
@@ -53,29 +60,43 @@ import net.shibboleth.utilities.java.support.xml.XMLParserException;
 
 /**
  * Decides whether a SAML Response may sign someone in, by rules in a fixed order, each with its own
- * {@link Rejection}: size and parsing → status → InResponseTo → Destination → Issuer → signature (by a configured
- * certificate only, never a key from KeyInfo, on the Response or on the one assertion used) → decryption →
- * conditions, audience, bearer confirmation → subject. Replay is the caller's next step, with the assertion id
- * returned here.
+ * {@link Rejection}: size and parsing → version → status → InResponseTo → Destination → Issuer → signature (by a
+ * configured certificate only, never a key from KeyInfo, on the Response or on the one assertion used) → decryption
+ * → the assertion's version and issuer → conditions, audience, bearer confirmation → InResponseTo as signed →
+ * subject → authentication statement. Replay is the caller's next step, with the assertion id and the time until
+ * which it must be remembered, both returned here.
  *
- * <p>Against signature wrapping: a document whose IDs repeat is refused; exactly one assertion, a direct child of
- * the Response, is used; and only a signature that is that assertion's own (or the Response's own) child, whose
- * single reference names its parent (OpenSAML's SAML profile check), can cover it.
+ * <p>Only signed data decides. Checks of the Response wrapper before the signature (InResponseTo, Destination,
+ * Issuer) can only refuse; whatever leads to a sign-in (the subject, attributes, which request is answered, how long
+ * to remember the assertion) is read from the verified assertion, or from a Response whose signature verified.
+ *
+ * <p>Against signature wrapping: a document (or decrypted assertion) whose IDs repeat is refused; exactly one
+ * assertion, a direct child of the Response, is used; and only a signature that is that assertion's own (or the
+ * Response's own) child, whose single reference names its parent (OpenSAML's SAML profile check), can cover it.
+ *
+ * <p>Nothing a library throws on hostile input leaves here untyped: every failure is a {@link SamlRejectedException}.
  */
 public final class SamlResponseValidator {
 
     /** Largest decoded response accepted; JumpCloud's are a few kilobytes. */
     public static final int MAX_BYTES = 128 * 1024;
 
-    private static final List<String> DECRYPTION_ALGORITHMS = List.of(
+    /** Data encryption an EncryptedAssertion may use. */
+    private static final Set<String> DATA_ENCRYPTION = Set.of(
             EncryptionConstants.ALGO_ID_BLOCKCIPHER_AES128, EncryptionConstants.ALGO_ID_BLOCKCIPHER_AES192,
             EncryptionConstants.ALGO_ID_BLOCKCIPHER_AES256, EncryptionConstants.ALGO_ID_BLOCKCIPHER_AES128_GCM,
-            EncryptionConstants.ALGO_ID_BLOCKCIPHER_AES192_GCM, EncryptionConstants.ALGO_ID_BLOCKCIPHER_AES256_GCM,
-            EncryptionConstants.ALGO_ID_KEYTRANSPORT_RSAOAEP, EncryptionConstants.ALGO_ID_KEYTRANSPORT_RSAOAEP11,
-            EncryptionConstants.ALGO_ID_KEYTRANSPORT_RSA15,
-            // RSA-OAEP's own digest and mask function (SHA-1 by default: harmless there, unlike in signatures)
-            SignatureConstants.ALGO_ID_DIGEST_SHA1, SignatureConstants.ALGO_ID_DIGEST_SHA256,
-            EncryptionConstants.ALGO_ID_MGF1_SHA1, EncryptionConstants.ALGO_ID_MGF1_SHA256);
+            EncryptionConstants.ALGO_ID_BLOCKCIPHER_AES192_GCM, EncryptionConstants.ALGO_ID_BLOCKCIPHER_AES256_GCM);
+
+    /** Key transport an EncryptedAssertion may use: RSA-OAEP only (RSA-1_5 is open to Bleichenbacher's attack). */
+    private static final Set<String> KEY_TRANSPORT = Set.of(
+            EncryptionConstants.ALGO_ID_KEYTRANSPORT_RSAOAEP, EncryptionConstants.ALGO_ID_KEYTRANSPORT_RSAOAEP11);
+
+    /** What OpenSAML's decrypter may use: the above, and RSA-OAEP's own digest and mask function. */
+    private static final List<String> DECRYPTION_ALGORITHMS = Stream.of(DATA_ENCRYPTION, KEY_TRANSPORT,
+            // SHA-1 is RSA-OAEP's default digest: harmless there, unlike in signatures
+            List.of(SignatureConstants.ALGO_ID_DIGEST_SHA1, SignatureConstants.ALGO_ID_DIGEST_SHA256,
+                    EncryptionConstants.ALGO_ID_MGF1_SHA1, EncryptionConstants.ALGO_ID_MGF1_SHA256))
+            .flatMap(Collection::stream).toList();
 
     /**
      * What this organization expects of a response.
@@ -97,11 +118,17 @@ public final class SamlResponseValidator {
             List<Credential> decryptionKeys) {
     }
 
-    /** What a valid response says. */
+    /**
+     * What a valid response says.
+     *
+     * @param inResponseTo the AuthnRequest answered, as the verified signature covers it (null: IdP-initiated)
+     * @param keepUntil    how long the assertion id must be remembered against replay: the latest instant at which
+     *                     any of its time limits (Conditions, bearer confirmations) still admits it, plus the skew
+     */
     public record Validated(
             String assertionId,
             String inResponseTo,
-            Instant notOnOrAfter,
+            Instant keepUntil,
             String nameId,
             String nameIdFormat,
             Map<String, List<String>> attributes) {
@@ -113,8 +140,12 @@ public final class SamlResponseValidator {
         }
     }
 
-    /** Reads InResponseTo before validation, so the caller can look the pending request up. */
-    public static String inResponseTo(Document document) {
+    /**
+     * The unsigned Response wrapper's InResponseTo, read before validation so the caller can look up a candidate
+     * pending request. Never a decision: {@link #validate} refuses a response whose signed InResponseTo differs, and
+     * {@link Validated#inResponseTo()} is the value to act on.
+     */
+    public static String candidateInResponseTo(Document document) {
         String value = document.getDocumentElement().getAttribute("InResponseTo");
         return value.isEmpty() ? null : value;
     }
@@ -130,16 +161,32 @@ public final class SamlResponseValidator {
                 throw new SamlRejectedException(Rejection.MALFORMED, "root element " + root.getNodeName());
             }
             return document;
+        } catch (SamlRejectedException e) {
+            throw e;
         } catch (XMLParserException e) {
             boolean dtd = String.valueOf(e.getCause() != null ? e.getCause().getMessage() : e.getMessage())
                     .contains("DOCTYPE");
             throw new SamlRejectedException(dtd ? Rejection.DTD_FORBIDDEN : Rejection.MALFORMED, e.getMessage());
+        } catch (RuntimeException e) {
+            throw new SamlRejectedException(Rejection.MALFORMED, "unparseable: " + e, e);
         }
     }
 
     public Validated validate(Document document, Expectations expected, Instant now) {
+        try {
+            return check(document, expected, now);
+        } catch (SamlRejectedException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // OpenSAML, Santuario and the DOM throw unchecked exceptions on input they did not expect: still a refusal
+            throw new SamlRejectedException(Rejection.MALFORMED, "unexpected " + e, e);
+        }
+    }
+
+    private Validated check(Document document, Expectations expected, Instant now) {
         requireUniqueIds(document);
         Response response = unmarshall(document);
+        requireVersion20(document.getDocumentElement(), "Response");
 
         StatusCode status = response.getStatus() == null ? null : response.getStatus().getStatusCode();
         if (status == null || !StatusCode.SUCCESS.equals(status.getValue())) {
@@ -147,11 +194,12 @@ public final class SamlResponseValidator {
                     + (status.getStatusCode() != null ? " / " + status.getStatusCode().getValue() : ""));
         }
 
-        String inResponseTo = response.getInResponseTo();
-        if (inResponseTo != null && !inResponseTo.equals(expected.pendingRequestId())) {
-            throw new SamlRejectedException(Rejection.UNKNOWN_IN_RESPONSE_TO, inResponseTo);
+        // the unsigned wrapper can only refuse here; the signed value decides below
+        String claimedInResponseTo = response.getInResponseTo();
+        if (claimedInResponseTo != null && !claimedInResponseTo.equals(expected.pendingRequestId())) {
+            throw new SamlRejectedException(Rejection.UNKNOWN_IN_RESPONSE_TO, claimedInResponseTo);
         }
-        if (inResponseTo == null && !expected.allowUnsolicited()) {
+        if (claimedInResponseTo == null && !expected.allowUnsolicited()) {
             throw new SamlRejectedException(Rejection.UNSOLICITED_NOT_ALLOWED, null);
         }
 
@@ -159,9 +207,7 @@ public final class SamlResponseValidator {
             throw new SamlRejectedException(Rejection.WRONG_DESTINATION, response.getDestination());
         }
 
-        if (response.getIssuer() != null && !expected.idpEntityId().equals(response.getIssuer().getValue())) {
-            throw new SamlRejectedException(Rejection.WRONG_ISSUER, response.getIssuer().getValue());
-        }
+        requireIssuer(response.getIssuer(), expected, "response", true);
 
         int assertions = response.getAssertions().size() + response.getEncryptedAssertions().size();
         if (assertions != 1) {
@@ -171,9 +217,17 @@ public final class SamlResponseValidator {
         if (responseSigned) {
             verify(response.getSignature(), expected, "Response");
         }
-        Assertion assertion = response.getAssertions().isEmpty()
-                ? decrypt(response.getEncryptedAssertions().get(0), expected)
-                : response.getAssertions().get(0);
+        Assertion assertion;
+        if (response.getAssertions().isEmpty()) {
+            // nothing unauthenticated is decrypted that the policy would refuse anyway
+            if (!responseSigned && expected.signaturePolicy().requiresResponseSignature()) {
+                throw new SamlRejectedException(Rejection.SIGNATURE_MISSING, "policy " + expected.signaturePolicy()
+                        + ", encrypted assertion in an unsigned response");
+            }
+            assertion = decrypt(response.getEncryptedAssertions().get(0), expected);
+        } else {
+            assertion = response.getAssertions().get(0);
+        }
         boolean assertionSigned = assertion.getSignature() != null;
         if (assertionSigned) {
             verify(assertion.getSignature(), expected, "Assertion");
@@ -189,23 +243,89 @@ public final class SamlResponseValidator {
                     + ", response signed: " + responseSigned + ", assertion signed: " + assertionSigned);
         }
 
-        if (assertion.getIssuer() == null || !expected.idpEntityId().equals(assertion.getIssuer().getValue())) {
-            throw new SamlRejectedException(Rejection.WRONG_ISSUER,
-                    assertion.getIssuer() == null ? "assertion without issuer" : assertion.getIssuer().getValue());
-        }
-        Instant notOnOrAfter = checkConditions(assertion.getConditions(), expected, now);
-        checkBearerConfirmation(assertion, expected, inResponseTo, now);
+        // from here on, everything read is covered by a verified signature
+        requireVersion20(assertion.getDOM(), "Assertion");
+        requireIssuer(assertion.getIssuer(), expected, "assertion", false);
+        checkConditions(assertion.getConditions(), expected, now);
+        SubjectConfirmationData confirmation = checkBearerConfirmation(assertion, expected, now);
+        String inResponseTo = signedInResponseTo(claimedInResponseTo, responseSigned, confirmation, expected);
 
         NameID nameId = assertion.getSubject() == null ? null : assertion.getSubject().getNameID();
         String subject = nameId == null || nameId.getDOM() == null ? null : nameId.getDOM().getTextContent().strip();
         if (subject == null || subject.isEmpty()) {
             throw new SamlRejectedException(Rejection.NAME_ID_MISSING, null);
         }
+        if (assertion.getAuthnStatements().isEmpty()) {
+            throw new SamlRejectedException(Rejection.AUTHN_STATEMENT_MISSING, null);
+        }
         if (assertion.getID() == null) {
             throw new SamlRejectedException(Rejection.MALFORMED, "assertion without ID");
         }
-        return new Validated(assertion.getID(), inResponseTo, notOnOrAfter, subject, nameId.getFormat(),
-                attributes(assertion));
+        return new Validated(assertion.getID(), inResponseTo, keepUntil(assertion, expected.clockSkew()), subject,
+                nameId.getFormat(), attributes(assertion));
+    }
+
+    /**
+     * The request this response answers, from signed data only: the signed Response's InResponseTo, or else the
+     * verified assertion's bearer confirmation's. The wrapper's claim must say the same (a response that claims one
+     * request while its signature covers another, or none, is refused), and the signed value alone decides whether
+     * the sign-in is solicited.
+     */
+    private static String signedInResponseTo(String claimed, boolean responseSigned,
+            SubjectConfirmationData confirmation, Expectations expected) {
+        String confirmed = confirmation.getInResponseTo();
+        if (responseSigned && confirmed != null && !confirmed.equals(claimed)) {
+            throw new SamlRejectedException(Rejection.BEARER_CONFIRMATION_INVALID, "in response to " + confirmed);
+        }
+        String signed = responseSigned ? claimed : confirmed;
+        if (!Objects.equals(signed, claimed)) {
+            throw new SamlRejectedException(Rejection.IN_RESPONSE_TO_MISMATCH,
+                    "response says " + claimed + ", signed data says " + signed);
+        }
+        if (signed == null && !expected.allowUnsolicited()) {
+            throw new SamlRejectedException(Rejection.UNSOLICITED_NOT_ALLOWED, null);
+        }
+        if (signed != null && !signed.equals(expected.pendingRequestId())) {
+            throw new SamlRejectedException(Rejection.UNKNOWN_IN_RESPONSE_TO, signed);
+        }
+        return signed;
+    }
+
+    /** The latest time limit of the assertion, plus the skew: until then, its own conditions would still admit it. */
+    private static Instant keepUntil(Assertion assertion, Duration skew) {
+        Instant latest = assertion.getConditions().getNotOnOrAfter();
+        for (SubjectConfirmation confirmation : assertion.getSubject().getSubjectConfirmations()) {
+            SubjectConfirmationData data = confirmation.getSubjectConfirmationData();
+            if (SubjectConfirmation.METHOD_BEARER.equals(confirmation.getMethod()) && data != null
+                    && data.getNotOnOrAfter() != null && (latest == null || data.getNotOnOrAfter().isAfter(latest))) {
+                latest = data.getNotOnOrAfter();
+            }
+        }
+        return latest.plus(skew);
+    }
+
+    /** SAML 2.0 only, read from the element itself (OpenSAML would default a missing Version to 2.0). */
+    private static void requireVersion20(Element element, String what) {
+        String version = element == null ? null : element.getAttributeNS(null, "Version");
+        if (!"2.0".equals(version)) {
+            throw new SamlRejectedException(Rejection.WRONG_VERSION, what + " version '" + version + "'");
+        }
+    }
+
+    /** The IdP's entity id, in the entity format if a format is given (a Response may omit its Issuer). */
+    private static void requireIssuer(Issuer issuer, Expectations expected, String what, boolean optional) {
+        if (issuer == null) {
+            if (optional) {
+                return;
+            }
+            throw new SamlRejectedException(Rejection.WRONG_ISSUER, what + " without issuer");
+        }
+        if (!expected.idpEntityId().equals(issuer.getValue())) {
+            throw new SamlRejectedException(Rejection.WRONG_ISSUER, what + " issued by " + issuer.getValue());
+        }
+        if (issuer.getFormat() != null && !NameIDType.ENTITY.equals(issuer.getFormat())) {
+            throw new SamlRejectedException(Rejection.WRONG_ISSUER, what + " issuer format " + issuer.getFormat());
+        }
     }
 
     private static Response unmarshall(Document document) {
@@ -240,6 +360,17 @@ public final class SamlResponseValidator {
     }
 
     private static void verify(Signature signature, Expectations expected, String what) {
+        try {
+            verifyOrThrow(signature, expected, what);
+        } catch (SamlRejectedException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // Santuario on a signature it cannot process (a DigestMethod without Algorithm, …)
+            throw new SamlRejectedException(Rejection.SIGNATURE_INVALID, what + ": unprocessable signature: " + e, e);
+        }
+    }
+
+    private static void verifyOrThrow(Signature signature, Expectations expected, String what) {
         if (!SignatureAlgorithms.signatureUris(expected.allowedSignatureAlgorithms())
                 .contains(signature.getSignatureAlgorithm())) {
             throw new SamlRejectedException(Rejection.SIGNATURE_ALGORITHM_NOT_ALLOWED,
@@ -250,7 +381,11 @@ public final class SamlResponseValidator {
         try {
             SignedInfo signedInfo = xmlSignature.getSignedInfo();
             for (int i = 0; i < signedInfo.getLength(); i++) {
-                String digest = signedInfo.item(i).getMessageDigestAlgorithm().getAlgorithmURI();
+                var digestMethod = signedInfo.item(i).getMessageDigestAlgorithm();
+                if (digestMethod == null) {
+                    throw new SamlRejectedException(Rejection.SIGNATURE_INVALID, what + ": DigestMethod without Algorithm");
+                }
+                String digest = digestMethod.getAlgorithmURI();
                 if (!allowedDigests.contains(digest)) {
                     throw new SamlRejectedException(Rejection.SIGNATURE_ALGORITHM_NOT_ALLOWED, what + " digest " + digest);
                 }
@@ -275,7 +410,12 @@ public final class SamlResponseValidator {
                 what + " not signed by any of the " + expected.idpCertificates().size() + " configured certificates");
     }
 
+    /**
+     * The assertion inside, decrypted with this organization's SP keys under an algorithm allow-list, into a document
+     * of its own (so its signature can reference nothing outside it) whose IDs must not repeat either.
+     */
     private static Assertion decrypt(EncryptedAssertion encrypted, Expectations expected) {
+        requireAllowedEncryption(encrypted);
         if (expected.decryptionKeys().isEmpty()) {
             throw new SamlRejectedException(Rejection.DECRYPTION_FAILED, "no SP key pair configured");
         }
@@ -284,14 +424,44 @@ public final class SamlResponseValidator {
                         new EncryptedElementTypeEncryptedKeyResolver(), new SimpleRetrievalMethodEncryptedKeyResolver())),
                 DECRYPTION_ALGORITHMS, List.of());
         decrypter.setRootInNewDocument(true);
+        Assertion assertion;
         try {
-            return decrypter.decrypt(encrypted);
-        } catch (DecryptionException e) {
+            assertion = decrypter.decrypt(encrypted);
+        } catch (DecryptionException | RuntimeException e) {
             throw new SamlRejectedException(Rejection.DECRYPTION_FAILED, e.getMessage(), e);
+        }
+        if (assertion.getDOM() == null) {
+            throw new SamlRejectedException(Rejection.DECRYPTION_FAILED, "decrypted assertion has no DOM");
+        }
+        requireUniqueIds(assertion.getDOM().getOwnerDocument());
+        return assertion;
+    }
+
+    /** Data encryption and every key transport named must be on the allow-lists, before any key is used. */
+    private static void requireAllowedEncryption(EncryptedAssertion encrypted) {
+        EncryptedData data = encrypted.getEncryptedData();
+        String dataAlgorithm = data == null || data.getEncryptionMethod() == null ? null
+                : data.getEncryptionMethod().getAlgorithm();
+        if (!DATA_ENCRYPTION.contains(dataAlgorithm)) {
+            throw new SamlRejectedException(Rejection.ENCRYPTION_ALGORITHM_NOT_ALLOWED, "data encryption " + dataAlgorithm);
+        }
+        List<EncryptedKey> keys = new ArrayList<>(encrypted.getEncryptedKeys());
+        if (data.getKeyInfo() != null) {
+            keys.addAll(data.getKeyInfo().getEncryptedKeys());
+        }
+        for (EncryptedKey key : keys) {
+            String keyAlgorithm = key.getEncryptionMethod() == null ? null : key.getEncryptionMethod().getAlgorithm();
+            if (!KEY_TRANSPORT.contains(keyAlgorithm)) {
+                throw new SamlRejectedException(Rejection.ENCRYPTION_ALGORITHM_NOT_ALLOWED, "key transport " + keyAlgorithm);
+            }
         }
     }
 
-    private static Instant checkConditions(Conditions conditions, Expectations expected, Instant now) {
+    /** The conditions SAML defines and Keyway honours; any other condition refuses the assertion (SAML core 2.5.1.5). */
+    private static final Set<String> UNDERSTOOD_CONDITIONS = Set.of("AudienceRestriction", "OneTimeUse",
+            "ProxyRestriction");
+
+    private static void checkConditions(Conditions conditions, Expectations expected, Instant now) {
         Duration skew = expected.clockSkew();
         if (conditions == null) {
             throw new SamlRejectedException(Rejection.WRONG_AUDIENCE, "no conditions");
@@ -303,16 +473,25 @@ public final class SamlResponseValidator {
         if (notOnOrAfter != null && !now.minus(skew).isBefore(notOnOrAfter)) {
             throw new SamlRejectedException(Rejection.EXPIRED, "not on or after " + notOnOrAfter);
         }
+        // read from the DOM: OpenSAML silently drops child elements it has no type for
+        for (Node child = conditions.getDOM().getFirstChild(); child != null; child = child.getNextSibling()) {
+            if (child instanceof Element condition && !(SAMLConstants.SAML20_NS.equals(condition.getNamespaceURI())
+                    && UNDERSTOOD_CONDITIONS.contains(condition.getLocalName()))) {
+                throw new SamlRejectedException(Rejection.UNKNOWN_CONDITION, "{" + condition.getNamespaceURI() + "}"
+                        + condition.getLocalName() + " " + condition.getAttributeNS(
+                                "http://www.w3.org/2001/XMLSchema-instance", "type"));
+            }
+        }
         List<AudienceRestriction> restrictions = conditions.getAudienceRestrictions();
         if (restrictions.isEmpty() || !restrictions.stream().allMatch(restriction -> restriction.getAudiences()
                 .stream().anyMatch(audience -> expected.spEntityId().equals(audience.getURI())))) {
             throw new SamlRejectedException(Rejection.WRONG_AUDIENCE, restrictions.stream()
                     .flatMap(restriction -> restriction.getAudiences().stream()).map(a -> a.getURI()).toList().toString());
         }
-        return notOnOrAfter;
     }
 
-    private static void checkBearerConfirmation(Assertion assertion, Expectations expected, String inResponseTo,
+    /** The first bearer confirmation for this ACS that is valid now (its InResponseTo is judged by the caller). */
+    private static SubjectConfirmationData checkBearerConfirmation(Assertion assertion, Expectations expected,
             Instant now) {
         List<String> problems = new ArrayList<>();
         for (SubjectConfirmation confirmation : assertion.getSubject() == null ? List.<SubjectConfirmation>of()
@@ -326,10 +505,8 @@ public final class SamlResponseValidator {
                 problems.add("expired " + data.getNotOnOrAfter());
             } else if (data.getNotBefore() != null) {
                 problems.add("bearer confirmation with NotBefore");
-            } else if (data.getInResponseTo() != null && !data.getInResponseTo().equals(inResponseTo)) {
-                problems.add("in response to " + data.getInResponseTo());
             } else {
-                return;
+                return data;
             }
         }
         throw new SamlRejectedException(Rejection.BEARER_CONFIRMATION_INVALID, problems.toString());

@@ -45,7 +45,12 @@ public class SignIn {
     public record SignedIn(String location, Sessions.Issued session) implements Outcome {
     }
 
+    /** A refusal as the browser may see it: {@link Rejection#outward()} (the precise reason is in the login audit). */
     public record Refused(Rejection reason) implements Outcome {
+
+        static Refused of(SamlRejectedException rejection) {
+            return new Refused(rejection.reason().outward());
+        }
     }
 
     private final SamlConnections connections;
@@ -92,8 +97,15 @@ public class SignIn {
                         .onFailure(SamlRejectedException.class).recoverWithUni(failure -> {
                             SamlRejectedException rejection = (SamlRejectedException) failure;
                             return audit.refused(connection.orgId(), slug, null, rejection, client)
-                                    .replaceWith(new Refused(rejection.reason()));
+                                    .replaceWith(Refused.of(rejection));
                         }));
+    }
+
+    /** A request the ACS refuses without reading it (a binding it does not accept), audited like any refusal. */
+    public Uni<Refused> refuse(String slug, Rejection reason, String detail, String client) {
+        SamlRejectedException rejection = new SamlRejectedException(reason, detail);
+        return connections.load(slug).chain(connection -> audit.refused(connection.orgId(), slug, null, rejection, client))
+                .replaceWith(Refused.of(rejection));
     }
 
     private Uni<Outcome> consume(SamlConnection connection, String samlResponse, String relayState, String client) {
@@ -103,10 +115,18 @@ public class SignIn {
         byte[] xml = decode(samlResponse);
         return Uni.createFrom().item(() -> SamlResponseValidator.parse(xml))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .chain(document -> pending.find(connection.orgId(), SamlResponseValidator.inResponseTo(document))
-                        .chain(request -> Uni.createFrom().item(() -> validate(document, connection, request))
+                // the wrapper's InResponseTo only finds a candidate; the validator decides on the signed value
+                .chain(document -> pending.find(connection.orgId(), SamlResponseValidator.candidateInResponseTo(document))
+                        .chain(candidate -> Uni.createFrom().item(() -> validate(document, connection, candidate))
                                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                                .chain(login -> signIn(connection, login, request, relayState, client))));
+                                .chain(login -> signIn(connection, login, answered(login, candidate), relayState,
+                                        client))));
+    }
+
+    /** The pending request the signed response answers: the candidate, only if the signed InResponseTo names it. */
+    private static Optional<PendingRequests.Pending> answered(SamlResponseValidator.Validated login,
+            Optional<PendingRequests.Pending> candidate) {
+        return candidate.filter(request -> request.id().equals(login.inResponseTo()));
     }
 
     private SamlResponseValidator.Validated validate(Document document, SamlConnection connection,
@@ -124,12 +144,10 @@ public class SignIn {
     private Uni<Outcome> signIn(SamlConnection connection, SamlResponseValidator.Validated login,
             Optional<PendingRequests.Pending> request, String relayState, String client) {
         SamlSettings settings = connection.settings();
-        Instant keepUntil = (login.notOnOrAfter() != null ? login.notOnOrAfter() : Instant.now().plus(Duration.ofHours(1)))
-                .plusSeconds(settings.clockSkewSeconds());
         String email = first(login.attribute(settings.emailAttribute() == null ? "" : settings.emailAttribute()))
                 .orElse(login.nameId());
         return pool.withTransaction(transaction -> replays
-                .firstUse(transaction, connection.orgId(), login.assertionId(), keepUntil)
+                .firstUse(transaction, connection.orgId(), login.assertionId(), login.keepUntil())
                 .chain(first -> {
                     if (!first) {
                         throw new SamlRejectedException(Rejection.REPLAYED, login.assertionId());
@@ -158,7 +176,7 @@ public class SignIn {
                                 relayState), session))))
                 .onFailure(SamlRejectedException.class).recoverWithUni(failure -> audit.refused(connection.orgId(),
                         connection.slug(), email, (SamlRejectedException) failure, client)
-                        .replaceWith(new Refused(((SamlRejectedException) failure).reason())));
+                        .replaceWith(Refused.of((SamlRejectedException) failure)));
     }
 
     /** The active user the assertion names; a new just-in-time user where the organization allows it. */

@@ -2,6 +2,7 @@ package dev.keyway.sso.saml;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -107,7 +108,8 @@ class SamlResponseValidatorTest {
         assertEquals("IdP Entity ID", metadata.entityId());
         assertEquals("ulysse.carion@codomaindata.com", login.nameId());
         assertEquals("UQCW5ZYPIJUA5HQCFIIJQFKUTA7B4QPKZU5T1ZEE", login.assertionId());
-        assertEquals(Instant.parse("2023-11-18T16:48:05.562Z"), login.notOnOrAfter());
+        // remembered against replay until its last time limit (16:48:05.562Z) plus the three minutes of skew
+        assertEquals(Instant.parse("2023-11-18T16:51:05.562Z"), login.keepUntil());
     }
 
     @Test
@@ -138,7 +140,7 @@ class SamlResponseValidatorTest {
                 variants.add(Arguments.of(signing[0], signing[1], format, null, null));
             }
             variants.add(Arguments.of(signing[0], signing[1], SamlIdp.NAMEID_EMAIL, SamlIdp.RSA_OAEP, SamlIdp.AES256_CBC));
-            variants.add(Arguments.of(signing[0], signing[1], SamlIdp.NAMEID_UNSPECIFIED, SamlIdp.RSA_1_5,
+            variants.add(Arguments.of(signing[0], signing[1], SamlIdp.NAMEID_UNSPECIFIED, SamlIdp.RSA_OAEP,
                     SamlIdp.AES128_GCM));
         }
         return variants.stream();
@@ -179,6 +181,238 @@ class SamlResponseValidatorTest {
         Expect noUnsolicited = new Expect();
         noUnsolicited.allowUnsolicited = false;
         rejected(Rejection.UNSOLICITED_NOT_ALLOWED, response().xml(), noUnsolicited);
+    }
+
+    /** Issue 10, item 2: the unsigned wrapper's InResponseTo used to decide; now only signed data does. */
+    @Test
+    void anUnsolicitedResponseCannotPassAsSolicitedThroughItsUnsignedWrapper() throws IOException {
+        Expect noUnsolicited = new Expect();
+        noUnsolicited.allowUnsolicited = false;
+        noUnsolicited.pendingRequestId = "_request-1";
+        // an IdP-initiated response (only the assertion signed), the wrapper claiming to answer a pending request
+        rejected(Rejection.IN_RESPONSE_TO_MISMATCH, claimInResponseTo(response().xml(), "_request-1"), noUnsolicited);
+
+        // the genuine JumpCloud response, likewise
+        Expect genuine = genuineExpectations();
+        genuine.allowUnsolicited = false;
+        genuine.pendingRequestId = "_request-1";
+        SamlRejectedException error = assertThrows(SamlRejectedException.class, () -> validator.validate(
+                SamlResponseValidator.parse(claimInResponseTo(resource("assertion.xml"), "_request-1")
+                        .getBytes(StandardCharsets.UTF_8)), genuine.build(), GENUINE_NOW));
+        assertEquals(Rejection.IN_RESPONSE_TO_MISMATCH, error.reason());
+    }
+
+    @Test
+    void theWrapperMustClaimTheRequestTheSignatureCovers() {
+        Expect expect = new Expect();
+        expect.pendingRequestId = "_request-2";
+        String answered = response().inResponseTo("_request-1").xml();
+        rejected(Rejection.IN_RESPONSE_TO_MISMATCH, answered.replace("InResponseTo=\"_request-1\" IssueInstant",
+                "InResponseTo=\"_request-2\" IssueInstant"), expect);
+        // the claim removed: the signed assertion still answers _request-1, which this organization did not send
+        rejected(Rejection.IN_RESPONSE_TO_MISMATCH, answered.replace(" InResponseTo=\"_request-1\" IssueInstant",
+                " IssueInstant"), new Expect());
+
+        // a signed Response decides by its own InResponseTo
+        Expect pending = new Expect();
+        pending.pendingRequestId = "_request-1";
+        assertEquals("_request-1", validate(response().inResponseTo("_request-1").signed(false, true).xml(), pending)
+                .inResponseTo());
+        assertEquals(null, validate(response().signed(false, true).xml(), new Expect()).inResponseTo());
+    }
+
+    /** Issue 10, item 8: kept until the latest time limit of the assertion plus skew, never a fixed hour. */
+    @Test
+    void theReplayRecordIsKeptUntilTheAssertionsLatestTimeLimitPlusSkew() {
+        Instant conditionsUntil = Instant.now().plus(Duration.ofMinutes(5)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        Instant confirmationUntil = conditionsUntil.plus(Duration.ofMinutes(85));
+        Duration skew = Duration.ofMinutes(3);
+
+        assertEquals(confirmationUntil.plus(skew), validate(response().conditionsValidUntil(conditionsUntil)
+                .confirmationValidUntil(confirmationUntil).xml(), new Expect()).keepUntil());
+        assertEquals(confirmationUntil.plus(skew), validate(response().conditionsValidUntil(null)
+                .confirmationValidUntil(confirmationUntil).xml(), new Expect()).keepUntil());
+        assertEquals(confirmationUntil.plus(skew), validate(response().conditionsValidUntil(confirmationUntil)
+                .confirmationValidUntil(conditionsUntil).xml(), new Expect()).keepUntil());
+    }
+
+    /** Issue 10, item 9. */
+    @Test
+    void rsa15KeyTransportIsRefusedBeforeAnyKeyIsUsed() {
+        for (boolean[] signing : new boolean[][] { { true, false }, { false, true }, { true, true } }) {
+            rejected(Rejection.ENCRYPTION_ALGORITHM_NOT_ALLOWED, response().signed(signing[0], signing[1])
+                    .encryptedFor(SP_KEYS.certificate(), SamlIdp.RSA_1_5, SamlIdp.AES128_GCM).xml());
+        }
+    }
+
+    @Test
+    void anEncryptedAssertionMustBeSignedUnlessTheResponseIs() {
+        // an attacker can encrypt to the SP's public certificate: encryption alone proves nothing
+        rejected(Rejection.SIGNATURE_MISSING, response().signed(false, false)
+                .encryptedFor(SP_KEYS.certificate(), SamlIdp.RSA_OAEP, SamlIdp.AES256_GCM).xml());
+        // a policy that wants the Response signed refuses before decrypting: without keys, decryption would fail
+        Expect responseRequired = new Expect();
+        responseRequired.policy = SignaturePolicy.RESPONSE;
+        responseRequired.decryptionKeys = List.of();
+        rejected(Rejection.SIGNATURE_MISSING, response().encryptedFor(SP_KEYS.certificate(), SamlIdp.RSA_OAEP,
+                SamlIdp.AES256_GCM).xml(), responseRequired);
+    }
+
+    /** The AES-GCM tag is checked (CVE-2026-32313 in xmlseclibs accepted tampered GCM ciphertexts). */
+    @Test
+    void aTamperedCiphertextIsNotDecrypted() {
+        String encrypted = response().encryptedFor(SP_KEYS.certificate(), SamlIdp.RSA_OAEP, SamlIdp.AES256_GCM).xml();
+        java.util.regex.Matcher values = java.util.regex.Pattern.compile("<xenc:CipherValue>([^<]+)</xenc:CipherValue>")
+                .matcher(encrypted);
+        String data = null;
+        while (values.find()) {
+            data = values.group(1); // the last CipherValue is the EncryptedData's
+        }
+        byte[] bytes = java.util.Base64.getMimeDecoder().decode(data);
+        bytes[bytes.length / 2] ^= 1;
+        rejected(Rejection.DECRYPTION_FAILED, encrypted.replace(data, java.util.Base64.getEncoder().encodeToString(bytes)));
+    }
+
+    @Test
+    void everySignatureAndDecryptionFailureLooksTheSameToTheBrowser() {
+        List<Rejection> family = List.of(Rejection.SIGNATURE_INVALID, Rejection.SIGNATURE_MISSING,
+                Rejection.SIGNATURE_ALGORITHM_NOT_ALLOWED, Rejection.DECRYPTION_FAILED,
+                Rejection.ENCRYPTION_ALGORITHM_NOT_ALLOWED);
+        for (Rejection reason : family) {
+            assertEquals(Rejection.NOT_VERIFIED, reason.outward(), reason.name());
+        }
+        assertEquals(Rejection.WRONG_AUDIENCE, Rejection.WRONG_AUDIENCE.outward());
+        assertEquals(Rejection.USER_INACTIVE, Rejection.USER_INACTIVE.outward());
+    }
+
+    /** Issue 10, item 10: the profile rules Spring Security enforces. */
+    @Test
+    void onlySaml20IsAccepted() {
+        rejected(Rejection.WRONG_VERSION, response().assertionVersion("1.1").xml());
+        // the unsigned wrapper of an assertion-signed response
+        rejected(Rejection.WRONG_VERSION, response().xml()
+                .replaceFirst("(<saml2p:Response [^>]*) Version=\"2.0\"", "$1 Version=\"1.1\""));
+        rejected(Rejection.WRONG_VERSION, response().xml()
+                .replaceFirst("(<saml2p:Response [^>]*) Version=\"2.0\"", "$1"));
+    }
+
+    @Test
+    void aResponseIssuerWhenPresentMustBeTheIdp() throws IOException {
+        Expect genuine = genuineExpectations();
+        String xml = resource("assertion.xml");
+        String wrapperIssuer = "Format=\"urn:oasis:names:tc:SAML:2.0:nameid-format:entity\">IdP Entity ID</saml2:Issuer>"
+                + "<saml2p:Status>";
+        assertEquals(Rejection.WRONG_ISSUER, assertThrows(SamlRejectedException.class, () -> validator.validate(
+                SamlResponseValidator.parse(xml.replace(wrapperIssuer, wrapperIssuer.replace("IdP Entity ID",
+                        "https://evil-idp.test")).getBytes(StandardCharsets.UTF_8)), genuine.build(), GENUINE_NOW))
+                .reason());
+        assertEquals(Rejection.WRONG_ISSUER, assertThrows(SamlRejectedException.class, () -> validator.validate(
+                SamlResponseValidator.parse(xml.replace(wrapperIssuer, wrapperIssuer.replace("nameid-format:entity",
+                        "nameid-format:emailAddress")).getBytes(StandardCharsets.UTF_8)), genuine.build(), GENUINE_NOW))
+                .reason());
+        // absent: allowed (the signed assertion's Issuer is then the one checked)
+        String withoutIssuer = xml.replaceFirst("<saml2:Issuer xmlns:saml2=\"urn:oasis:names:tc:SAML:2.0:assertion\" "
+                + "Format=\"urn:oasis:names:tc:SAML:2.0:nameid-format:entity\">IdP Entity ID</saml2:Issuer>", "");
+        assertEquals("ulysse.carion@codomaindata.com", validator.validate(SamlResponseValidator.parse(withoutIssuer
+                .getBytes(StandardCharsets.UTF_8)), genuine.build(), GENUINE_NOW).nameId());
+    }
+
+    @Test
+    void aConditionThisSpDoesNotUnderstandRefusesTheAssertion() {
+        rejected(Rejection.UNKNOWN_CONDITION, response().extraCondition("<saml2:Condition "
+                + "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xmlns:ext=\"urn:example:conditions\" "
+                + "xsi:type=\"ext:OnlyOnTuesdays\"/>").xml());
+        rejected(Rejection.UNKNOWN_CONDITION, response().extraCondition(
+                "<ext:DeviceBound xmlns:ext=\"urn:example:conditions\"/>").xml());
+        assertEquals("ada@acme.test", validate(response().extraCondition("<saml2:OneTimeUse/>"
+                + "<saml2:ProxyRestriction Count=\"0\"/>").xml(), new Expect()).nameId());
+    }
+
+    @Test
+    void anAssertionWithoutAnAuthnStatementIsRefused() {
+        rejected(Rejection.AUTHN_STATEMENT_MISSING, response().withoutAuthnStatement().xml());
+    }
+
+    /** Issue 10, item 11: no exception of a library leaves the validator untyped. */
+    @Test
+    void aDigestMethodWithoutAlgorithmIsATypedRefusal() throws IOException {
+        String digestMethod = "<ds:DigestMethod Algorithm=\"http://www.w3.org/2001/04/xmlenc#sha256\"/>";
+        rejected(Rejection.SIGNATURE_INVALID, response().xml().replace(digestMethod, "<ds:DigestMethod/>"));
+        rejected(Rejection.SIGNATURE_INVALID, response().signed(false, true).xml().replace(digestMethod,
+                "<ds:DigestMethod/>"));
+        SamlRejectedException error = assertThrows(SamlRejectedException.class, () -> validator.validate(
+                SamlResponseValidator.parse(resource("assertion.xml").replace(digestMethod, "<ds:DigestMethod/>")
+                        .getBytes(StandardCharsets.UTF_8)), genuineExpectations().build(), GENUINE_NOW));
+        assertEquals(Rejection.SIGNATURE_INVALID, error.reason());
+    }
+
+    @Test
+    void deeplyNestedXmlUnderTheSizeLimitIsRefusedByTheParser() {
+        int depth = (SamlResponseValidator.MAX_BYTES - 8 * 1024) / "<a></a>".length();
+        String nested = "<a>".repeat(depth) + "</a>".repeat(depth);
+        String xml = response().xml().replace("</saml2p:Response>", "<saml2p:Extensions>" + nested
+                + "</saml2p:Extensions></saml2p:Response>");
+        assertTrue(xml.length() < SamlResponseValidator.MAX_BYTES, xml.length() + " bytes");
+        rejected(Rejection.MALFORMED, xml);
+        // nesting one element past the limit is enough
+        rejected(Rejection.MALFORMED, response().xml().replace("</saml2p:Response>", "<saml2p:Extensions>"
+                + "<a>".repeat(OpenSaml.MAX_DEPTH) + "</a>".repeat(OpenSaml.MAX_DEPTH) + "</saml2p:Extensions></saml2p:Response>"));
+    }
+
+    @Test
+    void deepNestingInsideAnEncryptedAssertionIsRefusedToo() {
+        String signed = response().xml();
+        int depth = 10_000;
+        String nested = signed.replace("</saml2:AuthnStatement>", "</saml2:AuthnStatement><saml2:AttributeStatement>"
+                + "<saml2:Attribute Name=\"deep\"><saml2:AttributeValue>" + "<a>".repeat(depth) + "</a>".repeat(depth)
+                + "</saml2:AttributeValue></saml2:Attribute></saml2:AttributeStatement>");
+        rejected(Rejection.DECRYPTION_FAILED, SamlIdp.encryptAssertion(nested, SP_KEYS.certificate(), SamlIdp.RSA_OAEP,
+                SamlIdp.AES256_GCM));
+    }
+
+    /**
+     * Every element and every attribute of the genuine JumpCloud response removed in turn, and every attribute
+     * emptied: each result is accepted or refused for a named reason, never an exception of another kind.
+     */
+    @Test
+    void noMutilationOfAGenuineResponseEscapesUntyped() throws IOException {
+        String genuine = resource("assertion.xml");
+        Expect expect = genuineExpectations();
+        Document original = SamlResponseValidator.parse(genuine.getBytes(StandardCharsets.UTF_8));
+        int elements = original.getElementsByTagNameNS("*", "*").getLength();
+        int tried = 0;
+        for (int i = 0; i < elements; i++) {
+            int index = i;
+            tried += mutilate(genuine, expect, document -> {
+                Node element = document.getElementsByTagNameNS("*", "*").item(index);
+                if (element.getParentNode() instanceof Element) {
+                    element.getParentNode().removeChild(element);
+                }
+            });
+            int attributes = original.getElementsByTagNameNS("*", "*").item(i).getAttributes().getLength();
+            for (int a = 0; a < attributes; a++) {
+                int attribute = a;
+                tried += mutilate(genuine, expect, document -> ((Element) document.getElementsByTagNameNS("*", "*")
+                        .item(index)).removeAttributeNode((org.w3c.dom.Attr) document.getElementsByTagNameNS("*", "*")
+                                .item(index).getAttributes().item(attribute)));
+                tried += mutilate(genuine, expect, document -> document.getElementsByTagNameNS("*", "*").item(index)
+                        .getAttributes().item(attribute).setNodeValue(""));
+            }
+        }
+        assertTrue(tried > 60, tried + " mutilations");
+    }
+
+    private int mutilate(String genuine, Expect expect, java.util.function.Consumer<Document> change) {
+        String xml = edit(genuine, change);
+        try {
+            validator.validate(SamlResponseValidator.parse(xml.getBytes(StandardCharsets.UTF_8)), expect.build(),
+                    GENUINE_NOW);
+        } catch (SamlRejectedException refused) {
+            // a named reason: what the ACS turns into a refusal page
+        } catch (RuntimeException e) {
+            throw new AssertionError("untyped " + e + " for\n" + xml, e);
+        }
+        return 1;
     }
 
     @Test
@@ -419,11 +653,29 @@ class SamlResponseValidatorTest {
         rejected(Rejection.TOO_LARGE, padded);
     }
 
-    private static void setNameId(Element scope, String value) {
+    static final Instant GENUINE_NOW = Instant.parse("2023-11-18T16:43:05.562Z");
+
+    /** What the genuine JumpCloud response was issued for (params.json, metadata.xml). */
+    static Expect genuineExpectations() throws IOException {
+        IdpMetadata.Descriptor metadata = IdpMetadata.parse(resource("metadata.xml"));
+        Expect expect = new Expect();
+        expect.idpEntityId = metadata.entityId();
+        expect.certificates = metadata.signingCertificates();
+        expect.spEntityId = "ssoready-entity-id";
+        expect.acsUrl = "http://localhost";
+        return expect;
+    }
+
+    /** Adds (or replaces) InResponseTo on the unsigned Response wrapper. */
+    static String claimInResponseTo(String xml, String requestId) {
+        return xml.replaceFirst("<saml2p:Response ", "<saml2p:Response InResponseTo=\"" + requestId + "\" ");
+    }
+
+    static void setNameId(Element scope, String value) {
         scope.getElementsByTagNameNS(SAML, "NameID").item(0).setTextContent(value);
     }
 
-    private static Element child(Element parent, String localName) {
+    static Element child(Element parent, String localName) {
         for (Node node = parent.getFirstChild(); node != null; node = node.getNextSibling()) {
             if (node instanceof Element element && localName.equals(element.getLocalName())) {
                 return element;
@@ -433,7 +685,7 @@ class SamlResponseValidatorTest {
     }
 
     /** Rewrites a signed response through the DOM, as an attacker would, without re-signing it. */
-    private static String edit(String xml, java.util.function.Consumer<Document> change) {
+    static String edit(String xml, java.util.function.Consumer<Document> change) {
         try {
             DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
             factory.setNamespaceAware(true);
@@ -448,7 +700,7 @@ class SamlResponseValidatorTest {
         }
     }
 
-    private static String resource(String name) throws IOException {
+    static String resource(String name) throws IOException {
         try (InputStream in = SamlResponseValidatorTest.class.getResourceAsStream("/jumpcloud/" + name)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
