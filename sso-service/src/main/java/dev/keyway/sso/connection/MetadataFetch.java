@@ -168,6 +168,8 @@ public class MetadataFetch {
     }
 
     private void read(HttpClientResponse response, UniEmitter<? super Answer> emitter) {
+        // also takes the reset with which every hop ends, which Vert.x would otherwise log as an error
+        response.exceptionHandler(e -> emitter.fail(unreachable(e)));
         if (REDIRECTS.contains(response.statusCode()) && response.getHeader(HttpHeaders.LOCATION) != null) {
             emitter.complete(new Answer(response.getHeader(HttpHeaders.LOCATION), null));
             return;
@@ -183,7 +185,6 @@ public class MetadataFetch {
             return;
         }
         Buffer document = Buffer.buffer();
-        response.exceptionHandler(e -> emitter.fail(unreachable(e)));
         response.handler(chunk -> {
             if (document.length() + chunk.length() > maxBytes) {
                 emitter.fail(failure("too-large"));
