@@ -1,6 +1,7 @@
 package dev.keyway.sso.config;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -30,11 +31,16 @@ public interface SsoConfig {
     @WithDefault("30")
     int certificateExpiryWarningDays();
 
-    /** Allow plain-HTTP metadata URLs (tests, local stand-ins); HTTPS only otherwise. */
+    /**
+     * Allow plain-HTTP IdP URLs (tests, local stand-ins): metadata URLs, and single sign-on URLs whether typed by hand
+     * or read from metadata. HTTPS only otherwise.
+     */
     @WithDefault("false")
     boolean allowHttpMetadataUrls();
 
-    /** How long fetching an IdP's metadata URL may take. */
+    /**
+     * How long fetching an IdP's metadata URL may take in all: name resolution, every redirect and the whole body.
+     */
     @WithDefault("5s")
     Duration metadataFetchTimeout();
 
@@ -54,4 +60,14 @@ public interface SsoConfig {
         @WithDefault("5s")
         Duration queryTimeout();
     }
+    /**
+     * CIDR ranges the metadata URL fetch may reach although they are not public (loopback, private, link-local,
+     * CGNAT, unique local, metadata services are refused otherwise), e.g. {@code 10.20.0.0/16} for an IdP inside
+     * the operator's network; none by default.
+     */
+    Optional<List<String>> metadataFetchAllowedRanges();
+
+    /** Active SP keys an organization may hold for each use (signing, encryption); more is refused with 409. */
+    @WithDefault("5")
+    int maxSpKeysPerUse();
 }

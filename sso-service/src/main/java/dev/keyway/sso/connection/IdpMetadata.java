@@ -10,7 +10,6 @@ import org.opensaml.saml.common.xml.SAMLConstants;
 import org.opensaml.saml.saml2.metadata.EntityDescriptor;
 import org.opensaml.saml.saml2.metadata.IDPSSODescriptor;
 import org.opensaml.saml.saml2.metadata.KeyDescriptor;
-import org.opensaml.saml.saml2.metadata.SingleSignOnService;
 import org.opensaml.security.credential.UsageType;
 import org.opensaml.xmlsec.signature.X509Data;
 
@@ -19,7 +18,8 @@ import dev.keyway.sso.saml.OpenSaml;
 
 /**
  * Reads what we need from an IdP's metadata (JumpCloud's "Export Metadata"): entity id, signing certificates and
- * the single sign-on URLs by binding. Parsed with the hardened SAML parser; every problem is a 400 naming it.
+ * the single sign-on URLs by binding. Parsed with the hardened SAML parser; every problem is a 400 naming it. The
+ * single sign-on URLs pass the same check as an SSO URL typed by hand ({@link IdpUrls}).
  */
 public final class IdpMetadata {
 
@@ -34,7 +34,13 @@ public final class IdpMetadata {
     private IdpMetadata() {
     }
 
+    /** The metadata of an IdP whose single sign-on URLs are https. */
     public static Descriptor parse(String xml) {
+        return parse(xml, false);
+    }
+
+    /** @param allowHttp accept plain-http single sign-on URLs (the operator's choice, for tests and stand-ins) */
+    public static Descriptor parse(String xml, boolean allowHttp) {
         byte[] bytes = xml == null ? new byte[0] : xml.strip().getBytes(StandardCharsets.UTF_8);
         if (bytes.length == 0) {
             throw ApiException.badRequest("metadata: empty.");
@@ -73,16 +79,19 @@ public final class IdpMetadata {
         if (certificates.isEmpty()) {
             throw ApiException.badRequest("metadata: no signing certificate in the IDPSSODescriptor's KeyDescriptors.");
         }
-        String redirect = location(idp, SAMLConstants.SAML2_REDIRECT_BINDING_URI);
-        String post = location(idp, SAMLConstants.SAML2_POST_BINDING_URI);
+        String redirect = location(idp, SAMLConstants.SAML2_REDIRECT_BINDING_URI, "HTTP-Redirect", allowHttp);
+        String post = location(idp, SAMLConstants.SAML2_POST_BINDING_URI, "HTTP-POST", allowHttp);
         if (redirect == null && post == null) {
             throw ApiException.badRequest("metadata: no SingleSignOnService with the HTTP-Redirect or HTTP-POST binding.");
         }
         return new Descriptor(entity.getEntityID(), certificates, redirect, post);
     }
 
-    private static String location(IDPSSODescriptor idp, String binding) {
+    private static String location(IDPSSODescriptor idp, String binding, String bindingName, boolean allowHttp) {
         return idp.getSingleSignOnServices().stream().filter(service -> binding.equals(service.getBinding()))
-                .map(SingleSignOnService::getLocation).findFirst().orElse(null);
+                .findFirst()
+                .map(service -> IdpUrls.require(service.getLocation(), "metadata: SingleSignOnService Location (" + bindingName
+                        + ")", allowHttp).toString())
+                .orElse(null);
     }
 }

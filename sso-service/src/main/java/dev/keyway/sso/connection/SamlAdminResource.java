@@ -21,6 +21,7 @@ import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestQuery;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -37,9 +38,12 @@ public class SamlAdminResource {
     public static final String SAML_METADATA = "application/samlmetadata+xml";
     public static final String PEM = "application/x-pem-file";
 
-    /** A certificate as shown to admins, with its expiry. */
+    /**
+     * A certificate as shown to admins, with its expiry and use: "signing" or "encryption" ("both" for an SP key made
+     * before keys had a use; IdP certificates are always "signing").
+     */
     public record CertificateView(UUID id, String subject, String fingerprint, Instant notAfter, boolean expiresSoon,
-            String pem) {
+            String pem, String use) {
     }
 
     /** The IdP this organization trusts. */
@@ -99,11 +103,13 @@ public class SamlAdminResource {
 
     @POST
     @Path("sp-certificates")
-    @Operation(summary = "Generate an SP key pair and certificate; older ones keep decrypting until retired")
-    public Uni<Response> generateSpCertificate(@PathParam("slug") String slug) {
-        return connections.generateSpKey(slug).map(key -> Response
+    @Operation(summary = "Generate an SP key pair and certificate for ?use=signing (the default) or ?use=encryption;"
+            + " older ones keep working until retired; 409 past keyway.sso.max-sp-keys-per-use")
+    public Uni<Response> generateSpCertificate(@PathParam("slug") String slug, @RestQuery String use) {
+        SpKeyUse requested = SpKeyUse.requested(use);
+        return connections.generateSpKey(slug, requested).map(key -> Response
                 .created(URI.create("/admin/orgs/" + slug + "/saml/sp-certificates/" + key.id()))
-                .entity(certificate(key.id(), key.certificate())).build());
+                .entity(certificate(key)).build());
     }
 
     @GET
@@ -118,7 +124,7 @@ public class SamlAdminResource {
             return accept != null && accept.contains(PEM)
                     ? Response.ok(Certificates.pem(key.certificate()), PEM)
                             .header("Content-Disposition", "attachment; filename=\"keyway-sp-" + slug + ".pem\"").build()
-                    : Response.ok(certificate(key.id(), key.certificate()), MediaType.APPLICATION_JSON).build();
+                    : Response.ok(certificate(key), MediaType.APPLICATION_JSON).build();
         });
     }
 
@@ -139,20 +145,24 @@ public class SamlAdminResource {
 
     private SamlView view(SamlConnection connection) {
         List<CertificateView> idp = connection.idpCertificates().stream()
-                .map(certificate -> certificate(certificate.id(), certificate.certificate())).toList();
+                .map(certificate -> certificate(certificate.id(), certificate.certificate(), "signing")).toList();
         return new SamlView(endpoints.entityId(connection.slug()), endpoints.acs(connection.slug()),
                 endpoints.metadata(connection.slug()), endpoints.login(connection.slug()), connection.configured(),
                 connection.idpEntityId() == null ? null : new IdpView(connection.idpEntityId(),
                         connection.idpRedirectUrl(), connection.idpPostUrl(), connection.idpMetadataUrl(), idp),
-                connection.spKeys().stream().map(key -> certificate(key.id(), key.certificate())).toList(),
+                connection.spKeys().stream().map(this::certificate).toList(),
                 idp.stream().anyMatch(CertificateView::expiresSoon), connection.settings());
     }
 
-    private CertificateView certificate(UUID id, X509Certificate certificate) {
+    private CertificateView certificate(SamlConnection.SpKey key) {
+        return certificate(key.id(), key.certificate(), key.use().value());
+    }
+
+    private CertificateView certificate(UUID id, X509Certificate certificate, String use) {
         Instant notAfter = certificate.getNotAfter().toInstant();
         return new CertificateView(id, certificate.getSubjectX500Principal().getName(),
                 Certificates.sha256Fingerprint(certificate), notAfter,
                 notAfter.isBefore(Instant.now().plus(config.certificateExpiryWarningDays(), ChronoUnit.DAYS)),
-                Certificates.pem(certificate));
+                Certificates.pem(certificate), use);
     }
 }

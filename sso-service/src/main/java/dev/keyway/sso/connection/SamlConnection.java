@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 import dev.keyway.common.tenant.OrgId;
 import dev.keyway.common.tenant.Region;
@@ -28,9 +29,17 @@ public record SamlConnection(
     public record IdpCertificate(UUID id, X509Certificate certificate, String fingerprint, Instant notAfter) {
     }
 
-    /** An SP key pair that is not retired: it may decrypt, and the newest signs. */
-    public record SpKey(UUID id, X509Certificate certificate, PrivateKey privateKey, String fingerprint,
-            Instant notAfter, Instant createdAt) {
+    /**
+     * An SP key pair that is not retired. Its private key is opened (unsealed) only when something signs or decrypts
+     * with it, never to show the certificate or render metadata.
+     */
+    public record SpKey(UUID id, X509Certificate certificate, SpKeyUse use, String fingerprint, Instant notAfter,
+            Instant createdAt, Supplier<PrivateKey> opener) {
+
+        /** @throws IllegalStateException when the sealed key does not open (e.g. copied from another organization) */
+        public PrivateKey privateKey() {
+            return opener.get();
+        }
     }
 
     public OrgId org() {
@@ -41,9 +50,19 @@ public record SamlConnection(
         return idpEntityId != null && !idpCertificates.isEmpty() && (idpRedirectUrl != null || idpPostUrl != null);
     }
 
-    /** The key pair that signs AuthnRequests and is announced first in our metadata. */
-    public Optional<SpKey> currentSpKey() {
-        return spKeys.stream().max(Comparator.comparing(SpKey::createdAt));
+    /** The newest signing key: it signs AuthnRequests and is announced in our metadata with use="signing". */
+    public Optional<SpKey> signingKey() {
+        return spKeys.stream().filter(key -> key.use().signs()).max(Comparator.comparing(SpKey::createdAt));
+    }
+
+    /** The newest encryption key, announced in our metadata with use="encryption" for the IdP to encrypt to. */
+    public Optional<SpKey> encryptionKey() {
+        return spKeys.stream().filter(key -> key.use().encrypts()).max(Comparator.comparing(SpKey::createdAt));
+    }
+
+    /** Every encryption key not retired: an IdP may still encrypt to an older one while it rolls over. */
+    public List<SpKey> decryptionKeys() {
+        return spKeys.stream().filter(key -> key.use().encrypts()).toList();
     }
 
     public List<X509Certificate> idpX509Certificates() {

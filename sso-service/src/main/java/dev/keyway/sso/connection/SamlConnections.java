@@ -1,20 +1,20 @@
 package dev.keyway.sso.connection;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
+import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.Response.Status;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -27,14 +27,17 @@ import dev.keyway.common.tenant.Region;
 import dev.keyway.sso.config.SsoConfig;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * The SAML set-up of organizations: the IdP they trust (from metadata or pasted by hand), their SP key pairs, and
- * their sign-in settings. Private keys are sealed at rest and opened only here.
+ * their sign-in settings. Private keys are sealed at rest, bound to their organization and id, and opened only here,
+ * only when something signs or decrypts with them.
  */
 @ApplicationScoped
 public class SamlConnections {
@@ -46,7 +49,7 @@ public class SamlConnections {
     private static final String IDP_CERTIFICATES = """
             select id, certificate, fingerprint, not_after from idp_certificate where org_id = $1 order by created_at""";
     private static final String SP_KEYS = """
-            select id, certificate, private_key, not_after, created_at from sp_key
+            select id, certificate, key_use, private_key, sealed_for_org, not_after, created_at from sp_key
             where org_id = $1 and retired_at is null order by created_at""";
     private static final String SAVE_IDP = """
             insert into saml_connection (org_id, idp_entity_id, idp_redirect_url, idp_post_url, idp_metadata_url)
@@ -61,8 +64,12 @@ public class SamlConnections {
     private static final String SAVE_SETTINGS = """
             insert into saml_connection (org_id, settings) values ($1, $2::text::jsonb)
             on conflict (org_id) do update set settings = excluded.settings, updated_at = now()""";
+    private static final String LOCK_ORGANIZATION = "select id from organization where id = $1 for update";
+    private static final String COUNT_SP_KEYS = """
+            select count(*) as keys from sp_key where org_id = $1 and retired_at is null and key_use in ($2, 'both')""";
     private static final String ADD_SP_KEY = """
-            insert into sp_key (id, org_id, certificate, private_key, not_after) values ($1, $2, $3, $4, $5)""";
+            insert into sp_key (id, org_id, certificate, key_use, private_key, sealed_for_org, not_after)
+            values ($1, $2, $3, $4, $5, true, $6)""";
     private static final String RETIRE_SP_KEY = """
             update sp_key set retired_at = now() where id = $1 and org_id = $2 and retired_at is null""";
 
@@ -72,15 +79,15 @@ public class SamlConnections {
     private final SecretBox secrets;
     private final SsoConfig config;
     private final KnownOrganizations known;
-    private final HttpClient http;
+    private final MetadataFetch metadataFetch;
 
-    public SamlConnections(Pool pool, SecretBox secrets, SsoConfig config, KnownOrganizations known) {
+    public SamlConnections(Pool pool, SecretBox secrets, SsoConfig config, KnownOrganizations known,
+            MetadataFetch metadataFetch) {
         this.pool = pool;
         this.secrets = secrets;
         this.config = config;
         this.known = known;
-        this.http = HttpClient.newBuilder().connectTimeout(config.metadataFetchTimeout())
-                .followRedirects(HttpClient.Redirect.NORMAL).build();
+        this.metadataFetch = metadataFetch;
     }
 
     /**
@@ -118,36 +125,17 @@ public class SamlConnections {
 
     /** Trusts the IdP described by this metadata (JumpCloud's exported XML), replacing the previous IdP. */
     public Uni<SamlConnection> trustMetadata(String slug, String xml, String metadataUrl) {
-        IdpMetadata.Descriptor idp = IdpMetadata.parse(xml);
-        return trust(slug, idp.entityId(), idp.redirectUrl(), idp.postUrl(), metadataUrl, idp.signingCertificates());
+        // parsing up to 256 KiB of XML is CPU work: on a worker, not the event loop
+        return Uni.createFrom().item(() -> IdpMetadata.parse(xml, config.allowHttpMetadataUrls()))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .chain(idp -> trust(slug, idp.entityId(), idp.redirectUrl(), idp.postUrl(), metadataUrl,
+                        idp.signingCertificates()));
     }
 
     /** Fetches the IdP's metadata URL (JumpCloud's "Copy Metadata URL") and trusts what it describes. */
     public Uni<SamlConnection> trustMetadataUrl(String slug, String url) {
-        URI uri;
-        try {
-            uri = URI.create(url.strip());
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw ApiException.badRequest("metadataUrl: not a URL.");
-        }
-        if (!"https".equals(uri.getScheme()) && !(config.allowHttpMetadataUrls() && "http".equals(uri.getScheme()))) {
-            throw ApiException.badRequest("metadataUrl: must be an https:// URL.");
-        }
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(config.metadataFetchTimeout())
-                .header("Accept", "application/samlmetadata+xml, application/xml, text/xml").GET().build();
-        return Uni.createFrom().completionStage(() -> http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()))
-                .onFailure().transform(e -> ApiException.badRequest("metadataUrl: could not be fetched ("
-                        + e.getClass().getSimpleName() + ")."))
-                .chain(response -> {
-                    if (response.statusCode() != 200) {
-                        throw ApiException.badRequest("metadataUrl: answered HTTP " + response.statusCode() + ".");
-                    }
-                    if (response.body().length > IdpMetadata.MAX_BYTES) {
-                        throw ApiException.badRequest("metadataUrl: the document is larger than "
-                                + IdpMetadata.MAX_BYTES + " bytes.");
-                    }
-                    return trustMetadata(slug, new String(response.body(), StandardCharsets.UTF_8), url.strip());
-                });
+        return metadataFetch.fetch(url).chain(document -> trustMetadata(slug,
+                new String(document, StandardCharsets.UTF_8), url.strip()));
     }
 
     /** Trusts an IdP configured by hand: entity id, SSO URL and one or more certificates. */
@@ -155,15 +143,7 @@ public class SamlConnections {
         if (entityId == null || entityId.isBlank()) {
             throw ApiException.badRequest("entityId: required (JumpCloud's \"IdP Entity ID\").");
         }
-        URI sso;
-        try {
-            sso = URI.create(ssoUrl == null ? "" : ssoUrl.strip());
-        } catch (IllegalArgumentException e) {
-            sso = null;
-        }
-        if (sso == null || !("https".equals(sso.getScheme()) || "http".equals(sso.getScheme())) || sso.getHost() == null) {
-            throw ApiException.badRequest("ssoUrl: required, an http(s) URL (e.g. https://sso.jumpcloud.com/saml2/<app>).");
-        }
+        URI sso = IdpUrls.require(ssoUrl, "ssoUrl", config.allowHttpMetadataUrls());
         if (certificates == null || certificates.isEmpty()) {
             throw ApiException.badRequest("certificates: at least one IdP signing certificate.");
         }
@@ -198,20 +178,43 @@ public class SamlConnections {
         });
     }
 
-    /** A new SP key pair and certificate; older ones stay valid for decryption until retired. */
-    public Uni<SamlConnection.SpKey> generateSpKey(String slug) {
-        return load(slug).chain(existing -> {
-            SpKeys.KeyPairAndCertificate generated = SpKeys.generate(existing.slug(), config.spCertificateValidity());
-            UUID id = UUID.randomUUID();
-            X509Certificate certificate = generated.certificate();
-            return pool.preparedQuery(ADD_SP_KEY).execute(Tuple.of(id, existing.orgId(),
-                            Buffer.buffer(Certificates.der(certificate)),
-                            secrets.seal(generated.keys().getPrivate().getEncoded(), sealContext(id)),
-                            certificate.getNotAfter().toInstant().atOffset(ZoneOffset.UTC)))
-                    .replaceWith(new SamlConnection.SpKey(id, certificate, generated.keys().getPrivate(),
-                            Certificates.sha256Fingerprint(certificate), certificate.getNotAfter().toInstant(),
-                            java.time.Instant.now()));
-        });
+    /**
+     * A new SP key pair and certificate for one use; older keys of that use keep working until retired.
+     *
+     * @throws ApiException 409 when the organization already holds {@code keyway.sso.max-sp-keys-per-use} active keys
+     *                      of that use (nothing is generated or written)
+     */
+    public Uni<SamlConnection.SpKey> generateSpKey(String slug, SpKeyUse use) {
+        // checked before generating (RSA-3072 costs CPU), and again under the organization's lock before writing
+        return load(slug).call(existing -> requireRoomFor(pool, existing.orgId(), use))
+                .chain(existing -> Uni.createFrom()
+                        .item(() -> SpKeys.generate(existing.slug(), config.spCertificateValidity()))
+                        .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                        .chain(generated -> save(existing.orgId(), use, generated)));
+    }
+
+    private Uni<SamlConnection.SpKey> save(UUID orgId, SpKeyUse use, SpKeys.KeyPairAndCertificate generated) {
+        UUID id = UUID.randomUUID();
+        X509Certificate certificate = generated.certificate();
+        PrivateKey privateKey = generated.keys().getPrivate();
+        return pool.withTransaction(transaction -> transaction.preparedQuery(LOCK_ORGANIZATION).execute(Tuple.of(orgId))
+                .call(() -> requireRoomFor(transaction, orgId, use))
+                .chain(() -> transaction.preparedQuery(ADD_SP_KEY).execute(Tuple.of(id, orgId,
+                        Buffer.buffer(Certificates.der(certificate)), use.value(),
+                        secrets.seal(privateKey.getEncoded(), sealContext(orgId, id)),
+                        certificate.getNotAfter().toInstant().atOffset(ZoneOffset.UTC)))))
+                .replaceWith(new SamlConnection.SpKey(id, certificate, use,
+                        Certificates.sha256Fingerprint(certificate), certificate.getNotAfter().toInstant(),
+                        java.time.Instant.now(), () -> privateKey));
+    }
+
+    private Uni<Void> requireRoomFor(SqlClient client, UUID orgId, SpKeyUse use) {
+        return client.preparedQuery(COUNT_SP_KEYS).execute(Tuple.of(orgId, use.value())).invoke(rows -> {
+            if (rows.iterator().next().getLong("keys") >= config.maxSpKeysPerUse()) {
+                throw new ApiException(Status.CONFLICT, "sp-key-limit", "use: this organization already has "
+                        + config.maxSpKeysPerUse() + " active " + use.value() + " keys; retire one first.");
+            }
+        }).replaceWithVoid();
     }
 
     public Uni<Void> retireSpKey(String slug, UUID id) {
@@ -235,9 +238,10 @@ public class SamlConnections {
         for (Row row : keys) {
             UUID id = row.getUUID("id");
             X509Certificate certificate = Certificates.parse(row.getBuffer("certificate").getBytes(), "stored");
-            sp.add(new SamlConnection.SpKey(id, certificate, privateKey(id, row.getString("private_key")),
+            sp.add(new SamlConnection.SpKey(id, certificate, SpKeyUse.stored(row.getString("key_use")),
                     Certificates.sha256Fingerprint(certificate), row.getOffsetDateTime("not_after").toInstant(),
-                    row.getOffsetDateTime("created_at").toInstant()));
+                    row.getOffsetDateTime("created_at").toInstant(), opener(org.getUUID("id"), id,
+                            row.getString("private_key"), row.getBoolean("sealed_for_org"))));
         }
         JsonNode stored = null;
         try {
@@ -251,16 +255,27 @@ public class SamlConnections {
                 org.getString("idp_metadata_url"), List.copyOf(idp), List.copyOf(sp), SamlSettings.merge(stored, null));
     }
 
-    private java.security.PrivateKey privateKey(UUID id, String sealed) {
-        try {
-            return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(
-                    secrets.open(sealed, sealContext(id))));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("SP key " + id + " is unreadable", e);
-        }
+    /** Opens the sealed private key when called: metadata and the admin view never need it. */
+    private Supplier<PrivateKey> opener(UUID orgId, UUID id, String sealed, boolean sealedForOrg) {
+        String context = sealedForOrg ? sealContext(orgId, id) : legacySealContext(id);
+        return () -> {
+            try {
+                return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(
+                        secrets.open(sealed, context)));
+            } catch (GeneralSecurityException | SecretBox.SecretBoxException e) {
+                throw new IllegalStateException("SP key " + id + " of organization " + orgId + " does not open here"
+                        + " (sealed for another organization or key, or with a key no longer configured)", e);
+            }
+        };
     }
 
-    private static String sealContext(UUID id) {
+    /** The sealing context of an SP key: its organization and id, so a key moved to another organization fails. */
+    private static String sealContext(UUID orgId, UUID id) {
+        return "sp-key:" + orgId + ":" + id;
+    }
+
+    /** How keys sealed before V4 were bound (to their id only); read as they are until rotated. */
+    private static String legacySealContext(UUID id) {
         return "sp-key:" + id;
     }
 }

@@ -18,6 +18,8 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
+import io.vertx.core.Context;
+
 /** Generates an organization's SP key pair and its self-signed certificate (BouncyCastle). */
 final class SpKeys {
 
@@ -26,8 +28,14 @@ final class SpKeys {
     private SpKeys() {
     }
 
-    /** A fresh RSA-3072 key pair and certificate for the organization's SP, valid for {@code validity}. */
+    /**
+     * A fresh RSA-3072 key pair and certificate for the organization's SP, valid for {@code validity}. Takes tens to
+     * hundreds of milliseconds of CPU: never on an event loop, where it would stall every request sharing it.
+     */
     static KeyPairAndCertificate generate(String organization, Duration validity) {
+        if (Context.isOnEventLoopThread()) {
+            throw new IllegalStateException("RSA key generation blocks: run it on a worker thread");
+        }
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
             generator.initialize(3072, RANDOM);

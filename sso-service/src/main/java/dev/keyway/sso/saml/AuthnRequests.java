@@ -80,7 +80,7 @@ public final class AuthnRequests {
         if (relayState != null) {
             query.append("&RelayState=").append(encode(relayState));
         }
-        connection.currentSpKey().ifPresent(key -> {
+        connection.signingKey().ifPresent(key -> {
             query.append("&SigAlg=").append(encode(SignatureConstants.ALGO_ID_SIGNATURE_RSA_SHA256));
             try {
                 java.security.Signature signer = java.security.Signature.getInstance("SHA256withRSA");
@@ -96,7 +96,7 @@ public final class AuthnRequests {
     }
 
     private static PostForm post(AuthnRequest request, SamlConnection connection, String relayState) {
-        connection.currentSpKey().ifPresent(key -> {
+        connection.signingKey().ifPresent(key -> {
             BasicX509Credential credential = new BasicX509Credential(key.certificate(), key.privateKey());
             Signature signature = SamlObjects.build(Signature.DEFAULT_ELEMENT_NAME);
             signature.setSigningCredential(credential);

@@ -132,7 +132,7 @@ public class SignIn {
     private SamlResponseValidator.Validated validate(Document document, SamlConnection connection,
             Optional<PendingRequests.Pending> request) {
         SamlSettings settings = connection.settings();
-        List<Credential> decryptionKeys = connection.spKeys().stream()
+        List<Credential> decryptionKeys = connection.decryptionKeys().stream()
                 .<Credential>map(key -> new BasicX509Credential(key.certificate(), key.privateKey())).toList();
         return validator.validate(document, new SamlResponseValidator.Expectations(connection.idpEntityId(),
                 connection.idpX509Certificates(), endpoints.entityId(connection.slug()), endpoints.acs(connection.slug()),

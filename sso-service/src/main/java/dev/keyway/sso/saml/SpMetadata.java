@@ -16,8 +16,10 @@ import dev.keyway.sso.connection.SamlConnection;
 import dev.keyway.sso.connection.SpEndpoints;
 
 /**
- * Our SP metadata for one organization: entity id, the ACS (HTTP-POST), the NameID formats we read, and the current
- * SP certificate for signing (AuthnRequests) and encryption. JumpCloud can import it directly.
+ * Our SP metadata for one organization: entity id, the ACS (HTTP-POST), the NameID formats we read, the newest SP
+ * signing certificate (use="signing", for our AuthnRequests) and the newest encryption certificate (use="encryption",
+ * for assertions encrypted to us); a key made before keys had a use appears under both. JumpCloud can import it
+ * directly. Public: it reads certificates only, never opens a private key.
  */
 public final class SpMetadata {
 
@@ -35,11 +37,11 @@ public final class SpMetadata {
         SPSSODescriptor sp = SamlObjects.build(SPSSODescriptor.DEFAULT_ELEMENT_NAME);
         sp.addSupportedProtocol(SAMLConstants.SAML20P_NS);
         sp.setWantAssertionsSigned(true);
-        sp.setAuthnRequestsSigned(connection.currentSpKey().isPresent());
-        connection.currentSpKey().ifPresent(key -> {
-            sp.getKeyDescriptors().add(keyDescriptor(UsageType.SIGNING, key.certificate()));
-            sp.getKeyDescriptors().add(keyDescriptor(UsageType.ENCRYPTION, key.certificate()));
-        });
+        sp.setAuthnRequestsSigned(connection.signingKey().isPresent());
+        connection.signingKey().ifPresent(key -> sp.getKeyDescriptors()
+                .add(keyDescriptor(UsageType.SIGNING, key.certificate())));
+        connection.encryptionKey().ifPresent(key -> sp.getKeyDescriptors()
+                .add(keyDescriptor(UsageType.ENCRYPTION, key.certificate())));
         for (String format : NAME_ID_FORMATS) {
             NameIDFormat nameIdFormat = SamlObjects.build(NameIDFormat.DEFAULT_ELEMENT_NAME);
             nameIdFormat.setURI(format);

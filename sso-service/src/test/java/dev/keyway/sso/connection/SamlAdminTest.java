@@ -9,18 +9,26 @@ import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.UUID;
+
+import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
 import com.sun.net.httpserver.HttpServer;
 
+import dev.keyway.common.crypto.SecretBox;
 import dev.keyway.sso.SsoFixture;
 import dev.keyway.testsupport.KeywayTestStack;
 import dev.keyway.testsupport.SamlIdp;
@@ -35,6 +43,12 @@ import io.restassured.specification.RequestSpecification;
 @QuarkusTest
 @WithTestResource(KeywayTestStack.class)
 class SamlAdminTest {
+
+    @Inject
+    SamlConnections connections;
+
+    @Inject
+    SecretBox secrets;
 
     private static String newOrg() {
         String slug = "admin-" + UUID.randomUUID().toString().substring(0, 8);
@@ -153,7 +167,8 @@ class SamlAdminTest {
                     .body("idp.entityId", equalTo("https://sso.jumpcloud.com/saml2/fetched"))
                     .body("idp.metadataUrl", equalTo(url));
             problem(owner(slug).contentType(ContentType.JSON).body("{\"metadataUrl\":\"http://127.0.0.1:"
-                    + server.getAddress().getPort() + "/missing\"}").put("/admin/orgs/" + slug + "/saml/idp"), "HTTP 404");
+                    + server.getAddress().getPort() + "/missing\"}").put("/admin/orgs/" + slug + "/saml/idp"),
+                    "could not be fetched (error-status)");
         } finally {
             server.stop(0);
         }
@@ -203,6 +218,160 @@ class SamlAdminTest {
         owner(mine).post("/admin/orgs/" + theirs + "/saml/sp-certificates").then().statusCode(403);
         owner(mine).contentType(ContentType.JSON).body("{\"jitProvisioning\":true}")
                 .patch("/admin/orgs/" + theirs + "/saml/settings").then().statusCode(403);
+    }
+
+    @Test
+    void metadataWhoseSingleSignOnUrlIsNotHttpsIsRefusedAndNothingIsSaved() throws IOException {
+        String slug = newOrg();
+        String path = "/admin/orgs/" + slug + "/saml/idp";
+        SamlIdp idp = SamlIdp.create("https://sso.jumpcloud.com/saml2/trusted");
+        owner(slug).contentType("application/xml").body(idp.metadata("https://sso.jumpcloud.com/saml2/trusted", false))
+                .put(path).then().statusCode(200);
+        SamlIdp attacker = SamlIdp.create("https://idp.attacker.test");
+        for (String location : new String[] { "javascript:alert(document.cookie)", "data:text/html,&lt;script&gt;x&lt;/script&gt;",
+                "/saml2/relative" }) {
+            problem(owner(slug).contentType("application/xml").body(attacker.metadata(location, false)).put(path),
+                    "metadata: SingleSignOnService Location (HTTP-POST): ");
+        }
+        problem(owner(slug).contentType(ContentType.JSON).body("{\"entityId\":\"x\",\"ssoUrl\":\"javascript:alert(1)\","
+                + "\"certificates\":[" + json(attacker.identity().certificatePem()) + "]}").put(path), "ssoUrl: ");
+
+        // the same check when the metadata comes from a URL
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/metadata.xml", exchange -> {
+            byte[] body = attacker.metadata("javascript:alert(1)", true).getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        try {
+            problem(owner(slug).contentType(ContentType.JSON).body("{\"metadataUrl\":\"http://127.0.0.1:"
+                    + server.getAddress().getPort() + "/metadata.xml\"}").put(path),
+                    "metadata: SingleSignOnService Location (HTTP-Redirect): ");
+        } finally {
+            server.stop(0);
+        }
+        owner(slug).get("/admin/orgs/" + slug + "/saml").then()
+                .body("idp.entityId", equalTo("https://sso.jumpcloud.com/saml2/trusted"))
+                .body("idp.postUrl", equalTo("https://sso.jumpcloud.com/saml2/trusted"))
+                .body("idp.certificates[0].fingerprint",
+                        equalTo(Certificates.sha256Fingerprint(idp.certificate())));
+    }
+
+    @Test
+    void aMetadataUrlRedirectingToTheCloudMetadataServiceIsRefusedRevealingNothing() throws IOException {
+        String slug = newOrg();
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/metadata.xml", exchange -> {
+            exchange.getResponseHeaders().add("Location", "http://169.254.169.254/latest/meta-data/");
+            exchange.sendResponseHeaders(302, -1);
+            exchange.close();
+        });
+        server.start();
+        try {
+            owner(slug).contentType(ContentType.JSON).body("{\"metadataUrl\":\"http://127.0.0.1:"
+                    + server.getAddress().getPort() + "/metadata.xml\"}").put("/admin/orgs/" + slug + "/saml/idp")
+                    .then().statusCode(400).contentType("application/problem+json")
+                    .body("detail", equalTo("metadataUrl: the metadata URL could not be fetched (address-not-allowed)."))
+                    .body("reason", equalTo("address-not-allowed"))
+                    .body(not(containsString("169.254")));
+        } finally {
+            server.stop(0);
+        }
+        owner(slug).get("/admin/orgs/" + slug + "/saml").then().body("configured", equalTo(false));
+    }
+
+    @Test
+    void spKeysHaveOneUseEachAnnouncedAsSuchInMetadata() {
+        String slug = newOrg();
+        String base = "/admin/orgs/" + slug + "/saml/sp-certificates";
+        String signing = owner(slug).post(base).then().statusCode(201).body("use", equalTo("signing"))
+                .extract().path("pem");
+        String encryption = owner(slug).post(base + "?use=encryption").then().statusCode(201)
+                .body("use", equalTo("encryption")).extract().path("pem");
+        problem(owner(slug).post(base + "?use=everything"), "use: ");
+
+        String metadata = given().get("/saml/" + slug + "/metadata").then().statusCode(200).extract().asString();
+        String signingDescriptor = keyDescriptor(metadata, "signing");
+        String encryptionDescriptor = keyDescriptor(metadata, "encryption");
+        assertTrue(signingDescriptor.contains(base64(signing)) && !signingDescriptor.contains(base64(encryption)), metadata);
+        assertTrue(encryptionDescriptor.contains(base64(encryption)) && !encryptionDescriptor.contains(base64(signing)),
+                metadata);
+        owner(slug).get("/admin/orgs/" + slug + "/saml").then()
+                .body("spCertificates.use", contains("signing", "encryption"));
+    }
+
+    @Test
+    void anOrganizationHoldsAFewSpKeysPerUseAndTheNextIsRefusedWithoutBeingWritten() {
+        String slug = newOrg();
+        String base = "/admin/orgs/" + slug + "/saml/sp-certificates";
+        owner(slug).post(base).then().statusCode(201);
+        owner(slug).post(base + "?use=signing").then().statusCode(201);
+        owner(slug).post(base).then().statusCode(409).contentType("application/problem+json")
+                .body("reason", equalTo("sp-key-limit")).body("detail", containsString("retire one first"));
+        assertEquals(2, spKeys(slug));
+        // the cap is per use, and retiring a key makes room again
+        String encryption = owner(slug).post(base + "?use=encryption").then().statusCode(201).extract().path("id");
+        owner(slug).delete(base + "/" + encryption).then().statusCode(204);
+        owner(slug).post(base + "?use=encryption").then().statusCode(201);
+        assertEquals(3, spKeys(slug));
+    }
+
+    @Test
+    void aSealedSpKeyMovedToAnotherOrganizationDoesNotOpenThere() {
+        String mine = newOrg();
+        String theirs = newOrg();
+        String moved = owner(mine).post("/admin/orgs/" + mine + "/saml/sp-certificates").then().statusCode(201)
+                .extract().path("id");
+        assertNotNull(signingKey(mine).privateKey(), "opens in its own organization");
+
+        TestPostgres.get().queryValue("update sso.sp_key set org_id = (select id from sso.organization where slug = ?)"
+                + " where id = ?::uuid returning id", theirs, moved);
+
+        SamlConnection.SpKey stolen = signingKey(theirs);
+        assertEquals(moved, stolen.id().toString());
+        IllegalStateException refused = assertThrows(IllegalStateException.class, stolen::privateKey);
+        assertTrue(refused.getMessage().contains("does not open"), refused.getMessage());
+        // the public metadata page never opens a private key, so it still answers
+        given().get("/saml/" + theirs + "/metadata").then().statusCode(200);
+    }
+
+    @Test
+    void anSpKeyMadeBeforeKeysHadAUseSignsAndDecryptsAndStillOpensUntilRetired() {
+        String slug = newOrg();
+        TestCertificates.Identity legacy = TestCertificates.selfSigned("Keyway SP legacy");
+        UUID id = UUID.randomUUID();
+        // as V2 wrote it: sealed to "sp-key:<id>" only, and (after V4) marked for both uses
+        TestPostgres.get().queryValue("insert into sso.sp_key (id, org_id, certificate, key_use, private_key,"
+                + " sealed_for_org, not_after) select ?, id, ?, 'both', ?, false, now() + interval '1 year'"
+                + " from sso.organization where slug = ? returning id", id, Certificates.der(legacy.certificate()),
+                secrets.seal(legacy.keys().getPrivate().getEncoded(), "sp-key:" + id), slug);
+
+        SamlConnection connection = connections.load(slug).await().atMost(Duration.ofSeconds(10));
+        assertEquals(id, connection.signingKey().orElseThrow().id());
+        assertEquals(List.of(id), connection.decryptionKeys().stream().map(SamlConnection.SpKey::id).toList());
+        assertEquals(legacy.keys().getPrivate(), connection.signingKey().orElseThrow().privateKey());
+        owner(slug).get("/admin/orgs/" + slug + "/saml").then().body("spCertificates[0].use", equalTo("both"));
+    }
+
+    private SamlConnection.SpKey signingKey(String slug) {
+        return connections.load(slug).await().atMost(Duration.ofSeconds(10)).signingKey().orElseThrow();
+    }
+
+    private static long spKeys(String slug) {
+        return TestPostgres.get().count("select count(*) from sso.sp_key k join sso.organization o on o.id = k.org_id"
+                + " where o.slug = ? and k.retired_at is null", slug);
+    }
+
+    private static String keyDescriptor(String metadata, String use) {
+        int start = metadata.indexOf("<md:KeyDescriptor use=\"" + use + "\">");
+        assertTrue(start >= 0, metadata);
+        return metadata.substring(start, metadata.indexOf("</md:KeyDescriptor>", start));
+    }
+
+    private static String base64(String pem) {
+        return pem.replaceAll("-----(BEGIN|END) CERTIFICATE-----|\\s", "");
     }
 
     private static void problem(io.restassured.response.Response response, String detail) {

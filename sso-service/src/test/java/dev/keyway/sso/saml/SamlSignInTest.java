@@ -184,34 +184,51 @@ class SamlSignInTest {
     }
 
     @Test
-    void anSpCertificateDecryptsAssertionsSignsRequestsAndAppearsInMetadataUntilRetired() throws Exception {
+    void spKeysDecryptOrSignEachForItsOwnUseAndAppearInMetadataUntilRetired() throws Exception {
         SsoFixture org = SsoFixture.create("sp-cert");
         org.user("ada@acme.test", true);
-        String certificateId = given().auth().oauth2(org.owner).post("/admin/orgs/" + org.slug + "/saml/sp-certificates")
+        String signingId = given().auth().oauth2(org.owner).post("/admin/orgs/" + org.slug + "/saml/sp-certificates")
                 .then().statusCode(201).extract().path("id");
-        String pem = given().auth().oauth2(org.owner).accept("application/x-pem-file")
-                .get("/admin/orgs/" + org.slug + "/saml/sp-certificates/" + certificateId)
-                .then().statusCode(200).contentType("application/x-pem-file").extract().asString();
-        java.security.cert.X509Certificate certificate = (java.security.cert.X509Certificate) java.security.cert
-                .CertificateFactory.getInstance("X.509").generateCertificate(new java.io.ByteArrayInputStream(pem.getBytes()));
+        String encryptionId = given().auth().oauth2(org.owner)
+                .post("/admin/orgs/" + org.slug + "/saml/sp-certificates?use=encryption")
+                .then().statusCode(201).extract().path("id");
+        java.security.cert.X509Certificate signing = spCertificate(org, signingId);
+        java.security.cert.X509Certificate encryption = spCertificate(org, encryptionId);
 
         String metadata = given().get("/saml/" + org.slug + "/metadata").then().statusCode(200)
                 .contentType("application/samlmetadata+xml").extract().asString();
-        String base64 = Base64.getEncoder().encodeToString(certificate.getEncoded());
+        String base64 = Base64.getEncoder().encodeToString(encryption.getEncoded());
         assertTrue(metadata.contains(base64) && metadata.contains("use=\"encryption\"")
                 && metadata.contains("WantAssertionsSigned=\"true\"") && metadata.contains(org.acs), metadata);
 
-        org.post(org.response("ada@acme.test").encryptedFor(certificate, SamlIdp.RSA_OAEP, SamlIdp.AES256_CBC).xml(), null)
+        org.post(org.response("ada@acme.test").encryptedFor(encryption, SamlIdp.RSA_OAEP, SamlIdp.AES256_CBC).xml(), null)
                 .then().statusCode(303);
+        // a signing key never decrypts
+        org.post(org.response("ada@acme.test").encryptedFor(signing, SamlIdp.RSA_OAEP, SamlIdp.AES256_CBC).xml(), null)
+                .then().statusCode(400).body(containsString("decryption-failed"));
         String location = given().redirects().follow(false).get("/saml/" + org.slug + "/login").getHeader("Location");
         assertTrue(location.contains("&SigAlg=") && location.contains("&Signature="), location);
-        assertTrue(verifiesRedirectSignature(location, certificate), "the AuthnRequest is signed with the SP key");
+        assertTrue(verifiesRedirectSignature(location, signing), "the AuthnRequest is signed with the signing key");
+        assertTrue(!verifiesRedirectSignature(location, encryption), "an encryption key never signs");
 
-        given().auth().oauth2(org.owner).delete("/admin/orgs/" + org.slug + "/saml/sp-certificates/" + certificateId)
+        given().auth().oauth2(org.owner).delete("/admin/orgs/" + org.slug + "/saml/sp-certificates/" + encryptionId)
                 .then().statusCode(204);
         assertTrue(!given().get("/saml/" + org.slug + "/metadata").asString().contains(base64));
+<<<<<<< HEAD
         org.post(org.response("ada@acme.test").encryptedFor(certificate, SamlIdp.RSA_OAEP, SamlIdp.AES256_CBC).xml(), null)
                 .then().statusCode(400).body(containsString("not-verified"));
+=======
+        org.post(org.response("ada@acme.test").encryptedFor(encryption, SamlIdp.RSA_OAEP, SamlIdp.AES256_CBC).xml(), null)
+                .then().statusCode(400).body(containsString("decryption-failed"));
+>>>>>>> sec-connections
+    }
+
+    private static java.security.cert.X509Certificate spCertificate(SsoFixture org, String id) throws Exception {
+        String pem = given().auth().oauth2(org.owner).accept("application/x-pem-file")
+                .get("/admin/orgs/" + org.slug + "/saml/sp-certificates/" + id)
+                .then().statusCode(200).contentType("application/x-pem-file").extract().asString();
+        return (java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                .generateCertificate(new java.io.ByteArrayInputStream(pem.getBytes()));
     }
 
     @Test
