@@ -11,6 +11,7 @@ public enum Rejection {
     DUPLICATE_ID("Two elements of the SAML response share an ID."),
     STATUS_NOT_SUCCESS("The identity provider did not report success."),
     UNKNOWN_IN_RESPONSE_TO("The response answers a request this organization did not make (or one already used)."),
+    BROWSER_MISMATCH("This sign-in was started in another browser, or its cookie was lost; start it again."),
     UNSOLICITED_NOT_ALLOWED("IdP-initiated sign-in is switched off for this organization."),
     WRONG_DESTINATION("The response is addressed to another endpoint."),
     WRONG_ISSUER("The response comes from another identity provider."),
@@ -25,6 +26,7 @@ public enum Rejection {
     BEARER_CONFIRMATION_INVALID("The assertion has no valid bearer subject confirmation for this endpoint."),
     REPLAYED("This assertion has been used before."),
     NAME_ID_MISSING("The assertion names no subject."),
+    TOO_MANY_SIGN_INS("Too many sign-ins were started from here or for this organization; wait a minute and retry."),
     NOT_CONFIGURED("Single sign-on is not configured for this organization."),
     USER_UNKNOWN("There is no account for this user in the organization."),
     USER_INACTIVE("This account is deactivated.");
