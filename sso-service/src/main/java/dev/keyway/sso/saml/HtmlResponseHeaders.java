@@ -8,7 +8,8 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
 /**
  * Every HTML response sso-service sends gets a strict Content-Security-Policy (unless its page set a stricter-scoped
- * one of its own, as the AuthnRequest form does), is never content-sniffed, framed, or announced in a Referer.
+ * one of its own, as the AuthnRequest form does), declares its charset, and is never content-sniffed, framed, or
+ * announced in a Referer.
  */
 public class HtmlResponseHeaders {
 
@@ -19,6 +20,10 @@ public class HtmlResponseHeaders {
             return;
         }
         MultivaluedMap<String, Object> headers = response.getHeaders();
+        if (!type.getParameters().containsKey(MediaType.CHARSET_PARAMETER)) {
+            // the pages say so in a meta tag too, but a browser must not have to guess before reading it
+            headers.putSingle("Content-Type", type.withCharset("UTF-8"));
+        }
         if (!headers.containsKey("Content-Security-Policy")) {
             headers.putSingle("Content-Security-Policy", Html.STRICT_POLICY);
         }

@@ -74,7 +74,7 @@ class HtmlPagesTest {
     @Test
     void everyPrintedValueIsEscaped() {
         Html.Page refusal = Html.refusal(ATTACK, ATTACK);
-        Html.Page form = Html.postForm("https://idp.example/sso?x=" + ATTACK, ATTACK, ATTACK);
+        Html.Page form = Html.postForm(ATTACK, ATTACK, ATTACK);
 
         for (Html.Page page : List.of(refusal, form)) {
             assertFalse(page.html().contains("<img") || page.html().contains("<script>alert")
@@ -82,8 +82,10 @@ class HtmlPagesTest {
             assertTrue(page.html().contains("&quot;&#39;&gt;&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x "
                     + "onerror=alert(2)&gt;&amp;amp;"), page.html());
         }
-        assertTrue(form.contentSecurityPolicy().contains("form-action https://idp.example;"), form.contentSecurityPolicy());
-        for (String notWeb : new String[] { "javascript:alert(1)", "data:text/html,x", "/relative", "not a url" }) {
+        assertTrue(Html.postForm("https://IdP.example:8443/sso/x?y=1", "x", null).contentSecurityPolicy()
+                .contains("; form-action https://idp.example:8443;"));
+        for (String notWeb : new String[] { ATTACK, "javascript:alert(1)", "data:text/html,x", "/relative", "not a url",
+                "https://idp.example/sso?x=" + ATTACK }) {
             assertTrue(Html.postForm(notWeb, "x", null).contentSecurityPolicy().contains("form-action 'none';"), notWeb);
         }
     }
