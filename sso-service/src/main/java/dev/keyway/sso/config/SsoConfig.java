@@ -70,4 +70,37 @@ public interface SsoConfig {
     /** Active SP keys an organization may hold for each use (signing, encryption); more is refused with 409. */
     @WithDefault("5")
     int maxSpKeysPerUse();
+    /** Bounds on anonymous SP-initiated sign-ins ({@code GET /saml/{slug}/login}), so it cannot fill a table. */
+    LoginLimits loginLimits();
+
+    /**
+     * Token buckets per client address and per organization (in each replica's memory), and a cap on an
+     * organization's pending AuthnRequests (in the database, so across replicas). Over any of them: 429.
+     */
+    interface LoginLimits {
+
+        /** Sign-ins one client address may start at once before it must wait. */
+        @WithDefault("30")
+        int clientBurst();
+
+        /** Sign-ins one client address may start per minute, sustained. */
+        @WithDefault("60")
+        int clientPerMinute();
+
+        /** Sign-ins one organization's users may start at once (per replica) before they must wait. */
+        @WithDefault("300")
+        int organizationBurst();
+
+        /** Sign-ins one organization's users may start per minute (per replica), sustained. */
+        @WithDefault("1200")
+        int organizationPerMinute();
+
+        /** Unanswered AuthnRequests an organization may have at once; expired ones do not count and are purged. */
+        @WithDefault("10000")
+        int maxPendingPerOrganization();
+
+        /** Client addresses remembered at most; beyond it the idle ones are forgotten first. */
+        @WithDefault("100000")
+        int maxTrackedClients();
+    }
 }

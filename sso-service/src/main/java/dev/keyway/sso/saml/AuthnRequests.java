@@ -43,7 +43,8 @@ public final class AuthnRequests {
     public record Redirect(String requestId, String location) implements Outgoing {
     }
 
-    public record PostForm(String requestId, String html) implements Outgoing {
+    /** The auto-submitting form, to be served under its own Content-Security-Policy. */
+    public record PostForm(String requestId, String html, String contentSecurityPolicy) implements Outgoing {
     }
 
     private AuthnRequests() {
@@ -114,13 +115,8 @@ public final class AuthnRequests {
             }
         });
         String encoded = Base64.getEncoder().encodeToString(SamlObjects.serialize(request).getBytes(StandardCharsets.UTF_8));
-        String html = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Signing in…</title></head>"
-                + "<body onload=\"document.forms[0].submit()\"><form method=\"post\" action=\""
-                + Html.escape(connection.idpPostUrl()) + "\"><input type=\"hidden\" name=\"SAMLRequest\" value=\""
-                + encoded + "\">" + (relayState == null ? "" : "<input type=\"hidden\" name=\"RelayState\" value=\""
-                        + Html.escape(relayState) + "\">")
-                + "<noscript><button type=\"submit\">Continue to sign in</button></noscript></form></body></html>";
-        return new PostForm(request.getID(), html);
+        Html.Page page = Html.postForm(connection.idpPostUrl(), encoded, relayState);
+        return new PostForm(request.getID(), page.html(), page.contentSecurityPolicy());
     }
 
     private static String deflate(String xml) {

@@ -8,13 +8,17 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import dev.keyway.common.log.LogSafe;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
-/** Every sign-in attempt of an organization: who, when, outcome and the rule that decided; logged and counted too. */
+/**
+ * Every sign-in attempt of an organization: who, when, outcome and the rule that decided; logged and counted too.
+ * Log lines carry what the response said only escaped ({@link LogSafe}), and e-mails only as pseudonyms at INFO.
+ */
 @ApplicationScoped
 public class LoginAudit {
 
@@ -42,14 +46,16 @@ public class LoginAudit {
 
     public Uni<Void> succeeded(UUID orgId, String slug, String subject, UUID userId, String assertionId, String client) {
         meters.counter("keyway.saml.logins", "outcome", "success", "reason", "ok").increment();
-        LOG.infof("SAML sign-in org=%s subject=%s user=%s", slug, subject, userId);
+        LOG.infof("SAML sign-in org=%s subject=%s user=%s", LogSafe.value(slug), LogSafe.pseudonym(subject), userId);
         return record(orgId, subject, userId, "success", "ok", assertionId, client);
     }
 
     public Uni<Void> refused(UUID orgId, String slug, String subject, SamlRejectedException rejection, String client) {
         meters.counter("keyway.saml.logins", "outcome", "refused", "reason", rejection.reason().code()).increment();
-        LOG.infof("SAML sign-in refused org=%s reason=%s detail=%s", slug, rejection.reason().code(),
-                rejection.getMessage());
+        LOG.infof("SAML sign-in refused org=%s reason=%s subject=%s", LogSafe.value(slug), rejection.reason().code(),
+                LogSafe.pseudonym(subject));
+        // the detail names what the response carried (issuer, destination, e-mail): escaped, and not at INFO
+        LOG.debugf("SAML sign-in refused org=%s detail=%s", LogSafe.value(slug), LogSafe.value(rejection.getMessage()));
         return orgId == null ? Uni.createFrom().voidItem()
                 : record(orgId, subject, null, "refused", rejection.reason().code(), null, client);
     }

@@ -5,6 +5,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -57,10 +58,15 @@ public class SamlResource {
     @Path("login")
     @Produces(MediaType.TEXT_HTML)
     @Operation(summary = "SP-initiated sign-in: redirect (or post) an AuthnRequest to the organization's IdP")
-    public Uni<Response> login(@PathParam("slug") String slug, @RestQuery String returnTo) {
-        return signIn.start(slug, returnTo).map(outgoing -> (outgoing instanceof AuthnRequests.Redirect redirect
-                ? Response.seeOther(URI.create(redirect.location()))
-                : Response.ok(((AuthnRequests.PostForm) outgoing).html(), MediaType.TEXT_HTML))
+    public Uni<Response> login(@PathParam("slug") String slug, @RestQuery String returnTo,
+            @CookieParam(BrowserBinding.COOKIE) String browser, HttpServerRequest request) {
+        String binding = BrowserBinding.reuseOrCreate(browser);
+        return signIn.start(slug, returnTo, binding, client(request)).map(outgoing -> (outgoing
+                instanceof AuthnRequests.Redirect redirect
+                        ? Response.seeOther(URI.create(redirect.location()))
+                        : Response.ok(((AuthnRequests.PostForm) outgoing).html(), MediaType.TEXT_HTML).header(
+                                "Content-Security-Policy", ((AuthnRequests.PostForm) outgoing).contentSecurityPolicy()))
+                .cookie(BrowserBinding.cookie(slug, binding, config.pendingRequestLifetime(), config.cookieSecure()))
                 .header("Cache-Control", "no-store").build())
                 .onFailure(SamlRejectedException.class)
                 .recoverWithItem(failure -> refusal(((SamlRejectedException) failure).reason()))
@@ -81,7 +87,8 @@ public class SamlResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
     @Operation(summary = "Assertion Consumer Service (HTTP-POST binding), IdP- and SP-initiated")
-    public Uni<Response> acs(@PathParam("slug") String slug, String form, HttpServerRequest request) {
+    public Uni<Response> acs(@PathParam("slug") String slug, String form,
+            @CookieParam(BrowserBinding.COOKIE) String browser, HttpServerRequest request) {
         String client = client(request);
         AcsForm fields;
         try {
@@ -89,11 +96,16 @@ public class SamlResource {
         } catch (SamlRejectedException e) {
             return signIn.refuse(slug, e.reason(), e.getMessage(), client).map(refused -> refusal(refused.reason()));
         }
-        return signIn.consume(slug, fields.samlResponse(), fields.relayState(), client).map(outcome -> outcome instanceof SignIn.SignedIn in
-                // as given: JAX-RS would resolve a relative target against this service's own (internal) address
-                ? Response.status(Response.Status.SEE_OTHER).header("Location", in.location())
-                        .cookie(cookie(in.session())).header("Cache-Control", "no-store").build()
-                : refusal(((SignIn.Refused) outcome).reason()));
+        return signIn.consume(slug, fields.samlResponse(), fields.relayState(), browser, client).map(outcome -> {
+            Response.ResponseBuilder answer = outcome instanceof SignIn.SignedIn in
+                    // as given: JAX-RS would resolve a relative target against this service's own (internal) address
+                    ? Response.status(Response.Status.SEE_OTHER).header("Location", in.location())
+                            .cookie(cookie(in.session())).header("Cache-Control", "no-store")
+                    : refusalBuilder(((SignIn.Refused) outcome).reason());
+            // the IdP has answered: the browser binding has done its work, whatever the outcome
+            return (browser == null ? answer : answer.cookie(BrowserBinding.cleared(slug, config.cookieSecure())))
+                    .build();
+        });
     }
 
     /**
@@ -131,12 +143,18 @@ public class SamlResource {
     }
 
     private static Response refusal(Rejection reason) {
+        return refusalBuilder(reason).build();
+    }
+
+    private static Response.ResponseBuilder refusalBuilder(Rejection reason) {
         int status = switch (reason) {
             case USER_UNKNOWN, USER_INACTIVE -> 403;
             case NOT_CONFIGURED -> 404;
+            case TOO_MANY_SIGN_INS -> 429;
             default -> 400;
         };
-        return Response.status(status).type(MediaType.TEXT_HTML).entity(RefusalPage.render(reason))
-                .header("Cache-Control", "no-store").build();
+        Html.Page page = RefusalPage.render(reason);
+        return Response.status(status).type(MediaType.TEXT_HTML).entity(page.html())
+                .header("Content-Security-Policy", page.contentSecurityPolicy()).header("Cache-Control", "no-store");
     }
 }

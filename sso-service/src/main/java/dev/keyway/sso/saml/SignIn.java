@@ -1,6 +1,5 @@
 package dev.keyway.sso.saml;
 
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -62,10 +61,12 @@ public class SignIn {
     private final LoginAudit audit;
     private final SsoConfig config;
     private final Pool pool;
+    private final SignInLimits limits;
     private final SamlResponseValidator validator = new SamlResponseValidator();
 
     public SignIn(SamlConnections connections, SpEndpoints endpoints, PendingRequests pending, ReplayCache replays,
-            LoginDirectory directory, Sessions sessions, LoginAudit audit, SsoConfig config, Pool pool) {
+            LoginDirectory directory, Sessions sessions, LoginAudit audit, SsoConfig config, Pool pool,
+            SignInLimits limits) {
         this.connections = connections;
         this.endpoints = endpoints;
         this.pending = pending;
@@ -75,25 +76,40 @@ public class SignIn {
         this.audit = audit;
         this.config = config;
         this.pool = pool;
+        this.limits = limits;
     }
 
-    /** SP-initiated: an AuthnRequest for the organization's IdP, remembering where the user wants to land. */
-    public Uni<AuthnRequests.Outgoing> start(String slug, String returnTo) {
+    /**
+     * SP-initiated: an AuthnRequest for the organization's IdP, remembering where the user wants to land and (by the
+     * hash of its cookie value) which browser asked. Anonymous, so bounded: per client, per organization, and in
+     * how many requests an organization may have pending.
+     */
+    public Uni<AuthnRequests.Outgoing> start(String slug, String returnTo, String browser, String client) {
         return connections.load(slug).chain(connection -> {
             if (!connection.configured()) {
                 throw new SamlRejectedException(Rejection.NOT_CONFIGURED, slug);
             }
+            if (!limits.tryStart(connection.orgId(), client)) {
+                throw new SamlRejectedException(Rejection.TOO_MANY_SIGN_INS, client);
+            }
             AuthnRequests.Outgoing outgoing = AuthnRequests.create(connection, endpoints, null);
-            String landing = allowedTarget(returnTo, connection.settings());
-            return pending.save(outgoing.requestId(), connection.orgId(), landing,
-                    Instant.now().plus(config.pendingRequestLifetime())).replaceWith(outgoing);
+            String landing = RedirectTargets.allowed(returnTo, connection.settings().allowedRelayStateHosts());
+            return pending.save(outgoing.requestId(), connection.orgId(), landing, BrowserBinding.hash(browser),
+                    Instant.now().plus(config.pendingRequestLifetime()), config.loginLimits().maxPendingPerOrganization())
+                    .map(saved -> {
+                        if (!saved) {
+                            throw new SamlRejectedException(Rejection.TOO_MANY_SIGN_INS, "pending requests at the cap");
+                        }
+                        return outgoing;
+                    });
         });
     }
 
     /** The ACS: one SAMLResponse form value (and RelayState) in, a session or a refusal out. */
-    public Uni<Outcome> consume(String slug, String samlResponse, String relayState, String client) {
+    public Uni<Outcome> consume(String slug, String samlResponse, String relayState, String browser, String client) {
         return connections.load(slug)
-                .chain(connection -> Uni.createFrom().deferred(() -> consume(connection, samlResponse, relayState, client))
+                .chain(connection -> Uni.createFrom().deferred(() -> consume(connection, samlResponse, relayState,
+                        browser, client))
                         .onFailure(SamlRejectedException.class).recoverWithUni(failure -> {
                             SamlRejectedException rejection = (SamlRejectedException) failure;
                             return audit.refused(connection.orgId(), slug, null, rejection, client)
@@ -108,7 +124,8 @@ public class SignIn {
                 .replaceWith(Refused.of(rejection));
     }
 
-    private Uni<Outcome> consume(SamlConnection connection, String samlResponse, String relayState, String client) {
+    private Uni<Outcome> consume(SamlConnection connection, String samlResponse, String relayState, String browser,
+            String client) {
         if (!connection.configured()) {
             throw new SamlRejectedException(Rejection.NOT_CONFIGURED, connection.slug());
         }
@@ -119,6 +136,7 @@ public class SignIn {
                 .chain(document -> pending.find(connection.orgId(), SamlResponseValidator.candidateInResponseTo(document))
                         .chain(candidate -> Uni.createFrom().item(() -> validate(document, connection, candidate))
                                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                                .invoke(login -> requireSameBrowser(login, candidate, browser))
                                 .chain(login -> signIn(connection, login, answered(login, candidate), relayState,
                                         client))));
     }
@@ -127,6 +145,16 @@ public class SignIn {
     private static Optional<PendingRequests.Pending> answered(SamlResponseValidator.Validated login,
             Optional<PendingRequests.Pending> candidate) {
         return candidate.filter(request -> request.id().equals(login.inResponseTo()));
+    }
+
+    /** A solicited response counts only in the browser that sent the request (else: login CSRF). */
+    private static void requireSameBrowser(SamlResponseValidator.Validated login,
+            Optional<PendingRequests.Pending> request, String browser) {
+        request.filter(pending -> pending.id().equals(login.inResponseTo())).ifPresent(pending -> {
+            if (!pending.startedBy(browser)) {
+                throw new SamlRejectedException(Rejection.BROWSER_MISMATCH, "request " + pending.id());
+            }
+        });
     }
 
     private SamlResponseValidator.Validated validate(Document document, SamlConnection connection,
@@ -202,35 +230,18 @@ public class SignIn {
         });
     }
 
-    /** Where to send the signed-in user: what they asked for (if allowed), else the organization's landing page. */
+    /**
+     * Where to send the signed-in user: what they asked for (if allowed), else the organization's landing page. Only
+     * plain targets ever reach the Location header (see {@link RedirectTargets}).
+     */
     private String landing(SamlConnection connection, Optional<PendingRequests.Pending> request, String relayState) {
         String asked = request.map(PendingRequests.Pending::returnTo)
-                .orElseGet(() -> allowedTarget(relayState, connection.settings()));
+                .orElseGet(() -> RedirectTargets.allowed(relayState, connection.settings().allowedRelayStateHosts()));
         if (asked != null) {
             return asked;
         }
-        String fallback = connection.settings().defaultLandingUrl();
+        String fallback = RedirectTargets.plain(connection.settings().defaultLandingUrl());
         return fallback != null ? fallback : "/";
-    }
-
-    /** A relative path, or a URL on an allowed host; anything else is ignored, not followed. */
-    static String allowedTarget(String target, SamlSettings settings) {
-        if (target == null || target.isBlank()) {
-            return null;
-        }
-        String trimmed = target.strip();
-        if (trimmed.startsWith("/") && !trimmed.startsWith("//") && !trimmed.contains("\\")) {
-            return trimmed;
-        }
-        try {
-            URI uri = URI.create(trimmed);
-            boolean web = "https".equals(uri.getScheme()) || "http".equals(uri.getScheme());
-            String host = uri.getPort() > 0 ? uri.getHost() + ":" + uri.getPort() : uri.getHost();
-            return web && host != null && uri.getUserInfo() == null
-                    && settings.allowedRelayStateHosts().contains(host.toLowerCase()) ? trimmed : null;
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
     }
 
     private static byte[] decode(String samlResponse) {

@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -103,11 +104,60 @@ class SamlSignInTest {
         assertTrue(request.contains("AssertionConsumerServiceURL=\"" + org.acs + "\""), request);
         assertTrue(request.contains(org.spEntityId), request);
         String id = attribute(request, "ID");
+        String browser = login.getCookie(BROWSER);
 
-        org.post(org.response("grace@acme.test").inResponseTo(id).xml(), null).then().statusCode(303)
+        postFrom(org, browser, org.response("grace@acme.test").inResponseTo(id).xml(), null).then().statusCode(303)
                 .header("Location", "/projects/42?tab=x");
-        org.post(org.response("grace@acme.test").inResponseTo(id).xml(), null).then().statusCode(400)
+        postFrom(org, browser, org.response("grace@acme.test").inResponseTo(id).xml(), null).then().statusCode(400)
                 .body(containsString("unknown-in-response-to"));
+    }
+
+    @Test
+    void aSignInBelongsToTheBrowserThatStartedIt() throws Exception {
+        SsoFixture org = SsoFixture.create("browser");
+        org.user("ada@acme.test", true);
+        Response startedInA = given().redirects().follow(false).get("/saml/" + org.slug + "/login");
+        Response startedInB = given().redirects().follow(false).get("/saml/" + org.slug + "/login");
+        String browserA = startedInA.getCookie(BROWSER);
+        String browserB = startedInB.getCookie(BROWSER);
+        String setCookie = startedInA.getHeader("Set-Cookie");
+        assertTrue(setCookie.contains("Path=/saml/" + org.slug) && setCookie.contains("HttpOnly")
+                && setCookie.contains("Secure") && setCookie.contains("SameSite=None") && setCookie.contains("Max-Age=600"),
+                setCookie);
+        assertNotEquals(browserA, browserB);
+        String responseToA = org.response("ada@acme.test")
+                .inResponseTo(attribute(authnRequest(startedInA.getHeader("Location")), "ID")).xml();
+
+        // the attacker's own solicited response, delivered to the victim's browser (or to one with no cookie)
+        postFrom(org, browserB, responseToA, null).then().statusCode(400).body(containsString("browser-mismatch"));
+        Response noCookie = org.post(responseToA, null);
+        noCookie.then().statusCode(400).body(containsString("browser-mismatch"));
+        assertEquals(null, noCookie.getCookie("keyway_session"));
+
+        // refused before anything was recorded: the browser that asked still signs in with the same response
+        Response signedIn = postFrom(org, browserA, responseToA, null);
+        signedIn.then().statusCode(303);
+        session(signedIn);
+        assertTrue(signedIn.getHeaders().getValues("Set-Cookie").stream()
+                .anyMatch(cookie -> cookie.startsWith(BROWSER + "=;") && cookie.contains("Max-Age=0")
+                        && cookie.contains("Path=/saml/" + org.slug)), "the binding is cleared after use");
+        given().auth().oauth2(org.owner).get("/admin/orgs/" + org.slug + "/saml/logins").then().statusCode(200)
+                .body("reason", contains("ok", "browser-mismatch", "browser-mismatch"));
+    }
+
+    @Test
+    void signInsStartedInTwoTabsOfOneBrowserBothSucceed() throws Exception {
+        SsoFixture org = SsoFixture.create("tabs");
+        org.user("ada@acme.test", true);
+        Response first = given().redirects().follow(false).get("/saml/" + org.slug + "/login");
+        String browser = first.getCookie(BROWSER);
+        Response second = given().redirects().follow(false).cookie(BROWSER, browser).get("/saml/" + org.slug + "/login");
+        assertEquals(browser, second.getCookie(BROWSER), "the browser keeps its value");
+
+        for (Response started : new Response[] { second, first }) {
+            String id = attribute(authnRequest(started.getHeader("Location")), "ID");
+            postFrom(org, browser, org.response("ada@acme.test").inResponseTo(id).xml(), null).then().statusCode(303);
+        }
     }
 
     @Test
@@ -136,6 +186,27 @@ class SamlSignInTest {
         org.post(org.response("ada@acme.test").xml(), "https://app.acme.test/reports").then()
                 .header("Location", "https://app.acme.test/reports");
         org.post(org.response("ada@acme.test").xml(), "/reports").then().header("Location", "/reports");
+        // what browsers repair into an off-site target: tabs, backslashes and their encodings
+        for (String offSite : new String[] { "/\t/evil.test", "/%09/evil.test", "/%5cevil.test", "\\/evil.test",
+                "https://app.acme.test@evil.test/", "javascript:alert(1)" }) {
+            org.post(org.response("ada@acme.test").xml(), offSite).then().statusCode(303)
+                    .header("Location", "https://app.acme.test/home");
+        }
+    }
+
+    @Test
+    void aRelayStateWithANewlineIsIgnoredNotA500() {
+        SsoFixture org = SsoFixture.create("relay-crlf");
+        org.user("ada@acme.test", true);
+
+        for (String target : new String[] { "/ok\r\nSet-Cookie: stolen=1", "/ok\nX: y", "/ok\u0000", "/ok%0d%0aX:%20y" }) {
+            Response signedIn = org.post(org.response("ada@acme.test").xml(), target);
+            signedIn.then().statusCode(303).header("Location", "/");
+            assertEquals(null, signedIn.getHeader("X"));
+            assertEquals(null, signedIn.getCookie("stolen"));
+        }
+        given().auth().oauth2(org.owner).get("/admin/orgs/" + org.slug + "/saml/logins").then().statusCode(200)
+                .body("outcome", contains("success", "success", "success", "success"));
     }
 
     @Test
@@ -269,6 +340,18 @@ class SamlSignInTest {
         given().contentType("application/x-www-form-urlencoded").formParam("SAMLResponse", "PHNhbWw+")
                 .post("/saml/" + slug + "/acs").then().statusCode(404).body(containsString("not-configured"));
         given().get("/saml/nobody-here/metadata").then().statusCode(404);
+    }
+
+    private static final String BROWSER = "keyway_saml_browser";
+
+    /** Posts a SAMLResponse to the ACS from a browser holding this sign-in cookie. */
+    private static Response postFrom(SsoFixture org, String browserCookie, String xml, String relayState) {
+        var request = given().redirects().follow(false).cookie(BROWSER, browserCookie).contentType("application/x-www-form-urlencoded")
+                .formParam("SAMLResponse", Base64.getEncoder().encodeToString(xml.getBytes(StandardCharsets.UTF_8)));
+        if (relayState != null) {
+            request.formParam("RelayState", relayState);
+        }
+        return request.post("/saml/" + org.slug + "/acs");
     }
 
     /** The AuthnRequest XML inside an HTTP-Redirect location (base64 of raw DEFLATE). */
