@@ -13,8 +13,9 @@ if [ "$KIND" = native ]; then
 else
   ./mvnw -B package -DskipTests -pl sso-service,scim-service,import-service -am
 fi
-for entry in sso-service:8081 scim-service:8082 import-service:8083; do
-  service=${entry%%:*}
-  "$ENGINE" build -f "deploy/docker/Dockerfile.$KIND" --build-arg SERVICE="$service" --build-arg PORT="${entry##*:}" \
+for entry in sso-service:8081:9001 scim-service:8082:9002 import-service:8083:9003; do
+  IFS=: read -r service port management_port <<<"$entry"
+  "$ENGINE" build -f "deploy/docker/Dockerfile.$KIND" --build-arg SERVICE="$service" --build-arg PORT="$port" \
+    --build-arg MANAGEMENT_PORT="$management_port" \
     -t "keyway/$service:$TAG" .
 done

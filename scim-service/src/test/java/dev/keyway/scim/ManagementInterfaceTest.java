@@ -1,14 +1,11 @@
 package dev.keyway.scim;
 
-import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.equalTo;
-
 import java.net.URL;
 
 import org.junit.jupiter.api.Test;
 
 import dev.keyway.testsupport.KeywayTestStack;
+import dev.keyway.testsupport.ManagementInterface;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -25,15 +22,6 @@ class ManagementInterfaceTest {
 
     @Test
     void metricsOpenApiAndHealthAreOnTheManagementPortOnly() {
-        String managementPort = management.getProtocol() + "://" + management.getHost() + ":" + management.getPort();
-        for (String path : new String[] { "/q/metrics", "/q/openapi", "/q/health/ready", "/q/health/live" }) {
-            given().get(path).then().statusCode(404);
-        }
-
-        given().baseUri(managementPort).get("/q/metrics").then().statusCode(200)
-                .body(containsString("jvm_memory_used_bytes"));
-        given().baseUri(managementPort).get("/q/openapi?format=json").then().statusCode(200)
-                .body("info.title", equalTo("Keyway scim-service"));
-        given().baseUri(managementPort).get("/q/health/ready").then().statusCode(200);
+        ManagementInterface.servesOnlyOnItsOwnPort(management, "Keyway scim-service");
     }
 }

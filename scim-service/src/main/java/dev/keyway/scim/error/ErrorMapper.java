@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
 import dev.keyway.common.problem.ApiException;
 import dev.keyway.common.problem.Failure;
+import dev.keyway.common.log.LogSafe;
 import dev.keyway.common.problem.Problem;
 import dev.keyway.scim.protocol.ScimError;
 import dev.keyway.scim.protocol.ScimMediaType;
@@ -75,9 +76,9 @@ public class ErrorMapper {
     private static Response render(Throwable e, UriInfo uri) {
         Failure failure = Failure.of(e);
         if (failure.isServerError()) {
-            LOG.errorf(e, "Request failed: %s", LogSafe.escape(uri.getPath()));
+            LOG.errorf(e, "Request failed: %s", LogSafe.value(uri.getPath()));
         } else {
-            LOG.debugf("Request refused (%d): %s", failure.status().getStatusCode(), LogSafe.escape(failure.detail()));
+            LOG.debugf("Request refused (%d): %s", failure.status().getStatusCode(), LogSafe.value(failure.detail()));
         }
         Response.ResponseBuilder response = uri.getPath().startsWith("/scim/")
                 ? Response.status(failure.status()).type(ScimMediaType.SCIM_JSON).entity(ScimError.of(e))

@@ -17,11 +17,11 @@ import dev.keyway.common.event.EventEnvelope;
 import dev.keyway.common.event.ImportedGroup;
 import dev.keyway.common.event.ImportedUser;
 import dev.keyway.common.event.ImportedUserLeft;
+import dev.keyway.common.log.LogSafe;
 import dev.keyway.common.outbox.IncomingEvents;
 import dev.keyway.common.tenant.OrgId;
 import dev.keyway.common.tenant.Region;
 import dev.keyway.scim.departments.Departments;
-import dev.keyway.scim.error.LogSafe;
 import dev.keyway.scim.groups.GroupRepository;
 import dev.keyway.scim.protocol.Canonicalizer;
 import dev.keyway.scim.protocol.ScimJson;
@@ -102,7 +102,7 @@ public class ImportEvents {
                 .chain(existing -> {
                     if (existing != null && !existing.managedBy().startsWith("import:")) {
                         LOG.debugf("Import %s skips %s: SCIM manages this user", imported.integrationId(),
-                                LogSafe.escape(imported.userName()));
+                                LogSafe.value(imported.userName()));
                         return Uni.createFrom().voidItem();
                     }
                     return manager(transaction, imported).chain(managerId -> {
