@@ -13,13 +13,8 @@ import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.keyway.common.crypto.SecretBox;
 import dev.keyway.common.event.EventType;
 import dev.keyway.common.event.ImportedGroup;
-import dev.keyway.common.outbox.Outbox;
-import dev.keyway.common.outbox.Outbox.Draft;
-import dev.keyway.common.problem.ApiException;
-import dev.keyway.common.tenant.Deployment;
 import dev.keyway.common.tenant.OrgId;
 import dev.keyway.imports.config.ImportsConfig;
 import dev.keyway.imports.integration.IntegrationRequest.GroupChoice;
@@ -28,6 +23,11 @@ import dev.keyway.imports.jumpcloud.JumpCloudClient;
 import dev.keyway.imports.jumpcloud.JumpCloudCredentials;
 import dev.keyway.imports.jumpcloud.JumpCloudException;
 import dev.keyway.imports.jumpcloud.UserGroup;
+import dev.keyway.runtime.crypto.SecretBox;
+import dev.keyway.runtime.deployment.Deployment;
+import dev.keyway.runtime.outbox.Outbox.Draft;
+import dev.keyway.runtime.outbox.Outbox;
+import dev.keyway.runtime.problem.ApiException;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.sqlclient.Pool;

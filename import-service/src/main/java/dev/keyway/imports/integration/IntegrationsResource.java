@@ -20,11 +20,11 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import dev.keyway.common.organization.KnownOrganizations;
-import dev.keyway.common.problem.ApiException;
 import dev.keyway.imports.jumpcloud.DataCenter;
 import dev.keyway.imports.jumpcloud.JumpCloudCredentials;
 import dev.keyway.imports.jumpcloud.UserGroup;
+import dev.keyway.runtime.organization.KnownOrganizations;
+import dev.keyway.runtime.problem.ApiException;
 import io.smallrye.mutiny.Uni;
 
 /**

@@ -2,7 +2,7 @@ package dev.keyway.imports.jumpcloud;
 
 import java.util.Arrays;
 
-import dev.keyway.common.problem.ApiException;
+import dev.keyway.runtime.problem.ApiException;
 
 /** Where a JumpCloud organization lives: the US console or the EU one. Each has its own API base URL. */
 public enum DataCenter {

@@ -1,6 +1,6 @@
 package dev.keyway.imports.jumpcloud;
 
-import dev.keyway.common.problem.ApiException;
+import dev.keyway.runtime.problem.ApiException;
 
 /**
  * What the client needs to read a customer's directory. The API key is a secret: {@link #toString()} shows only

@@ -3,7 +3,7 @@ package dev.keyway.imports.jumpcloud;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.Response.Status;
 
-import dev.keyway.common.problem.ApiException;
+import dev.keyway.runtime.problem.ApiException;
 
 /** JumpCloud did not give what was asked, for a reason the customer's admin can act on. */
 public class JumpCloudException extends ApiException {

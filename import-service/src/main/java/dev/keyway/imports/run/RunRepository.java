@@ -12,7 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.keyway.common.event.EventCodec;
 import dev.keyway.common.event.ImportedUser;
 import dev.keyway.common.event.ImportedUserLeft;
-import dev.keyway.common.outbox.Batches;
+import dev.keyway.runtime.outbox.Batches;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.mutiny.sqlclient.Pool;

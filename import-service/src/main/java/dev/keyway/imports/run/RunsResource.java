@@ -15,10 +15,10 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import dev.keyway.common.organization.KnownOrganizations;
-import dev.keyway.common.problem.ApiException;
 import dev.keyway.imports.config.ImportsConfig;
 import dev.keyway.imports.integration.Integrations;
+import dev.keyway.runtime.organization.KnownOrganizations;
+import dev.keyway.runtime.problem.ApiException;
 import io.smallrye.mutiny.Uni;
 
 /** An integration's runs: start one now, see how they went. */

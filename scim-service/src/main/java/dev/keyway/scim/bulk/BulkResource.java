@@ -22,7 +22,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 
-import dev.keyway.common.tenant.Deployment;
+import dev.keyway.runtime.deployment.Deployment;
 import dev.keyway.scim.groups.GroupService;
 import dev.keyway.scim.protocol.ETags;
 import dev.keyway.scim.protocol.ScimBodies;

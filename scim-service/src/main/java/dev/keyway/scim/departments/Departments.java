@@ -7,10 +7,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.keyway.common.event.DepartmentState;
 import dev.keyway.common.event.EventType;
-import dev.keyway.common.outbox.Outbox;
-import dev.keyway.common.problem.ApiException;
 import dev.keyway.common.tenant.OrgId;
 import dev.keyway.common.tenant.Region;
+import dev.keyway.runtime.outbox.Outbox;
+import dev.keyway.runtime.problem.ApiException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;

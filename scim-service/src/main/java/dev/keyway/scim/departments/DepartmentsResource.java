@@ -14,8 +14,8 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import dev.keyway.common.organization.KnownOrganizations;
-import dev.keyway.common.problem.ApiException;
+import dev.keyway.runtime.organization.KnownOrganizations;
+import dev.keyway.runtime.problem.ApiException;
 import io.smallrye.mutiny.Uni;
 
 @Path("/admin/orgs/{slug}/departments")

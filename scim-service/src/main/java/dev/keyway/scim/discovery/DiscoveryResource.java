@@ -15,7 +15,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.keyway.common.tenant.Deployment;
+import dev.keyway.runtime.deployment.Deployment;
 import dev.keyway.scim.protocol.ListQuery;
 import dev.keyway.scim.protocol.ListResponse;
 import dev.keyway.scim.protocol.ScimException;
@@ -24,8 +24,8 @@ import dev.keyway.scim.protocol.ScimMediaType;
 import dev.keyway.scim.protocol.patch.PatchOp;
 import dev.keyway.scim.protocol.schema.Attribute;
 import dev.keyway.scim.protocol.schema.ResourceType;
-import dev.keyway.scim.protocol.schema.ScimSchemas;
 import dev.keyway.scim.protocol.schema.Schema;
+import dev.keyway.scim.protocol.schema.ScimSchemas;
 import dev.keyway.scim.token.ScimCaller;
 
 /**

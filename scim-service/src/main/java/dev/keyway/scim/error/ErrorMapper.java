@@ -11,10 +11,10 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
-import dev.keyway.common.problem.ApiException;
-import dev.keyway.common.problem.Failure;
-import dev.keyway.common.log.LogSafe;
-import dev.keyway.common.problem.Problem;
+import dev.keyway.runtime.log.LogSafe;
+import dev.keyway.runtime.problem.ApiException;
+import dev.keyway.runtime.problem.Failure;
+import dev.keyway.runtime.problem.Problem;
 import dev.keyway.scim.protocol.ScimError;
 import dev.keyway.scim.protocol.ScimMediaType;
 import io.quarkus.security.AuthenticationFailedException;
@@ -23,7 +23,7 @@ import io.quarkus.security.UnauthorizedException;
 
 /**
  * The one place scim-service turns failures into HTTP answers: SCIM error JSON under {@code /scim/}, problem+json
- * for the admin API. Its priority puts it before the shared {@link dev.keyway.common.problem.ProblemMapper}; the
+ * for the admin API. Its priority puts it before the shared {@link dev.keyway.runtime.problem.ProblemMapper}; the
  * narrower signatures only take precedence over Quarkus' built-in mappers.
  */
 public class ErrorMapper {

@@ -20,7 +20,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestQuery;
 
-import dev.keyway.common.tenant.Deployment;
+import dev.keyway.runtime.deployment.Deployment;
 import dev.keyway.scim.protocol.ETags;
 import dev.keyway.scim.protocol.ListQuery;
 import dev.keyway.scim.protocol.ListResponse;

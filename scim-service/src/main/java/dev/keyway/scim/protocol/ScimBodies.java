@@ -2,7 +2,7 @@ package dev.keyway.scim.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.keyway.common.json.StrictJson;
+import dev.keyway.runtime.json.StrictJson;
 
 /**
  * Request bodies are read here, whatever Content-Type the client sent, so anything that is not one well-formed JSON

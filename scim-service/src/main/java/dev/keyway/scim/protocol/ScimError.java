@@ -6,7 +6,7 @@ import jakarta.ws.rs.WebApplicationException;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 
-import dev.keyway.common.problem.Failure;
+import dev.keyway.runtime.problem.Failure;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 

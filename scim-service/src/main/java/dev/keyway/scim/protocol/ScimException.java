@@ -3,7 +3,7 @@ package dev.keyway.scim.protocol;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.Response.Status;
 
-import dev.keyway.common.problem.ApiException;
+import dev.keyway.runtime.problem.ApiException;
 
 /** A SCIM protocol error (RFC 7644 §3.12): a status, an optional {@code scimType} keyword and a detail. */
 public class ScimException extends ApiException {

@@ -12,9 +12,9 @@ import jakarta.ws.rs.core.UriInfo;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
-import dev.keyway.common.organization.KnownOrganizations;
-import dev.keyway.common.tenant.Deployment;
 import dev.keyway.common.tenant.Region;
+import dev.keyway.runtime.deployment.Deployment;
+import dev.keyway.runtime.organization.KnownOrganizations;
 import dev.keyway.scim.protocol.ScimException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;

@@ -21,7 +21,7 @@ import org.jboss.resteasy.reactive.RestQuery;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.keyway.common.tenant.Deployment;
+import dev.keyway.runtime.deployment.Deployment;
 import dev.keyway.scim.protocol.ETags;
 import dev.keyway.scim.protocol.ListQuery;
 import dev.keyway.scim.protocol.ListResponse;

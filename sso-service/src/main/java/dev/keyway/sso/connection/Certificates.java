@@ -10,7 +10,7 @@ import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.HexFormat;
 
-import dev.keyway.common.problem.ApiException;
+import dev.keyway.runtime.problem.ApiException;
 
 /** X.509 certificates as admins paste them: PEM with or without headers, with or without line breaks or quotes. */
 public final class Certificates {

@@ -4,7 +4,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
 
-import dev.keyway.common.problem.ApiException;
+import dev.keyway.runtime.problem.ApiException;
 
 /**
  * The one check every IdP address passes before it is saved or fetched, however it arrived: typed by hand (ssoUrl),

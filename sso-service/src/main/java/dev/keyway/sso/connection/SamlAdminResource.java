@@ -25,7 +25,7 @@ import org.jboss.resteasy.reactive.RestQuery;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.keyway.common.problem.ApiException;
+import dev.keyway.runtime.problem.ApiException;
 import dev.keyway.sso.config.SsoConfig;
 import io.smallrye.mutiny.Uni;
 

@@ -19,11 +19,11 @@ import jakarta.ws.rs.core.Response.Status;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.keyway.common.crypto.SecretBox;
-import dev.keyway.common.organization.KnownOrganizations;
-import dev.keyway.common.problem.ApiException;
 import dev.keyway.common.tenant.OrgSlug;
 import dev.keyway.common.tenant.Region;
+import dev.keyway.runtime.crypto.SecretBox;
+import dev.keyway.runtime.organization.KnownOrganizations;
+import dev.keyway.runtime.problem.ApiException;
 import dev.keyway.sso.config.SsoConfig;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;

@@ -2,7 +2,7 @@ package dev.keyway.sso.connection;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.keyway.common.tenant.Deployment;
+import dev.keyway.runtime.deployment.Deployment;
 
 /** Our SP's addresses for an organization, as customers paste them into JumpCloud. */
 @ApplicationScoped

@@ -3,7 +3,7 @@ package dev.keyway.sso.connection;
 import java.util.Arrays;
 import java.util.Locale;
 
-import dev.keyway.common.problem.ApiException;
+import dev.keyway.runtime.problem.ApiException;
 
 /**
  * What an SP key is for: signing our AuthnRequests, or decrypting assertions the IdP encrypted to us. One key never

@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-import dev.keyway.common.problem.ApiException;
+import dev.keyway.runtime.problem.ApiException;
 
 /** An e-mail domain as Keyway stores and compares it: lower-case ASCII (IDNs in punycode), no trailing dot. */
 public final class DomainName {

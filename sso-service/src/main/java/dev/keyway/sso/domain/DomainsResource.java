@@ -17,7 +17,7 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import dev.keyway.common.problem.ApiException;
+import dev.keyway.runtime.problem.ApiException;
 import io.smallrye.mutiny.Uni;
 
 /**

@@ -11,8 +11,8 @@ import java.util.stream.StreamSupport;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.Response;
 
-import dev.keyway.common.organization.KnownOrganizations;
-import dev.keyway.common.problem.ApiException;
+import dev.keyway.runtime.organization.KnownOrganizations;
+import dev.keyway.runtime.problem.ApiException;
 import dev.keyway.sso.config.SsoConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;

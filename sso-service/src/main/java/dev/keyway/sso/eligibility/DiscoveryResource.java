@@ -17,7 +17,7 @@ import org.jboss.resteasy.reactive.RestQuery;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.keyway.common.problem.ApiException;
+import dev.keyway.runtime.problem.ApiException;
 import dev.keyway.sso.connection.SamlSettings;
 import dev.keyway.sso.connection.SpEndpoints;
 import dev.keyway.sso.domain.DomainName;

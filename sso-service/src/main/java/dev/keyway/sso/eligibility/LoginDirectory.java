@@ -13,7 +13,7 @@ import dev.keyway.common.event.GroupDeleted;
 import dev.keyway.common.event.GroupState;
 import dev.keyway.common.event.UserDeleted;
 import dev.keyway.common.event.UserState;
-import dev.keyway.common.outbox.IncomingEvents;
+import dev.keyway.runtime.outbox.IncomingEvents;
 import dev.keyway.sso.session.Sessions;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;

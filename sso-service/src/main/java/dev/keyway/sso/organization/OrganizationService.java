@@ -7,12 +7,12 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.keyway.common.event.EventType;
-import dev.keyway.common.organization.KnownOrganizations;
-import dev.keyway.common.outbox.Outbox;
-import dev.keyway.common.problem.ApiException;
-import dev.keyway.common.tenant.Deployment;
 import dev.keyway.common.tenant.OrgSlug;
 import dev.keyway.common.tenant.Region;
+import dev.keyway.runtime.deployment.Deployment;
+import dev.keyway.runtime.organization.KnownOrganizations;
+import dev.keyway.runtime.outbox.Outbox;
+import dev.keyway.runtime.problem.ApiException;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 

@@ -16,8 +16,8 @@ import org.eclipse.microprofile.jwt.Claims;
 
 import dev.keyway.common.auth.KeywayClaims;
 import dev.keyway.common.event.EventType;
-import dev.keyway.common.outbox.Outbox;
-import dev.keyway.common.problem.ApiException;
+import dev.keyway.runtime.outbox.Outbox;
+import dev.keyway.runtime.problem.ApiException;
 import dev.keyway.sso.signing.SigningKeys;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.jwt.build.Jwt;

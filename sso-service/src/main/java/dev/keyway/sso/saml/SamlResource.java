@@ -19,7 +19,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestQuery;
 
-import dev.keyway.common.organization.KnownOrganizations;
+import dev.keyway.runtime.organization.KnownOrganizations;
 import dev.keyway.sso.config.SsoConfig;
 import dev.keyway.sso.connection.SamlAdminResource;
 import dev.keyway.sso.connection.SamlConnections;

@@ -19,7 +19,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.logging.Logger;
 
 import dev.keyway.common.auth.KeywayClaims;
-import dev.keyway.common.problem.Problem;
+import dev.keyway.runtime.problem.Problem;
 import dev.keyway.sso.config.SsoConfig;
 import io.smallrye.mutiny.Uni;
 

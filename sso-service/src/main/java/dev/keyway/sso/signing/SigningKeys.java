@@ -32,7 +32,7 @@ import org.jose4j.jwk.JsonWebKeySet;
 import org.jose4j.jwk.RsaJsonWebKey;
 import org.jose4j.jws.AlgorithmIdentifiers;
 
-import dev.keyway.common.crypto.SecretBox;
+import dev.keyway.runtime.crypto.SecretBox;
 import dev.keyway.sso.config.SsoConfig;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 
 import com.sun.net.httpserver.HttpServer;
 
-import dev.keyway.common.crypto.SecretBox;
+import dev.keyway.runtime.crypto.SecretBox;
 import dev.keyway.sso.SsoFixture;
 import dev.keyway.testsupport.KeywayTestStack;
 import dev.keyway.testsupport.SamlIdp;

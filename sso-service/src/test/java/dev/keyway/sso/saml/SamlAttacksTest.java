@@ -35,8 +35,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
-import dev.keyway.common.tenant.Deployment;
 import dev.keyway.common.tenant.Region;
+import dev.keyway.runtime.deployment.Deployment;
 import dev.keyway.sso.connection.SpEndpoints;
 import dev.keyway.sso.saml.SamlResponseValidator.Validated;
 import dev.keyway.sso.saml.SamlResponseValidatorTest.Expect;

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.keyway.common.log.LogSafe;
+import dev.keyway.runtime.log.LogSafe;
 import dev.keyway.sso.SsoFixture;
 import dev.keyway.testsupport.KeywayTestStack;
 import io.quarkus.test.common.WithTestResource;
