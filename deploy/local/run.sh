@@ -124,10 +124,14 @@ stop_postgres() {
 
 # --- Kafka ---------------------------------------------------------------------------------------------------
 
-fetch_libs() { # pom folder what
-  if [ ! -d "$2/libs" ]; then
+fetch_libs() { # pom folder what; fetched again when the pom (its version) changes
+  local wanted
+  wanted=$(sha256sum "$1/pom.xml" | cut -d' ' -f1)
+  if [ "$(cat "$2/libs/.pom.sha256" 2>/dev/null)" != "$wanted" ]; then
     log "$3: fetching it from Maven Central"
+    rm -rf "$2/libs" "$2/libs.tmp"
     "$ROOT/mvnw" -B -q -f "$1/pom.xml" dependency:copy-dependencies -DoutputDirectory="$2/libs.tmp"
+    echo "$wanted" >"$2/libs.tmp/.pom.sha256"
     mv "$2/libs.tmp" "$2/libs"
   fi
 }

@@ -1,9 +1,9 @@
 package dev.keyway.imports.jumpcloud;
 
-import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.Response.Status;
 
 import dev.keyway.runtime.problem.ApiException;
+import dev.keyway.runtime.problem.HttpStatuses;
 
 /** JumpCloud did not give what was asked, for a reason the customer's admin can act on. */
 public class JumpCloudException extends ApiException {
@@ -42,7 +42,7 @@ public class JumpCloudException extends ApiException {
     }
 
     public JumpCloudException(Reason why, String detail) {
-        super(why.status == 422 ? UNPROCESSABLE : Status.BAD_GATEWAY, why.code(), detail);
+        super(why.status == 422 ? HttpStatuses.UNPROCESSABLE : Status.BAD_GATEWAY, why.code(), detail);
         this.why = why;
     }
 
@@ -50,21 +50,4 @@ public class JumpCloudException extends ApiException {
         return why;
     }
 
-    /** 422: the request was understood, but what it carries (the credentials, a group) does not work. */
-    private static final Response.StatusType UNPROCESSABLE = new Response.StatusType() {
-        @Override
-        public int getStatusCode() {
-            return 422;
-        }
-
-        @Override
-        public Response.Status.Family getFamily() {
-            return Response.Status.Family.CLIENT_ERROR;
-        }
-
-        @Override
-        public String getReasonPhrase() {
-            return "Unprocessable Content";
-        }
-    };
 }

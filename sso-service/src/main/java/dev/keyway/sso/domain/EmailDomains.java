@@ -13,6 +13,7 @@ import jakarta.ws.rs.core.Response;
 
 import dev.keyway.runtime.organization.KnownOrganizations;
 import dev.keyway.runtime.problem.ApiException;
+import dev.keyway.runtime.problem.HttpStatuses;
 import dev.keyway.sso.config.SsoConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -45,23 +46,6 @@ public class EmailDomains {
             update email_domain set last_checked_at = now(), last_failure = $3 where org_id = $1 and domain = $2""";
     private static final String RELEASE = "delete from email_domain where org_id = $1 and domain = $2";
 
-    /** 422: the request was understood, but the DNS does not (yet) hold what proves the domain. */
-    private static final Response.StatusType UNPROCESSABLE = new Response.StatusType() {
-        @Override
-        public int getStatusCode() {
-            return 422;
-        }
-
-        @Override
-        public Response.Status.Family getFamily() {
-            return Response.Status.Family.CLIENT_ERROR;
-        }
-
-        @Override
-        public String getReasonPhrase() {
-            return "Unprocessable Content";
-        }
-    };
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -124,10 +108,10 @@ public class EmailDomains {
                                                 + "has verified " + name + "; a domain counts for one organization."));
                     }
                     ApiException refusal = values.isEmpty()
-                            ? new ApiException(UNPROCESSABLE, "txt-record-missing", "No TXT record at "
+                            ? new ApiException(HttpStatuses.UNPROCESSABLE, "txt-record-missing", "No TXT record at "
                                     + claim.challengeName() + ". Publish one holding " + claim.challengeValue()
                                     + ", then verify again (DNS changes can take a while to appear).")
-                            : new ApiException(UNPROCESSABLE, "txt-record-mismatch", "The TXT records at "
+                            : new ApiException(HttpStatuses.UNPROCESSABLE, "txt-record-mismatch", "The TXT records at "
                                     + claim.challengeName() + " do not hold " + claim.challengeValue()
                                     + ". Publish it exactly, then verify again.");
                     return notVerified(org, claim, refusal.getMessage())
