@@ -35,12 +35,7 @@ public class IncomingEvents {
         this.meters = meters;
     }
 
-    /** Applies the event inside a Hibernate Reactive (Panache) transaction. */
-    public Uni<Void> apply(ConsumerRecord<String, String> record, Function<EventEnvelope, Uni<Void>> effect) {
-        return applyOnce(record, event -> inbox.applyOnce(event, () -> effect.apply(event)));
-    }
-
-    /** Applies the event inside a transaction of the reactive SQL client. */
+    /** Applies the record's event: {@code effect} runs in the transaction that records it in the inbox. */
     public Uni<Void> apply(ConsumerRecord<String, String> record, Pool pool,
             BiFunction<SqlConnection, EventEnvelope, Uni<Void>> effect) {
         return applyOnce(record, event -> pool.withTransaction(transaction -> inbox.applyOnce(transaction, event,
