@@ -93,7 +93,7 @@ public class IntegrationsResource {
     @GET
     @Operation(summary = "The organization's JumpCloud import integrations")
     public Uni<List<IntegrationView>> list(@PathParam("slug") String slug) {
-        return organizations.homedHere(slug).chain(org -> integrations.list(org.id))
+        return organizations.homedHere(slug).chain(org -> integrations.list(org.id()))
                 .map(found -> found.stream().map(IntegrationView::of).toList());
     }
 
@@ -101,7 +101,7 @@ public class IntegrationsResource {
     @Operation(summary = "Create an integration: name, credentials, groups to import and their Keyway groups, schedule")
     public Uni<Response> create(@PathParam("slug") String slug, IntegrationRequest request) {
         IntegrationRequest body = required(request);
-        return organizations.homedHere(slug).chain(org -> integrations.create(org.id, body))
+        return organizations.homedHere(slug).chain(org -> integrations.create(org.id(), body))
                 .map(created -> Response.created(URI.create("/admin/orgs/" + slug + "/imports/" + created.id()))
                         .entity(IntegrationView.of(created)).build());
     }
@@ -110,7 +110,7 @@ public class IntegrationsResource {
     @Path("{id}")
     @Operation(summary = "One integration")
     public Uni<IntegrationView> get(@PathParam("slug") String slug, @PathParam("id") UUID id) {
-        return organizations.homedHere(slug).chain(org -> integrations.get(org.id, id)).map(IntegrationView::of);
+        return organizations.homedHere(slug).chain(org -> integrations.get(org.id(), id)).map(IntegrationView::of);
     }
 
     @PATCH
@@ -119,7 +119,7 @@ public class IntegrationsResource {
     public Uni<IntegrationView> update(@PathParam("slug") String slug, @PathParam("id") UUID id,
             IntegrationRequest request) {
         IntegrationRequest body = required(request);
-        return organizations.homedHere(slug).chain(org -> integrations.update(org.id, id, body))
+        return organizations.homedHere(slug).chain(org -> integrations.update(org.id(), id, body))
                 .map(IntegrationView::of);
     }
 
@@ -127,7 +127,7 @@ public class IntegrationsResource {
     @Path("{id}")
     @Operation(summary = "Delete an integration; the users it imported stay in the user store as they are")
     public Uni<Response> delete(@PathParam("slug") String slug, @PathParam("id") UUID id) {
-        return organizations.homedHere(slug).chain(org -> integrations.delete(org.id, id))
+        return organizations.homedHere(slug).chain(org -> integrations.delete(org.id(), id))
                 .replaceWith(Response.noContent().build());
     }
 
@@ -135,7 +135,7 @@ public class IntegrationsResource {
     @Path("{id}/jumpcloud-groups")
     @Operation(summary = "The JumpCloud user groups the integration's stored credentials can see")
     public Uni<List<UserGroup>> storedJumpcloudGroups(@PathParam("slug") String slug, @PathParam("id") UUID id) {
-        return organizations.homedHere(slug).chain(org -> integrations.jumpcloudGroups(org.id, id));
+        return organizations.homedHere(slug).chain(org -> integrations.jumpcloudGroups(org.id(), id));
     }
 
     private static JumpCloudCredentials credentials(CredentialsRequest request) {

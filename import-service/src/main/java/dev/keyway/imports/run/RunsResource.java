@@ -45,7 +45,7 @@ public class RunsResource {
     @POST
     @Operation(summary = "Run the import now (202 with the run; 409 if it is running already)")
     public Uni<Response> runNow(@PathParam("slug") String slug, @PathParam("id") UUID id) {
-        return organizations.homedHere(slug).chain(org -> integrations.get(org.id, id))
+        return organizations.homedHere(slug).chain(org -> integrations.get(org.id(), id))
                 .chain(integration -> runner.start(integration, "manual"))
                 .map(run -> Response.accepted(run)
                         .location(URI.create("/admin/orgs/" + slug + "/imports/" + id + "/runs/" + run.id())).build());
@@ -54,7 +54,7 @@ public class RunsResource {
     @GET
     @Operation(summary = "The integration's recent runs, newest first")
     public Uni<List<ImportRun>> list(@PathParam("slug") String slug, @PathParam("id") UUID id) {
-        return organizations.homedHere(slug).chain(org -> integrations.get(org.id, id))
+        return organizations.homedHere(slug).chain(org -> integrations.get(org.id(), id))
                 .chain(integration -> runs.recent(integration.id(), config.runsListed()));
     }
 
@@ -63,7 +63,7 @@ public class RunsResource {
     @Operation(summary = "One run: status, counts, errors, next scheduled run")
     public Uni<ImportRun> get(@PathParam("slug") String slug, @PathParam("id") UUID id,
             @PathParam("runId") UUID runId) {
-        return organizations.homedHere(slug).chain(org -> integrations.get(org.id, id))
+        return organizations.homedHere(slug).chain(org -> integrations.get(org.id(), id))
                 .chain(integration -> runs.find(integration.id(), runId))
                 .onItem().ifNull().failWith(() -> ApiException.notFound("No run " + runId + "."));
     }

@@ -43,7 +43,7 @@ public class ScimSettingsResource {
     @GET
     @Operation(summary = "The organization's SCIM settings")
     public Uni<ScimSettings> get(@PathParam("slug") String slug) {
-        return organizations.homedHere(slug).chain(org -> pool.preparedQuery(READ).execute(Tuple.of(org.id))
+        return organizations.homedHere(slug).chain(org -> pool.preparedQuery(READ).execute(Tuple.of(org.id()))
                 .map(rows -> new ScimSettings(rows.size() == 0 || rows.iterator().next().getBoolean(0))));
     }
 
@@ -55,6 +55,6 @@ public class ScimSettingsResource {
             throw ApiException.badRequest("Send {\"groupsEnabled\": true|false}.");
         }
         return organizations.homedHere(slug).chain(org -> pool.preparedQuery(WRITE)
-                .execute(Tuple.of(org.id, settings.groupsEnabled())).replaceWith(settings));
+                .execute(Tuple.of(org.id(), settings.groupsEnabled())).replaceWith(settings));
     }
 }

@@ -17,10 +17,6 @@ import dev.keyway.runtime.deployment.Deployment;
 import dev.keyway.runtime.organization.KnownOrganizations;
 import dev.keyway.scim.protocol.ScimException;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Authenticates every {@code /scim/v2} request by its bearer token, which names the organization. Accepts the token
@@ -31,27 +27,14 @@ public class ScimAuthentication {
 
     private static final Logger LOG = Logger.getLogger(ScimAuthentication.class);
 
-    private static final String FIND = """
-            select t.id, t.token_hash, t.org_id, o.slug, o.region, coalesce(s.groups_enabled, true) as groups_enabled,
-                   k.api_key
-            from scim_token t
-            join known_organization o on o.id = t.org_id
-            left join scim_settings s on s.org_id = t.org_id
-            left join scim_api_key k on k.org_id = t.org_id
-            where t.token_hash = $1 and t.revoked_at is null""";
-    /** At most one write a minute per token, so busy clients do not turn reads into writes. */
-    private static final String TOUCH = """
-            update scim_token set last_used_at = now()
-            where id = $1 and (last_used_at is null or last_used_at < now() - interval '1 minute')""";
-
-    private final Pool pool;
+    private final ScimTokenRepository tokens;
     private final ScimCaller caller;
     private final Deployment deployment;
     /** When this replica last stamped each token as used; spares a statement per request. */
     private final java.util.Map<java.util.UUID, Long> lastTouched = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public ScimAuthentication(Pool pool, ScimCaller caller, Deployment deployment) {
-        this.pool = pool;
+    public ScimAuthentication(ScimTokenRepository tokens, ScimCaller caller, Deployment deployment) {
+        this.tokens = tokens;
         this.caller = caller;
         this.deployment = deployment;
     }
@@ -71,19 +54,18 @@ public class ScimAuthentication {
             throw misdirected(issuedIn.get());
         }
         byte[] hash = TokenCodec.hash(credential.token());
-        return pool.preparedQuery(FIND).execute(Tuple.of(Buffer.buffer(hash))).map(rows -> {
-            Row row = rows.size() == 1 ? rows.iterator().next() : null;
-            if (row == null || !MessageDigest.isEqual(hash, row.getBuffer("token_hash").getBytes())
-                    || !apiKeyMatches(credential, row.getString("api_key"))) {
+        return tokens.presented(hash).map(found -> {
+            ScimTokenRepository.Presented token = found.orElse(null);
+            if (token == null || !MessageDigest.isEqual(hash, token.tokenHash())
+                    || !apiKeyMatches(credential, token.apiKey())) {
                 throw unauthorized("The token is not valid: unknown, revoked, or not this organization's.");
             }
-            Region home = Region.fromCode(row.getString("region"));
+            Region home = token.region();
             if (home != deployment.region()) {
                 throw misdirected(home);
             }
-            caller.authenticated(new ScimCaller.Tenant(row.getUUID("org_id"), row.getString("slug"), home,
-                    row.getBoolean("groups_enabled")));
-            touch(row.getUUID("id"));
+            caller.authenticated(new ScimCaller.Tenant(token.orgId(), token.slug(), home, token.groupsEnabled()));
+            touch(token.id());
             return null;
         });
     }
@@ -92,7 +74,7 @@ public class ScimAuthentication {
         long now = System.currentTimeMillis();
         Long previous = lastTouched.put(tokenId, now);
         if (previous == null || now - previous > 60_000) {
-            pool.preparedQuery(TOUCH).execute(Tuple.of(tokenId)).subscribe().with(done -> {
+            tokens.touch(tokenId).subscribe().with(done -> {
             }, failure -> LOG.debugf("last-used time not recorded: %s", failure.getMessage()));
         }
     }

@@ -7,12 +7,10 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.keyway.common.tenant.Region;
-import dev.keyway.runtime.organization.KnownOrganization;
 import dev.keyway.runtime.organization.KnownOrganizations;
 import dev.keyway.runtime.problem.ApiException;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
 
 /** Issues, lists and revokes SCIM tokens. Several may be valid at once, which is how tokens are rotated. */
 @ApplicationScoped
@@ -22,55 +20,43 @@ public class ScimTokenService {
     public record IssuedToken(UUID id, String token, String apiKey, Instant createdAt) {
     }
 
-    private static final String ENSURE_API_KEY = """
-            insert into scim_api_key (org_id, api_key) values (?1, ?2) on conflict (org_id) do nothing""";
-    private static final String API_KEY = "select api_key from scim_api_key where org_id = ?1";
-
+    private final Pool pool;
+    private final ScimTokenRepository tokens;
     private final KnownOrganizations organizations;
 
-    public ScimTokenService(KnownOrganizations organizations) {
+    public ScimTokenService(Pool pool, ScimTokenRepository tokens, KnownOrganizations organizations) {
+        this.pool = pool;
+        this.tokens = tokens;
         this.organizations = organizations;
     }
 
     public Uni<IssuedToken> issue(String slug) {
-        return organizations.homedHere(slug).chain(org -> Panache.withTransaction(() -> {
+        return organizations.homedHere(slug).chain(org -> {
             String secret = TokenCodec.newToken(org.homeRegion());
-            ScimToken token = new ScimToken();
-            token.id = UUID.randomUUID();
-            token.orgId = org.id;
-            token.tokenHash = TokenCodec.hash(secret);
-            token.hint = TokenCodec.hint(secret);
-            token.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
-            return token.persist()
-                    .chain(() -> apiKey(org.id, org.homeRegion()))
-                    .map(apiKey -> new IssuedToken(token.id, secret, apiKey, token.createdAt));
-        }));
+            ScimToken token = new ScimToken(UUID.randomUUID(), org.id(), TokenCodec.hash(secret),
+                    TokenCodec.hint(secret), Instant.now().truncatedTo(ChronoUnit.MICROS), null, null);
+            return pool.withTransaction(transaction -> tokens.insert(transaction, token)
+                    .chain(() -> tokens.apiKey(transaction, org.id(), TokenCodec.newApiKey(org.homeRegion()))))
+                    .map(apiKey -> new IssuedToken(token.id(), secret, apiKey, token.createdAt()));
+        });
     }
 
     public Uni<List<ScimToken>> list(String slug) {
-        return organizations.homedHere(slug).chain(org -> Panache.withSession(() -> ScimToken
-                .<ScimToken>list("orgId = ?1 and revokedAt is null order by createdAt", org.id)));
+        return organizations.homedHere(slug).chain(org -> tokens.active(pool, org.id()));
     }
 
+    /** The organization's API key, created on first use. */
     public Uni<String> apiKey(String slug) {
-        return organizations.homedHere(slug)
-                .chain(org -> Panache.withTransaction(() -> apiKey(org.id, org.homeRegion())));
+        return organizations.homedHere(slug).chain(org -> pool.withTransaction(
+                transaction -> tokens.apiKey(transaction, org.id(), TokenCodec.newApiKey(org.homeRegion()))));
     }
 
     public Uni<Void> revoke(String slug, UUID id) {
-        return organizations.homedHere(slug).chain((KnownOrganization org) -> Panache.withTransaction(() -> ScimToken
-                .update("revokedAt = ?1 where id = ?2 and orgId = ?3 and revokedAt is null", Instant.now(), id, org.id)
-                .invoke(revoked -> {
-                    if (revoked == 0) {
+        return organizations.homedHere(slug).chain(org -> pool.withTransaction(
+                transaction -> tokens.revoke(transaction, org.id(), id))).invoke(revoked -> {
+                    if (!revoked) {
                         throw ApiException.notFound("No active SCIM token " + id + ".");
                     }
-                }))).replaceWithVoid();
-    }
-
-    private Uni<String> apiKey(UUID orgId, Region region) {
-        return Panache.getSession().chain(session -> session.createNativeQuery(ENSURE_API_KEY)
-                .setParameter(1, orgId).setParameter(2, TokenCodec.newApiKey(region)).executeUpdate()
-                .chain(() -> session.createNativeQuery(API_KEY, String.class).setParameter(1, orgId)
-                        .getSingleResult()));
+                }).replaceWithVoid();
     }
 }

@@ -27,7 +27,7 @@ public class ScimTokensResource {
     /** A token as listed: never its secret. */
     public record TokenView(UUID id, String hint, Instant createdAt, Instant lastUsedAt) {
         static TokenView of(ScimToken token) {
-            return new TokenView(token.id, "…" + token.hint, token.createdAt, token.lastUsedAt);
+            return new TokenView(token.id(), "…" + token.hint(), token.createdAt(), token.lastUsedAt());
         }
     }
 

@@ -1,5 +1,8 @@
 package dev.keyway.runtime.organization;
 
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,9 +19,12 @@ import dev.keyway.common.tenant.Region;
 import dev.keyway.runtime.deployment.Deployment;
 import dev.keyway.runtime.outbox.IncomingEvents;
 import dev.keyway.runtime.problem.ApiException;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.json.JsonArray;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 /** The projection of the organization registry that every service keeps, fed by channel {@code orgs}. */
 @ApplicationScoped
@@ -30,11 +36,14 @@ public class KnownOrganizations {
     private static final String UPSERT = """
             insert into known_organization (id, slug, display_name, region, created_at, owner_tokens_not_before,
                 revoked_owner_tokens)
-            select ?1, ?2, ?3, ?4, ?5, ?6, array(select jsonb_array_elements_text(cast(cast(?7 as text) as jsonb)))
-            where not exists (select 1 from known_organization where slug = ?2 and id <> ?1)
+            select $1::uuid, $2::text, $3::text, $4::text, $5::timestamptz, $6::timestamptz, $7::text[]
+            where not exists (select 1 from known_organization where slug = $2 and id <> $1)
             on conflict (id) do update set slug = excluded.slug, display_name = excluded.display_name,
                 region = excluded.region, owner_tokens_not_before = excluded.owner_tokens_not_before,
                 revoked_owner_tokens = excluded.revoked_owner_tokens, updated_at = now()""";
+    private static final String COLUMNS = "select id, slug, display_name, region, created_at from known_organization";
+    private static final String BY_SLUG = COLUMNS + " where slug = $1";
+    private static final String BY_ID = COLUMNS + " where id = $1";
 
     /** 421 Misdirected Request: the right service, but in another region. */
     public static final Response.StatusType MISDIRECTED = new Response.StatusType() {
@@ -54,32 +63,30 @@ public class KnownOrganizations {
         }
     };
 
+    private final Pool pool;
     private final IncomingEvents events;
     private final Deployment deployment;
 
-    public KnownOrganizations(IncomingEvents events, Deployment deployment) {
+    public KnownOrganizations(Pool pool, IncomingEvents events, Deployment deployment) {
+        this.pool = pool;
         this.events = events;
         this.deployment = deployment;
     }
 
     @Incoming("orgs")
     public Uni<Void> onOrganizationEvent(ConsumerRecord<String, String> record) {
-        return events.apply(record, this::apply);
+        return events.apply(record, pool, this::apply);
     }
 
-    Uni<Void> apply(EventEnvelope event) {
+    Uni<Void> apply(SqlConnection transaction, EventEnvelope event) {
         OrganizationState org = event.payload(OrganizationState.class);
-        return Panache.getSession().chain(session -> session.createNativeQuery(UPSERT)
-                .setParameter(1, org.id().value())
-                .setParameter(2, org.slug().value())
-                .setParameter(3, org.displayName())
-                .setParameter(4, org.region().code())
-                .setParameter(5, org.createdAt())
-                .setParameter(6, org.ownerTokensNotBefore())
-                .setParameter(7, new JsonArray(org.revokedOwnerTokens()).encode())
-                .executeUpdate())
+        return transaction.preparedQuery(UPSERT)
+                .execute(Tuple.tuple().addUUID(org.id().value()).addString(org.slug().value())
+                        .addString(org.displayName()).addString(org.region().code())
+                        .addOffsetDateTime(utc(org.createdAt())).addOffsetDateTime(utc(org.ownerTokensNotBefore()))
+                        .addArrayOfString(org.revokedOwnerTokens().toArray(String[]::new)))
                 .invoke(rows -> {
-                    if (rows == 0) {
+                    if (rows.rowCount() == 0) {
                         LOG.warnf("Organization %s not projected: slug '%s' belongs to another organization",
                                 org.id(), org.slug());
                     }
@@ -88,8 +95,7 @@ public class KnownOrganizations {
     }
 
     public Uni<Optional<KnownOrganization>> bySlug(String slug) {
-        return Panache.withSession(() -> KnownOrganization.<KnownOrganization>find("slug", slug).firstResult())
-                .map(Optional::ofNullable);
+        return pool.preparedQuery(BY_SLUG).execute(Tuple.of(slug)).map(KnownOrganizations::first);
     }
 
     /**
@@ -100,7 +106,7 @@ public class KnownOrganizations {
         return bySlug(slug).map(found -> {
             KnownOrganization org = found.orElseThrow(() -> ApiException.notFound("No organization '" + slug + "'."));
             if (org.homeRegion() != deployment.region()) {
-                throw misdirected(org.slug, org.homeRegion());
+                throw misdirected(org.slug(), org.homeRegion());
             }
             return org;
         });
@@ -129,7 +135,20 @@ public class KnownOrganizations {
     }
 
     public Uni<Optional<KnownOrganization>> byId(OrgId id) {
-        return Panache.withSession(() -> KnownOrganization.<KnownOrganization>findById(id.value()))
-                .map(Optional::ofNullable);
+        return pool.preparedQuery(BY_ID).execute(Tuple.of(id.value())).map(KnownOrganizations::first);
+    }
+
+    private static Optional<KnownOrganization> first(RowSet<Row> rows) {
+        if (rows.size() == 0) {
+            return Optional.empty();
+        }
+        Row row = rows.iterator().next();
+        return Optional.of(new KnownOrganization(row.getUUID("id"), row.getString("slug"),
+                row.getString("display_name"), row.getString("region"),
+                row.getOffsetDateTime("created_at").toInstant()));
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
     }
 }

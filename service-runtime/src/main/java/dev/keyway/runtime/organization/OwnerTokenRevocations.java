@@ -21,8 +21,6 @@ public class OwnerTokenRevocations {
             select exists (select 1 from known_organization where id = $1
                 and (owner_tokens_not_before > $2 or $3 = any (revoked_owner_tokens)))""";
 
-    // The SQL client rather than a Hibernate session: this runs during authentication, which continues on a worker
-    // thread after a blocking JWKS fetch, and a Hibernate Reactive session can only be opened on the event loop.
     private final Pool pool;
 
     public OwnerTokenRevocations(Pool pool) {

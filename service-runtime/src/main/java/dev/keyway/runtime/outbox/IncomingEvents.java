@@ -1,73 +1,123 @@
 package dev.keyway.runtime.outbox;
 
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.BiFunction;
-import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jboss.logging.Logger;
 
+import com.fasterxml.jackson.core.JacksonException;
+
 import dev.keyway.common.event.EventCodec;
 import dev.keyway.common.event.EventEnvelope;
+import dev.keyway.runtime.log.LogSafe;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.DecodeException;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.pgclient.PgException;
 
 /**
- * The one way a Kafka record becomes an applied event: decode, skip what this build cannot read, apply once through
- * the {@link Inbox}, and retry transient failures with backoff before giving up (which stops the channel rather than
- * lose the event).
+ * The one way a Kafka record becomes an applied event: decode, skip what this build cannot read, and apply once
+ * through the {@link Inbox} in a transaction of its own. A poison record never stops the consumer: one that cannot
+ * be decoded, or whose effect fails for a reason retrying cannot fix (bad data), goes to the {@link DeadLetters} and
+ * is acknowledged. Any other failure (database down, a timeout) is retried with backoff and then fails the record,
+ * so it is delivered again rather than lost.
  */
 @ApplicationScoped
 public class IncomingEvents {
 
     private static final Logger LOG = Logger.getLogger(IncomingEvents.class);
 
+    /** Dead-letter reason: the record is not a readable event. */
+    static final String MALFORMED = "malformed";
+    /** Dead-letter reason: the event was read, but applying it failed on its data. */
+    static final String REJECTED = "rejected";
+
     private final Inbox inbox;
+    private final DeadLetters deadLetters;
     private final MeterRegistry meters;
 
-    public IncomingEvents(Inbox inbox, MeterRegistry meters) {
+    public IncomingEvents(Inbox inbox, DeadLetters deadLetters, MeterRegistry meters) {
         this.inbox = inbox;
+        this.deadLetters = deadLetters;
         this.meters = meters;
     }
 
-    /** Applies the event inside a Hibernate Reactive (Panache) transaction. */
-    public Uni<Void> apply(ConsumerRecord<String, String> record, Function<EventEnvelope, Uni<Void>> effect) {
-        return applyOnce(record, event -> inbox.applyOnce(event, () -> effect.apply(event)));
-    }
-
-    /** Applies the event inside a transaction of the reactive SQL client. */
+    /** Applies the record's event: {@code effect} runs in the transaction that records it in the inbox. */
     public Uni<Void> apply(ConsumerRecord<String, String> record, Pool pool,
             BiFunction<SqlConnection, EventEnvelope, Uni<Void>> effect) {
-        return applyOnce(record, event -> pool.withTransaction(transaction -> inbox.applyOnce(transaction, event,
-                () -> effect.apply(transaction, event))));
-    }
-
-    private Uni<Void> applyOnce(ConsumerRecord<String, String> record, Function<EventEnvelope, Uni<Boolean>> applyOnce) {
         Optional<EventEnvelope> decoded;
         try {
             decoded = EventCodec.decode(record.value());
-        } catch (EventCodec.MalformedEventException e) {
-            LOG.errorf("Skipping unreadable record %s-%d@%d: %s", record.topic(), record.partition(), record.offset(),
-                    e.getMessage());
-            meters.counter("keyway.events.skipped", "topic", record.topic(), "reason", "malformed").increment();
-            return Uni.createFrom().voidItem();
+        } catch (RuntimeException e) {
+            return deadLetter(record, null, MALFORMED, e);
         }
         if (decoded.isEmpty()) {
             meters.counter("keyway.events.skipped", "topic", record.topic(), "reason", "unknown-type").increment();
             return Uni.createFrom().voidItem();
         }
         EventEnvelope event = decoded.get();
-        return Uni.createFrom().deferred(() -> applyOnce.apply(event))
-                .onFailure().invoke(e -> LOG.warnf("Applying %s %s failed, will retry: %s", event.type(), event.id(),
-                        e.getMessage()))
-                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10)).atMost(20)
+        return Uni.createFrom().deferred(() -> pool.withTransaction(transaction -> inbox.applyOnce(transaction, event,
+                        () -> effect.apply(transaction, event))))
+                .onFailure(IncomingEvents::isTransient).invoke(e -> LOG.warnf("Applying %s %s failed, will retry: %s",
+                        event.type(), event.id(), LogSafe.value(e.getMessage())))
+                .onFailure(IncomingEvents::isTransient).retry()
+                .withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10)).atMost(20)
                 .invoke(applied -> meters.counter("keyway.events.applied", "type", event.type(),
                         "outcome", applied ? "applied" : "duplicate").increment())
-                .replaceWithVoid();
+                .replaceWithVoid()
+                .onFailure(failure -> !isTransient(failure))
+                .recoverWithUni(failure -> deadLetter(record, event, REJECTED, failure));
+    }
+
+    private Uni<Void> deadLetter(ConsumerRecord<String, String> record, EventEnvelope event, String reason,
+            Throwable failure) {
+        String error = describe(failure);
+        return deadLetters.record(record, event, reason, error).invoke(() -> {
+            meters.counter("keyway.events.dead.lettered", "topic", record.topic(), "reason", reason).increment();
+            LOG.warnf("Dead-lettered record %s-%d@%d (%s%s): %s", LogSafe.value(record.topic()), record.partition(),
+                    record.offset(), reason, event == null ? "" : ", " + event.type() + " " + event.id(),
+                    LogSafe.value(error));
+        });
+    }
+
+    /**
+     * Whether trying again may succeed. Bad data never does: PostgreSQL's data exceptions (SQLSTATE class 22) and
+     * integrity violations (23), and what reading or validating the event throws. A NullPointerException counts as
+     * bad data too: an effect meets one on a field the event lacks, and it would recur on every attempt.
+     */
+    static boolean isTransient(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof PgException pg && pg.getSqlState() != null
+                    && (pg.getSqlState().startsWith("22") || pg.getSqlState().startsWith("23"))) {
+                return false;
+            }
+            if (cause instanceof EventCodec.MalformedEventException || cause instanceof JacksonException
+                    || cause instanceof DecodeException || cause instanceof IllegalArgumentException
+                    || cause instanceof DateTimeException || cause instanceof ClassCastException
+                    || cause instanceof NullPointerException) {
+                return false;
+            }
+            if (cause.getCause() == cause) {
+                break;
+            }
+        }
+        return true;
+    }
+
+    /** What went wrong, for the dead-letter row and the log: SQLSTATE or exception type, and message. */
+    static String describe(Throwable failure) {
+        for (Throwable cause = failure; cause != null && cause.getCause() != cause; cause = cause.getCause()) {
+            if (cause instanceof PgException pg) {
+                return "SQLSTATE " + pg.getSqlState() + ": " + pg.getErrorMessage();
+            }
+        }
+        return failure.getClass().getSimpleName() + ": " + failure.getMessage();
     }
 }

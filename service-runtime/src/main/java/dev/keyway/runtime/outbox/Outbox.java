@@ -10,7 +10,6 @@ import dev.keyway.common.event.EventPayload;
 import dev.keyway.common.event.EventType;
 import dev.keyway.common.tenant.OrgId;
 import dev.keyway.common.tenant.Region;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -22,19 +21,11 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class Outbox {
 
-    private static final String NEXT_SEQUENCE = """
-            insert into outbox_sequence (aggregate_id, last_sequence) values (?1, 1)
-            on conflict (aggregate_id) do update set last_sequence = outbox_sequence.last_sequence + 1
-            returning last_sequence""";
-
-    private static final String APPEND = """
-            insert into outbox (event_id, topic, event_type, aggregate_id, payload) values (?1, ?2, ?3, ?4, ?5)""";
-
     /**
-     * Both steps in one round trip, for the reactive SQL client: the event is written with sequence 0 and the
-     * aggregate's next sequence is set into it by PostgreSQL.
+     * The event and its aggregate's next sequence in one round trip: the row is written with sequence 0 and
+     * PostgreSQL sets the sequence into it. The sequence row's lock also orders concurrent writers of one aggregate.
      */
-    private static final String APPEND_IN_ONE = """
+    private static final String APPEND = """
             with next as (
                 insert into outbox_sequence (aggregate_id, last_sequence) values ($4, 1)
                 on conflict (aggregate_id) do update set last_sequence = outbox_sequence.last_sequence + 1
@@ -43,51 +34,38 @@ public class Outbox {
             select $1, $2, $3, $4, jsonb_set($5::text::jsonb, '{sequence}', to_jsonb(next.last_sequence))::text
             from next returning (select last_sequence from next)""";
 
-    /** Must run inside {@code Panache.withTransaction}: an event without its change (or the reverse) is a bug. */
-    public Uni<EventEnvelope> append(EventType type, OrgId orgId, Region region, String aggregateId,
-            EventPayload payload) {
-        return Panache.currentTransaction()
-                .onItem().ifNull().failWith(() -> new IllegalStateException("outbox append outside a transaction"))
-                .chain(Panache::getSession)
-                .chain(session -> session.createNativeQuery(NEXT_SEQUENCE, Long.class)
-                        .setParameter(1, aggregateId)
-                        .getSingleResult()
-                        .chain(sequence -> {
-                            EventEnvelope event = EventEnvelope.of(type, orgId, region, aggregateId, sequence, payload);
-                            return session.createNativeQuery(APPEND)
-                                    .setParameter(1, event.id())
-                                    .setParameter(2, type.topic())
-                                    .setParameter(3, type.wireName())
-                                    .setParameter(4, aggregateId)
-                                    .setParameter(5, EventCodec.encode(event))
-                                    .executeUpdate()
-                                    .replaceWith(event);
-                        }));
-    }
-
     /** An event to append: what happened, to which aggregate. */
     public record Draft(EventType type, String aggregateId, EventPayload payload) {
     }
 
-    /** The same, inside a transaction of the reactive SQL client ({@code pool.withTransaction}). */
+    /**
+     * Appends one event in the caller's transaction ({@code pool.withTransaction}), the one that writes the change:
+     * an event without its change (or the reverse) is a bug, so a connection outside a transaction is refused.
+     */
     public Uni<EventEnvelope> append(SqlConnection transaction, EventType type, OrgId orgId, Region region,
             String aggregateId, EventPayload payload) {
+        if (transaction.transaction() == null) {
+            return Uni.createFrom().failure(new IllegalStateException("outbox append outside a transaction"));
+        }
         EventEnvelope unnumbered = EventEnvelope.of(type, orgId, region, aggregateId, 0, payload);
-        return transaction.preparedQuery(APPEND_IN_ONE)
+        return transaction.preparedQuery(APPEND)
                 .execute(Tuple.of(unnumbered.id(), type.topic(), type.wireName(), aggregateId,
                         EventCodec.encode(unnumbered)))
                 .map(rows -> new EventEnvelope(unnumbered.id(), unnumbered.type(), unnumbered.version(), orgId,
                         region, unnumbered.occurredAt(), aggregateId, rows.iterator().next().getLong(0), payload));
     }
 
-    /** Many events in one transaction of the reactive SQL client (a large import); each gets its sequence. */
+    /** Many events in the caller's transaction (a large import); each gets its sequence. */
     public Uni<Void> appendAll(SqlConnection transaction, OrgId orgId, Region region, List<Draft> drafts) {
+        if (transaction.transaction() == null) {
+            return Uni.createFrom().failure(new IllegalStateException("outbox append outside a transaction"));
+        }
         List<Tuple> rows = drafts.stream().map(draft -> {
             EventEnvelope unnumbered = EventEnvelope.of(draft.type(), orgId, region, draft.aggregateId(), 0,
                     draft.payload());
             return Tuple.of(unnumbered.id(), draft.type().topic(), draft.type().wireName(), draft.aggregateId(),
                     EventCodec.encode(unnumbered));
         }).toList();
-        return Batches.execute(transaction, APPEND_IN_ONE, rows);
+        return Batches.execute(transaction, APPEND, rows);
     }
 }

@@ -67,7 +67,7 @@ public record Failure(Response.StatusType status, String detail, String reason) 
      * back; a cancelled statement (57014, statement_timeout) is a 503. Anything else is ours.
      */
     private static Failure database(Throwable failure) {
-        // Hibernate Reactive wraps the driver's exception; the reactive client does not
+        // the driver's exception may arrive wrapped (a composite failure, a rethrow)
         Throwable cause = failure;
         for (int depth = 0; cause != null && !(cause instanceof PgException) && depth < 5; depth++) {
             cause = cause.getCause();

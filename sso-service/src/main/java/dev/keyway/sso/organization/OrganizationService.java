@@ -2,19 +2,20 @@ package dev.keyway.sso.organization;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.keyway.common.event.EventType;
+import dev.keyway.common.event.OrganizationState;
+import dev.keyway.common.tenant.OrgId;
 import dev.keyway.common.tenant.OrgSlug;
 import dev.keyway.common.tenant.Region;
 import dev.keyway.runtime.deployment.Deployment;
 import dev.keyway.runtime.organization.KnownOrganizations;
 import dev.keyway.runtime.outbox.Outbox;
 import dev.keyway.runtime.problem.ApiException;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
 
 /** The organization registry: creates organizations homed in this region and announces them on keyway.orgs.v1. */
 @ApplicationScoped
@@ -22,50 +23,56 @@ public class OrganizationService {
 
     static final int MAX_DISPLAY_NAME = 200;
 
+    private final Pool pool;
+    private final OrganizationRepository organizations;
     private final Outbox outbox;
     private final KnownOrganizations known;
     private final Deployment deployment;
 
-    public OrganizationService(Outbox outbox, KnownOrganizations known, Deployment deployment) {
+    public OrganizationService(Pool pool, OrganizationRepository organizations, Outbox outbox,
+            KnownOrganizations known, Deployment deployment) {
+        this.pool = pool;
+        this.organizations = organizations;
         this.outbox = outbox;
         this.known = known;
         this.deployment = deployment;
     }
 
-    public Uni<Organization> create(String slug, String displayName, String region) {
-        Organization org = validated(slug, displayName, region);
-        return known.bySlug(org.slug).chain(elsewhere -> {
-            if (elsewhere.isPresent() && !elsewhere.get().id.equals(org.id)) {
-                throw taken(org.slug);
+    /** Registers the organization and announces it, in one transaction; 409 if its slug is taken in any region. */
+    public Uni<OrganizationState> create(String slug, String displayName, String region) {
+        OrganizationState org = validated(slug, displayName, region);
+        return known.bySlug(org.slug().value()).chain(elsewhere -> {
+            if (elsewhere.isPresent() && !elsewhere.get().orgId().equals(org.id())) {
+                throw taken(org.slug());
             }
-            return Panache.withTransaction(() -> Organization.count("slug", org.slug).chain(count -> {
-                if (count > 0) {
-                    throw taken(org.slug);
+            return pool.withTransaction(transaction -> organizations.insert(transaction, org).chain(inserted -> {
+                if (!inserted) {
+                    throw taken(org.slug());
                 }
-                return org.<Organization>persist()
-                        .call(() -> outbox.append(EventType.ORGANIZATION_UPSERTED, org.orgId(), org.homeRegion(),
-                                org.id.toString(), org.state()));
+                return outbox.append(transaction, EventType.ORGANIZATION_UPSERTED, org.id(), org.region(),
+                        org.id().toString(), org).replaceWith(org);
             }));
-        }).onFailure(OrganizationService::isUniqueViolation).transform(e -> taken(org.slug));
+        });
     }
 
-    public Uni<Organization> bySlug(String slug) {
-        return Panache.withSession(() -> Organization.<Organization>find("slug", slug).firstResult())
-                .onItem().ifNull().failWith(() -> ApiException.notFound("No organization '" + slug + "'."));
+    public Uni<OrganizationState> bySlug(String slug) {
+        return organizations.bySlug(pool, slug).map(found -> found.orElseThrow(() -> notFound(slug)));
     }
 
-    private Organization validated(String slug, String displayName, String region) {
-        Organization org = new Organization();
-        org.id = UUID.randomUUID();
+    static ApiException notFound(String slug) {
+        return ApiException.notFound("No organization '" + slug + "'.");
+    }
+
+    private OrganizationState validated(String slug, String displayName, String region) {
+        OrgSlug orgSlug;
         try {
-            org.slug = OrgSlug.of(slug == null ? "" : slug.trim()).value();
+            orgSlug = OrgSlug.of(slug == null ? "" : slug.trim());
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("slug: " + e.getMessage() + ".");
         }
         if (displayName == null || displayName.isBlank() || displayName.length() > MAX_DISPLAY_NAME) {
             throw ApiException.badRequest("displayName: required, at most " + MAX_DISPLAY_NAME + " characters.");
         }
-        org.displayName = displayName.strip();
         Region home;
         try {
             home = Region.fromCode(region);
@@ -77,22 +84,11 @@ public class OrganizationService {
                     + "'; organizations homed in '" + home + "' are created there"
                     + deployment.urlOf(home).map(url -> " (" + url + ")").orElse("") + ".");
         }
-        org.region = home.code();
-        org.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        org.updatedAt = org.createdAt;
-        return org;
+        return new OrganizationState(OrgId.random(), orgSlug, displayName.strip(), home,
+                Instant.now().truncatedTo(ChronoUnit.MICROS));
     }
 
-    private static ApiException taken(String slug) {
-        return ApiException.conflict("The slug '" + slug + "' is taken.");
-    }
-
-    private static boolean isUniqueViolation(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof io.vertx.pgclient.PgException pg && "23505".equals(pg.getSqlState())) {
-                return true;
-            }
-        }
-        return false;
+    private static ApiException taken(OrgSlug slug) {
+        return ApiException.conflict("The slug '" + slug.value() + "' is taken.");
     }
 }

@@ -19,6 +19,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.keyway.common.auth.KeywayClaims;
+import dev.keyway.common.event.OrganizationState;
 import dev.keyway.runtime.problem.ApiException;
 import io.smallrye.mutiny.Uni;
 
@@ -33,8 +34,9 @@ public class OrganizationsResource {
 
     /** An organization as the admin API shows it. */
     public record OrganizationView(UUID id, String slug, String displayName, String region, Instant createdAt) {
-        static OrganizationView of(Organization org) {
-            return new OrganizationView(org.id, org.slug, org.displayName, org.region, org.createdAt);
+        static OrganizationView of(OrganizationState org) {
+            return new OrganizationView(org.id().value(), org.slug().value(), org.displayName(), org.region().code(),
+                    org.createdAt());
         }
     }
 
@@ -55,7 +57,7 @@ public class OrganizationsResource {
             throw ApiException.badRequest("A JSON body with slug, displayName and region is required.");
         }
         return organizations.create(body.slug(), body.displayName(), body.region())
-                .map(org -> Response.created(URI.create("/admin/orgs/" + org.slug))
+                .map(org -> Response.created(URI.create("/admin/orgs/" + org.slug().value()))
                         .entity(OrganizationView.of(org)).build());
     }
 

@@ -3,25 +3,25 @@ package dev.keyway.sso.organization;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Comparator;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.LockModeType;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.Claims;
 
 import dev.keyway.common.auth.KeywayClaims;
 import dev.keyway.common.event.EventType;
+import dev.keyway.common.event.OrganizationState;
 import dev.keyway.runtime.outbox.Outbox;
 import dev.keyway.runtime.problem.ApiException;
 import dev.keyway.sso.signing.SigningKeys;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.jwt.build.Jwt;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 
 /**
  * Issues owner tokens (RS256 JWTs that open one organization's admin APIs on every service) and revokes them.
@@ -41,64 +41,65 @@ public class OwnerTokens {
     /** SmallRye JWT accepts a token this long past its expiry; a revocation is announced for as long. */
     private static final Duration CLOCK_SKEW = Duration.ofSeconds(60);
 
+    private final Pool pool;
+    private final OrganizationRepository organizations;
+    private final OwnerTokenRepository tokens;
     private final SigningKeys keys;
     private final Outbox outbox;
     private final String issuer;
     private final Duration lifetime;
 
-    public OwnerTokens(SigningKeys keys, Outbox outbox, @ConfigProperty(name = "mp.jwt.verify.issuer") String issuer,
+    public OwnerTokens(Pool pool, OrganizationRepository organizations, OwnerTokenRepository tokens, SigningKeys keys,
+            Outbox outbox, @ConfigProperty(name = "mp.jwt.verify.issuer") String issuer,
             @ConfigProperty(name = "keyway.owner-token.lifetime") Duration lifetime) {
+        this.pool = pool;
+        this.organizations = organizations;
+        this.tokens = tokens;
         this.keys = keys;
         this.outbox = outbox;
         this.issuer = issuer;
         this.lifetime = lifetime;
     }
 
-    public Uni<OwnerToken> issue(Organization org) {
-        IssuedOwnerToken issued = new IssuedOwnerToken();
-        issued.jti = UUID.randomUUID();
-        issued.orgId = org.id;
-        issued.issuedAt = issuedAt(org);
-        issued.expiresAt = issued.issuedAt.plus(lifetime);
+    public Uni<OwnerToken> issue(OrganizationState org) {
+        Instant issuedAt = issuedAt(org);
+        IssuedOwnerToken issued = new IssuedOwnerToken(UUID.randomUUID(), org.id().value(), issuedAt,
+                issuedAt.plus(lifetime), null);
         return keys.signer().chain(key -> {
             String token = Jwt.issuer(issuer)
                     .audience(KeywayClaims.ADMIN_AUDIENCE)
-                    .subject("owner:" + org.slug)
-                    .issuedAt(issued.issuedAt)
-                    .expiresAt(issued.expiresAt)
-                    .claim(Claims.jti.name(), issued.jti.toString())
-                    .claim(KeywayClaims.ORG_ID, org.id.toString())
-                    .claim(KeywayClaims.ORG_SLUG, org.slug)
-                    .claim(KeywayClaims.REGION, org.region)
+                    .subject("owner:" + org.slug().value())
+                    .issuedAt(issued.issuedAt())
+                    .expiresAt(issued.expiresAt())
+                    .claim(Claims.jti.name(), issued.jti().toString())
+                    .claim(KeywayClaims.ORG_ID, org.id().toString())
+                    .claim(KeywayClaims.ORG_SLUG, org.slug().value())
+                    .claim(KeywayClaims.REGION, org.region().code())
                     .groups(Set.of(KeywayClaims.OWNER))
                     .jws().keyId(key.kid())
                     .sign(key.privateKey());
-            return Panache.withTransaction(issued::persist)
-                    .replaceWith(new OwnerToken(issued.jti.toString(), token, issued.expiresAt));
+            return tokens.insert(pool, issued)
+                    .replaceWith(new OwnerToken(issued.jti().toString(), token, issued.expiresAt()));
         });
     }
 
     /** Revokes one owner token of the organization; revoking it again changes nothing. */
     public Uni<Void> revoke(String slug, String jti) {
         UUID id = parseTokenId(jti).orElseThrow(OwnerTokens::noSuchToken);
-        return Panache.withTransaction(() -> lockedBySlug(slug).chain(org -> IssuedOwnerToken
-                .<IssuedOwnerToken>find("jti = ?1 and orgId = ?2", id, org.id).firstResult()
-                .onItem().ifNull().failWith(OwnerTokens::noSuchToken)
-                .chain(token -> {
-                    if (token.revokedAt != null) {
-                        return Uni.createFrom().voidItem();
-                    }
-                    token.revokedAt = Instant.now();
-                    return Panache.flush().chain(() -> announce(org));
-                })));
+        return pool.withTransaction(transaction -> lockedBySlug(transaction, slug).chain(org -> tokens
+                .lock(transaction, org.id().value(), id)
+                .map(found -> found.orElseThrow(OwnerTokens::noSuchToken))
+                .chain(token -> token.revokedAt() != null ? Uni.createFrom().voidItem()
+                        : tokens.revoke(transaction, id, Instant.now())
+                                .chain(() -> announce(transaction, org, org.ownerTokensNotBefore())))));
     }
 
     /** Revokes every owner token of the organization issued until now; tokens issued later work. */
     public Uni<Instant> revokeAll(String slug) {
-        return Panache.withTransaction(() -> lockedBySlug(slug).chain(org -> {
+        return pool.withTransaction(transaction -> lockedBySlug(transaction, slug).chain(org -> {
             // iat has whole seconds: round up, so no token issued before now can have an iat at or after it
-            org.ownerTokensNotBefore = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
-            return announce(org).replaceWith(org.ownerTokensNotBefore);
+            Instant notBefore = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
+            return announce(transaction, org, notBefore).replaceWith(notBefore);
         }));
     }
 
@@ -106,33 +107,32 @@ public class OwnerTokens {
      * A token's iat: now, or the not-before instant if it is still ahead (a token issued within the second of a
      * revoke-all must not fall under it).
      */
-    private static Instant issuedAt(Organization org) {
+    private static Instant issuedAt(OrganizationState org) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        return org.ownerTokensNotBefore != null && now.isBefore(org.ownerTokensNotBefore) ? org.ownerTokensNotBefore
-                : now;
+        Instant notBefore = org.ownerTokensNotBefore();
+        return notBefore != null && now.isBefore(notBefore) ? notBefore : now;
     }
 
-    /** Records the organization's revocations in its state and announces it, in the caller's transaction. */
-    private Uni<Void> announce(Organization org) {
-        Instant now = Instant.now();
-        return IssuedOwnerToken.<IssuedOwnerToken>list("orgId = ?1 and revokedAt is not null and expiresAt > ?2",
-                org.id, now.minus(CLOCK_SKEW)).chain(revoked -> {
-                    org.revokedOwnerTokens = revoked.stream()
-                            .filter(token -> org.ownerTokensNotBefore == null
-                                    || !token.issuedAt.isBefore(org.ownerTokensNotBefore))
-                            .sorted(Comparator.comparing(token -> token.issuedAt))
-                            .map(token -> token.jti.toString())
-                            .toArray(String[]::new);
-                    org.updatedAt = now;
-                    return outbox.append(EventType.ORGANIZATION_UPSERTED, org.orgId(), org.homeRegion(),
-                            org.id.toString(), org.state()).replaceWithVoid();
+    /**
+     * Stores the organization's revocations (all tokens before {@code notBefore}, and those revoked one by one that
+     * still live) and announces its state, in the caller's transaction.
+     */
+    private Uni<Void> announce(SqlConnection transaction, OrganizationState org, Instant notBefore) {
+        return tokens.stillRevoked(transaction, org.id().value(), Instant.now().minus(CLOCK_SKEW), notBefore)
+                .chain(revoked -> {
+                    OrganizationState state = new OrganizationState(org.id(), org.slug(), org.displayName(),
+                            org.region(), org.createdAt(), notBefore, revoked);
+                    return organizations.updateRevocations(transaction, state)
+                            .chain(() -> outbox.append(transaction, EventType.ORGANIZATION_UPSERTED, state.id(),
+                                    state.region(), state.id().toString(), state))
+                            .replaceWithVoid();
                 });
     }
 
     /** The organization, locked so concurrent revocations each announce a state that includes the other. */
-    private static Uni<Organization> lockedBySlug(String slug) {
-        return Organization.<Organization>find("slug", slug).withLock(LockModeType.PESSIMISTIC_WRITE).firstResult()
-                .onItem().ifNull().failWith(() -> ApiException.notFound("No organization '" + slug + "'."));
+    private Uni<OrganizationState> lockedBySlug(SqlConnection transaction, String slug) {
+        return organizations.lockBySlug(transaction, slug)
+                .map(found -> found.orElseThrow(() -> OrganizationService.notFound(slug)));
     }
 
     private static Optional<UUID> parseTokenId(String jti) {
