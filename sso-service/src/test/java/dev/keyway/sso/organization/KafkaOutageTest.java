@@ -40,14 +40,13 @@ class KafkaOutageTest {
 
     @Test
     void writesSucceedWhileKafkaIsDownAndTheEventIsDeliveredAndAppliedExactlyOnceAfterwards() throws Exception {
+        // one write first, so the timed one below measures Kafka's absence, not a cold JVM's first request
+        createOrganization(uniqueSlug("warm"));
         kafka.stop();
         String slug = uniqueSlug("outage");
 
         long started = System.nanoTime();
-        String id = given().header("Authorization", OrganizationsTest.OPERATOR).contentType(ContentType.JSON)
-                .body("{\"slug\":\"" + slug + "\",\"displayName\":\"During the outage\",\"region\":\"api\"}")
-                .post("/admin/orgs")
-                .then().statusCode(201).extract().path("id");
+        String id = createOrganization(slug);
         assertTrue(Duration.ofNanos(System.nanoTime() - started).toMillis() < 2000,
                 "the write must not wait for Kafka");
 
@@ -79,5 +78,12 @@ class KafkaOutageTest {
         assertEquals(1, db.count("select count(*) from sso.known_organization where id = ?::uuid", id));
         assertEquals(appliedAt, db.queryValue("select updated_at from sso.known_organization where id = ?::uuid", id),
                 "the redelivered event changed nothing");
+    }
+
+    private static String createOrganization(String slug) {
+        return given().header("Authorization", OrganizationsTest.OPERATOR).contentType(ContentType.JSON)
+                .body("{\"slug\":\"" + slug + "\",\"displayName\":\"During the outage\",\"region\":\"api\"}")
+                .post("/admin/orgs")
+                .then().statusCode(201).extract().path("id");
     }
 }
