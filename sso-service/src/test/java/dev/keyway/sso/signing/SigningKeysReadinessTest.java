@@ -15,8 +15,8 @@ class SigningKeysReadinessTest {
 
     @Test
     void notReadyUntilTheKeysAreLoaded() {
-        // no pool and no SecretBox: the constructor must not touch them (loading starts after StartupEvent)
-        SigningKeys keys = new SigningKeys(null, null, durations(SigningConfig.class), durations(SsoConfig.class),
+        // no pool, repository or SecretBox: the constructor must not touch them (loading starts after StartupEvent)
+        SigningKeys keys = new SigningKeys(null, null, null, durations(SigningConfig.class), durations(SsoConfig.class),
                 Duration.ofHours(1), "https://keyway.test");
 
         HealthCheckResponse readiness = new SigningKeysReadiness(keys).call();
