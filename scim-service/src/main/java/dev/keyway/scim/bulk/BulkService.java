@@ -102,7 +102,8 @@ public class BulkService {
             entry.put("bulkId", bulkId);
         }
         try {
-            Matcher path = PATH.matcher(resolve(TextNode.valueOf(operation.path("path").asText()), createdIds).asText());
+            Matcher path = PATH.matcher(resolve(TextNode.valueOf(operation.path("path").asText()), createdIds)
+                    .asText());
             if (!path.matches()) {
                 throw ScimException.invalidPath("Bulk paths are /Users, /Groups, /Users/{id} or /Groups/{id}.");
             }

@@ -92,7 +92,8 @@ public class SamlConnectionRepository {
                 .chain(() -> transaction.preparedQuery(FORGET_IDP_CERTIFICATES).execute(Tuple.of(orgId)))
                 .chain(() -> Multi.createFrom().iterable(certificates).onItem()
                         .transformToUniAndConcatenate(certificate -> transaction.preparedQuery(ADD_IDP_CERTIFICATE)
-                                .execute(Tuple.of(UUID.randomUUID(), orgId, Buffer.buffer(Certificates.der(certificate)),
+                                .execute(Tuple.of(UUID.randomUUID(), orgId,
+                                        Buffer.buffer(Certificates.der(certificate)),
                                         Certificates.sha256Fingerprint(certificate),
                                         certificate.getNotAfter().toInstant().atOffset(ZoneOffset.UTC))))
                         .collect().last())
