@@ -6,12 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow.Processor;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.annotation.PostConstruct;
@@ -37,10 +32,7 @@ import dev.keyway.runtime.outbox.Outbox;
 import dev.keyway.runtime.problem.ApiException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
-import io.smallrye.mutiny.subscription.Cancellable;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -75,10 +67,8 @@ public class ImportRunner {
     private final ManagedExecutor executor;
     private final AtomicInteger active = new AtomicInteger();
     /** Runs handed over, in order; at most {@code max-concurrent-runs} of them execute at once, the rest wait. */
-    private final Processor<Run, Run> queue = UnicastProcessor.<Run>create().serialized();
-    private final CompletableFuture<Void> drained = new CompletableFuture<>();
+    private BoundedExecution<Run> queue;
     private volatile boolean stopping;
-    private Cancellable execution;
 
     public ImportRunner(Pool pool, Integrations integrations, IntegrationRepository repository, RunRepository runs,
             DirectoryPull pull, Outbox outbox, Deployment deployment, ImportsConfig config, MeterRegistry meters,
@@ -100,14 +90,8 @@ public class ImportRunner {
     }
 
     @PostConstruct
-    void subscribe() {
-        // execute() never fails, so one run's failure cannot end the stream
-        execution = Multi.createFrom().publisher(queue)
-                .onItem().transformToUni(this::execute).merge(config.maxConcurrentRuns())
-                .subscribe().with(done -> { }, unexpected -> {
-                    LOG.error("Import runs stopped", unexpected);
-                    drained.complete(null);
-                }, () -> drained.complete(null));
+    void startQueue() {
+        queue = new BoundedExecution<>(config.maxConcurrentRuns(), this::execute);
     }
 
     /** Runs in progress on this replica. */
@@ -141,7 +125,7 @@ public class ImportRunner {
                         .chain(() -> repository.schedule(transaction, integration.id(), nextRun(integration))))
                 .invoke(() -> {
                     active.incrementAndGet();
-                    queue.onNext(new Run(integration, runId, holder, lock));
+                    queue.submit(new Run(integration, runId, holder, lock));
                 })
                 .replaceWith(runId);
     }
@@ -248,16 +232,8 @@ public class ImportRunner {
      */
     void stop(@Observes ShutdownEvent event) {
         stopping = true;
-        queue.onComplete();
-        try {
-            drained.get(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
+        if (!queue.close(config.shutdownGrace())) {
             LOG.warnf("%d import run(s) still running at shutdown; they will be recorded as interrupted", active.get());
-        }
-        if (execution != null) {
-            execution.cancel();
         }
     }
 }
