@@ -40,8 +40,12 @@ class KafkaOutageTest {
 
     @Test
     void writesSucceedWhileKafkaIsDownAndTheEventIsDeliveredAndAppliedExactlyOnceAfterwards() throws Exception {
-        // one write first, so the timed one below measures Kafka's absence, not a cold JVM's first request
-        createOrganization(uniqueSlug("warm"));
+        // one write first, so the timed one below measures Kafka's absence, not a cold JVM's first request; its
+        // event (and, oldest first, every earlier one) is published before Kafka stops, so the outage's is the
+        // oldest pending and the one the relay records its failures on
+        String warm = createOrganization(uniqueSlug("warm"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> db.count(
+                "select count(*) from sso.outbox where aggregate_id = ? and published_at is not null", warm) == 1);
         kafka.stop();
         String slug = uniqueSlug("outage");
 
