@@ -32,6 +32,13 @@ public interface ImportsConfig {
     @WithDefault("4")
     int maxConcurrentRuns();
 
+    /**
+     * At shutdown, how long running imports may take to finish; runs still going then are abandoned and recorded as
+     * interrupted by the next run of their integration.
+     */
+    @WithDefault("30s")
+    Duration shutdownGrace();
+
     /** How many past runs the admin API lists per integration. */
     @WithDefault("20")
     int runsListed();

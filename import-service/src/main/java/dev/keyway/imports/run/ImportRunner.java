@@ -6,13 +6,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import jakarta.annotation.PreDestroy;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.ws.rs.core.Response.Status;
+
+import org.eclipse.microprofile.context.ManagedExecutor;
 
 import org.jboss.logging.Logger;
 
@@ -29,6 +31,7 @@ import dev.keyway.runtime.outbox.Outbox.Draft;
 import dev.keyway.runtime.outbox.Outbox;
 import dev.keyway.runtime.problem.ApiException;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -40,6 +43,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * reads everything from JumpCloud first and writes nothing until then; the events, the new snapshot and the run's
  * outcome are then committed in one transaction. A run that cannot finish leaves no half-applied state: the next
  * one compares with the last successful snapshot again.
+ * <p>
+ * At most {@code keyway.imports.max-concurrent-runs} runs execute at once per replica (later ones wait their turn);
+ * the JumpCloud pull blocks, so it runs on Quarkus' managed executor, and everything else is reactive.
  */
 @ApplicationScoped
 public class ImportRunner {
@@ -58,11 +64,15 @@ public class ImportRunner {
     private final Deployment deployment;
     private final ImportsConfig config;
     private final MeterRegistry meters;
-    private final ExecutorService executor;
+    private final ManagedExecutor executor;
     private final AtomicInteger active = new AtomicInteger();
+    /** Runs handed over, in order; at most {@code max-concurrent-runs} of them execute at once, the rest wait. */
+    private BoundedExecution<Run> queue;
+    private volatile boolean stopping;
 
     public ImportRunner(Pool pool, Integrations integrations, IntegrationRepository repository, RunRepository runs,
-            DirectoryPull pull, Outbox outbox, Deployment deployment, ImportsConfig config, MeterRegistry meters) {
+            DirectoryPull pull, Outbox outbox, Deployment deployment, ImportsConfig config, MeterRegistry meters,
+            ManagedExecutor executor) {
         this.pool = pool;
         this.integrations = integrations;
         this.repository = repository;
@@ -72,11 +82,16 @@ public class ImportRunner {
         this.deployment = deployment;
         this.config = config;
         this.meters = meters;
-        this.executor = Executors.newFixedThreadPool(config.maxConcurrentRuns(), runnable -> {
-            Thread thread = new Thread(runnable, "import-run");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.executor = executor;
+    }
+
+    /** A run handed over with the connection that holds its integration's lock. */
+    private record Run(Integration integration, UUID runId, SqlConnection holder, String lock) {
+    }
+
+    @PostConstruct
+    void startQueue() {
+        queue = new BoundedExecution<>(config.maxConcurrentRuns(), this::execute);
     }
 
     /** Runs in progress on this replica. */
@@ -89,6 +104,10 @@ public class ImportRunner {
      * if the integration is running already, here or on another replica.
      */
     public Uni<ImportRun> start(Integration integration, String trigger) {
+        if (stopping) {
+            return Uni.createFrom().failure(new ApiException(Status.SERVICE_UNAVAILABLE, "shutting-down",
+                    "This replica is shutting down; try again."));
+        }
         String lock = "keyway-import:" + integration.id();
         return pool.getConnection().chain(holder -> holder.preparedQuery(TRY_LOCK).execute(Tuple.of(lock))
                         .map(rows -> rows.iterator().next().getBoolean("locked"))
@@ -99,56 +118,81 @@ public class ImportRunner {
                 .chain(runId -> runs.find(integration.id(), runId));
     }
 
-    /** Records the run and its next scheduled start, then lets a run thread take the lock's connection over. */
+    /** Records the run and its next scheduled start, then queues it with the lock's connection. */
     private Uni<UUID> handOver(Integration integration, String trigger, SqlConnection holder, String lock) {
         UUID runId = UUID.randomUUID();
         return pool.withTransaction(transaction -> runs.start(transaction, runId, integration.id(), trigger)
                         .chain(() -> repository.schedule(transaction, integration.id(), nextRun(integration))))
                 .invoke(() -> {
                     active.incrementAndGet();
-                    executor.execute(() -> execute(integration, runId, holder, lock));
+                    queue.submit(new Run(integration, runId, holder, lock));
                 })
                 .replaceWith(runId);
     }
 
-    private void execute(Integration integration, UUID runId, SqlConnection holder, String lock) {
+    /** One run, start to end; never fails (a failure is the run's outcome) and always releases the lock. */
+    private Uni<Void> execute(Run run) {
+        Integration integration = run.integration();
+        UUID runId = run.runId();
         long started = System.nanoTime();
-        try {
-            Directory directory = pull.read(integration.id(), integrations.credentials(integration),
-                    integration.groups());
-            Map<String, ImportedUser> previous = runs.snapshot(integration.id()).await().indefinitely();
-            SnapshotDiff diff = SnapshotDiff.between(previous, directory);
-            OrgId org = new OrgId(integration.orgId());
-            pool.withTransaction(transaction -> outbox
-                            .appendAll(transaction, org, deployment.region(), events(diff))
-                            .chain(() -> runs.keep(transaction, integration.id(), diff))
-                            .chain(() -> runs.succeed(transaction, runId, directory.inScope().size(), diff,
-                                    directory.groupsRead(), directory.skipped()))
-                            .invoke(kept -> {
-                                if (!kept) {
-                                    throw new IllegalStateException("deleted during the run");
-                                }
-                            }))
-                    .await().indefinitely();
-            meters.counter("keyway.imports.runs", "outcome", "succeeded").increment();
-            LOG.infof("Import %s run %s succeeded in %d ms: %d users seen, %d created, %d updated, %d deactivated",
-                    integration.id(), runId, Duration.ofNanos(System.nanoTime() - started).toMillis(),
-                    directory.inScope().size(), diff.created(), diff.updated(), diff.deactivated());
-        } catch (JumpCloudException e) {
-            fail(integration, runId, e.getMessage());
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "Import %s run %s failed", integration.id(), runId);
-            fail(integration, runId, "An unexpected error stopped the run; it has been logged.");
-        } finally {
-            active.decrementAndGet();
-            release(holder, lock).subscribe().with(done -> { }, e -> LOG.warnf("Releasing %s failed: %s", lock, e));
-        }
+        Uni<Void> outcome = stopping
+                ? fail(integration, runId, "Interrupted: the replica stopped before the run began.")
+                : Uni.createFrom().item(() -> pull.read(integration.id(), integrations.credentials(integration),
+                                integration.groups()))
+                        // JumpCloud's client blocks (HTTP, pauses between retries): a managed worker, not a loop
+                        .runSubscriptionOn(executor)
+                        .chain(directory -> runs.snapshot(integration.id())
+                                // comparing 100,000 users is CPU work: back off the event loop
+                                .emitOn(executor)
+                                .chain(previous -> commit(integration, runId, directory,
+                                        SnapshotDiff.between(previous, directory), started)))
+                        .onFailure().recoverWithUni(failure -> {
+                            if (failure instanceof JumpCloudException) {
+                                return fail(integration, runId, failure.getMessage());
+                            }
+                            LOG.errorf(failure, "Import %s run %s failed", integration.id(), runId);
+                            return fail(integration, runId, "An unexpected error stopped the run; it has been logged.");
+                        });
+        return outcome
+                .onFailure().invoke(e -> LOG.warnf("Import %s run %s: recording its outcome failed: %s",
+                        integration.id(), runId, e.getMessage()))
+                .onFailure().recoverWithNull()
+                .onTermination().call(() -> {
+                    active.decrementAndGet();
+                    return release(run.holder(), run.lock())
+                            .onFailure().invoke(e -> LOG.warnf("Releasing %s failed: %s", run.lock(), e))
+                            .onFailure().recoverWithNull();
+                });
     }
 
-    private void fail(Integration integration, UUID runId, String error) {
+    /** The events, the new snapshot and the run's outcome, in one transaction. */
+    private Uni<Void> commit(Integration integration, UUID runId, Directory directory, SnapshotDiff diff,
+            long started) {
+        OrgId org = new OrgId(integration.orgId());
+        return pool.withTransaction(transaction -> outbox
+                        .appendAll(transaction, org, deployment.region(), events(diff))
+                        .chain(() -> runs.keep(transaction, integration.id(), diff))
+                        .chain(() -> runs.succeed(transaction, runId, directory.inScope().size(), diff,
+                                directory.groupsRead(), directory.skipped()))
+                        .invoke(kept -> {
+                            if (!kept) {
+                                throw new IllegalStateException("deleted during the run");
+                            }
+                        }))
+                .invoke(() -> {
+                    meters.counter("keyway.imports.runs", "outcome", "succeeded").increment();
+                    LOG.infof("Import %s run %s succeeded in %d ms: %d users seen, %d created, %d updated,"
+                            + " %d deactivated", integration.id(), runId,
+                            Duration.ofNanos(System.nanoTime() - started).toMillis(), directory.inScope().size(),
+                            diff.created(), diff.updated(), diff.deactivated());
+                })
+                .replaceWithVoid();
+    }
+
+    private Uni<Void> fail(Integration integration, UUID runId, String error) {
         meters.counter("keyway.imports.runs", "outcome", "failed").increment();
         LOG.warnf("Import %s run %s failed: %s", integration.id(), runId, error);
-        runs.fail(runId, error).await().indefinitely();
+        return runs.fail(runId, error).replaceWithVoid();
     }
 
     private static List<Draft> events(SnapshotDiff diff) {
@@ -182,8 +226,14 @@ public class ImportRunner {
                 .eventually(holder::close);
     }
 
-    @PreDestroy
-    void stop() {
-        executor.shutdownNow();
+    /**
+     * Takes no new run and lets the running ones finish, for up to {@code keyway.imports.shutdown-grace}; runs still
+     * going then are abandoned: their locks go with the connections, and the next run records them as interrupted.
+     */
+    void stop(@Observes ShutdownEvent event) {
+        stopping = true;
+        if (!queue.close(config.shutdownGrace())) {
+            LOG.warnf("%d import run(s) still running at shutdown; they will be recorded as interrupted", active.get());
+        }
     }
 }

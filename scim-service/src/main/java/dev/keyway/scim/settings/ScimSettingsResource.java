@@ -11,11 +11,8 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import dev.keyway.runtime.organization.KnownOrganizations;
 import dev.keyway.runtime.problem.ApiException;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 /** An organization's SCIM settings: whether its IdP may manage groups and memberships here. */
 @Path("/admin/orgs/{slug}/scim/settings")
@@ -27,24 +24,16 @@ public class ScimSettingsResource {
     public record ScimSettings(Boolean groupsEnabled) {
     }
 
-    private static final String READ = "select groups_enabled from scim_settings where org_id = $1";
-    private static final String WRITE = """
-            insert into scim_settings (org_id, groups_enabled) values ($1, $2)
-            on conflict (org_id) do update set groups_enabled = excluded.groups_enabled, updated_at = now()""";
+    private final ScimSettingsService service;
 
-    private final Pool pool;
-    private final KnownOrganizations organizations;
-
-    public ScimSettingsResource(Pool pool, KnownOrganizations organizations) {
-        this.pool = pool;
-        this.organizations = organizations;
+    public ScimSettingsResource(ScimSettingsService service) {
+        this.service = service;
     }
 
     @GET
     @Operation(summary = "The organization's SCIM settings")
     public Uni<ScimSettings> get(@PathParam("slug") String slug) {
-        return organizations.homedHere(slug).chain(org -> pool.preparedQuery(READ).execute(Tuple.of(org.id()))
-                .map(rows -> new ScimSettings(rows.size() == 0 || rows.iterator().next().getBoolean(0))));
+        return service.groupsEnabled(slug).map(ScimSettings::new);
     }
 
     @PATCH
@@ -54,7 +43,6 @@ public class ScimSettingsResource {
         if (settings == null || settings.groupsEnabled() == null) {
             throw ApiException.badRequest("Send {\"groupsEnabled\": true|false}.");
         }
-        return organizations.homedHere(slug).chain(org -> pool.preparedQuery(WRITE)
-                .execute(Tuple.of(org.id(), settings.groupsEnabled())).replaceWith(settings));
+        return service.setGroupsEnabled(slug, settings.groupsEnabled()).replaceWith(settings);
     }
 }

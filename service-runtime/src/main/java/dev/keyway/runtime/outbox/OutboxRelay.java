@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -27,11 +28,12 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.common.annotation.Identifier;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
-import io.vertx.mutiny.sqlclient.Transaction;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
@@ -60,6 +62,7 @@ public class OutboxRelay {
     public static final String EVENT_TYPE_HEADER = "keyway-event-type";
 
     private final Pool pool;
+    private final Vertx vertx;
     private final OutboxConfig config;
     private final Map<String, Object> kafkaConfig;
     private final Counter published;
@@ -68,30 +71,48 @@ public class OutboxRelay {
     private Producer<String, String> producer;
     private Duration backoff = Duration.ZERO;
     private volatile boolean running;
-    private Thread thread;
+    /** The pending timer, or -1; guarded by this. */
+    private long timer = -1;
+    /** Completes when the cycle in flight has ended; guarded by this. */
+    private CompletableFuture<Void> cycle = CompletableFuture.completedFuture(null);
 
-    public OutboxRelay(Pool pool, OutboxConfig config,
+    public OutboxRelay(Pool pool, Vertx vertx, OutboxConfig config,
             @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig, MeterRegistry meters) {
         this.pool = pool;
+        this.vertx = vertx;
         this.config = config;
         this.kafkaConfig = kafkaConfig;
         this.published = meters.counter("keyway.outbox.published");
         this.failures = meters.counter("keyway.outbox.publish.failures");
     }
 
-    /** The relay runs on a thread of its own: it blocks on Kafka, and the scheduler cannot tick faster than 1 s. */
+    /**
+     * Cycles on a Vert.x timer rather than the scheduler, which cannot tick faster than 1 s and has no backoff. Only
+     * the Kafka sends block, and they run on a worker thread; waiting between cycles holds no thread at all.
+     */
     void start(@Observes StartupEvent started) {
         running = true;
-        thread = new Thread(this::loop, "outbox-relay");
-        thread.setDaemon(true);
-        thread.start();
+        schedule(Duration.ZERO);
     }
 
-    void stop(@Observes ShutdownEvent stopping) throws InterruptedException {
-        running = false;
-        if (thread != null) {
-            thread.interrupt();
-            thread.join(config.sendTimeout().toMillis() + 1000);
+    /** Lets the cycle in flight finish (bounded by the send timeout), then closes the producer. */
+    void stop(@Observes ShutdownEvent stopping) {
+        CompletableFuture<Void> inFlight;
+        synchronized (this) {
+            running = false;
+            if (timer >= 0) {
+                vertx.cancelTimer(timer);
+                timer = -1;
+            }
+            inFlight = cycle;
+        }
+        try {
+            inFlight.get(config.sendTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warnf("Outbox relay did not finish its cycle before shutdown (%s); its rows stay pending",
+                    e.getMessage());
         }
         synchronized (this) {
             if (producer != null) {
@@ -101,26 +122,39 @@ public class OutboxRelay {
         }
     }
 
-    private void loop() {
-        while (running) {
-            Duration pause = relay();
-            try {
-                Thread.sleep(pause.toMillis());
-            } catch (InterruptedException e) {
-                return;
-            }
+    private synchronized void schedule(Duration pause) {
+        if (running) {
+            // Vert.x timers need at least 1 ms
+            timer = vertx.setTimer(Math.max(1, pause.toMillis()), id -> cycle());
         }
     }
 
-    /** @return how long to wait before the next attempt */
-    Duration relay() {
-        try {
-            while (publishBatch() == config.batchSize()) {
-                // a full batch: there is probably more waiting
+    private void cycle() {
+        CompletableFuture<Void> finished = new CompletableFuture<>();
+        synchronized (this) {
+            timer = -1;
+            if (!running) {
+                return;
             }
+            cycle = finished;
+        }
+        relay().subscribe().with(pause -> {
+            finished.complete(null);
+            schedule(pause);
+        }, unexpected -> {
+            // relay() turns every failure into a pause; this is a bug, but the relay must keep going
+            LOG.error("Outbox relay cycle failed", unexpected);
+            finished.complete(null);
+            schedule(config.maxBackoff());
+        });
+    }
+
+    /** @return how long to wait before the next attempt */
+    Uni<Duration> relay() {
+        return drain().map(drained -> {
             backoff = Duration.ZERO;
             return config.pollInterval();
-        } catch (RuntimeException e) {
+        }).onFailure().recoverWithItem(e -> {
             if (!running) {
                 return Duration.ZERO;
             }
@@ -128,7 +162,13 @@ public class OutboxRelay {
             backoff = backoff.isZero() ? config.initialBackoff() : min(backoff.multipliedBy(2), config.maxBackoff());
             LOG.warnf("Outbox relay could not publish (%s); next attempt in %d ms", e.getMessage(), backoff.toMillis());
             return backoff;
-        }
+        });
+    }
+
+    /** Publishes batches while they come back full: there is probably more waiting. */
+    private Uni<Void> drain() {
+        return publishBatch().chain(count -> count == config.batchSize() && running ? drain()
+                : Uni.createFrom().voidItem());
     }
 
     /**
@@ -137,36 +177,32 @@ public class OutboxRelay {
      *
      * @return how many rows were published
      */
-    int publishBatch() {
-        SqlConnection connection = pool.getConnectionAndAwait();
-        try {
-            Transaction transaction = connection.beginAndAwait();
-            Batch batch;
-            try {
-                batch = publishBatch(connection);
-                transaction.commitAndAwait();
-            } catch (RuntimeException e) {
-                transaction.rollbackAndAwait();
-                throw e;
-            }
+    Uni<Integer> publishBatch() {
+        return pool.withTransaction(this::publishBatch).map(batch -> {
             if (batch.error() != null) {
                 throw new OutboxPublishException(batch.error(), batch.published());
             }
             return batch.published();
-        } finally {
-            connection.closeAndAwait();
-        }
+        });
     }
 
     private record Batch(int published, String error) {
     }
 
-    private Batch publishBatch(SqlConnection connection) {
-        boolean relay = connection.query(BECOME_RELAY).executeAndAwait().iterator().next().getBoolean(0);
-        if (!relay) {
-            return new Batch(0, null);
-        }
-        RowSet<Row> rows = connection.preparedQuery(PENDING).executeAndAwait(Tuple.of(config.batchSize()));
+    /** What one batch's sends came to: every row's id in order, the acknowledged ones, and the first failure. */
+    private record Sent(List<Long> ids, List<Long> done, String error) {
+    }
+
+    private Uni<Batch> publishBatch(SqlConnection connection) {
+        return connection.query(BECOME_RELAY).execute().map(rows -> rows.iterator().next().getBoolean(0))
+                .chain(relay -> !relay ? Uni.createFrom().item(new Batch(0, null))
+                        : connection.preparedQuery(PENDING).execute(Tuple.of(config.batchSize()))
+                                // sends block (metadata, acknowledgements): on a worker, never the event loop
+                                .chain(rows -> vertx.executeBlocking(() -> send(rows), false))
+                                .chain(sent -> record(connection, sent)));
+    }
+
+    private Sent send(RowSet<Row> rows) {
         List<Long> ids = new ArrayList<>(rows.size());
         List<Future<RecordMetadata>> acks = new ArrayList<>(rows.size());
         String error = null;
@@ -193,24 +229,30 @@ public class OutboxRelay {
                 error = "interrupted";
             }
         }
-        if (!done.isEmpty()) {
-            connection.preparedQuery(MARK_PUBLISHED).executeAndAwait(Tuple.of(done.toArray(Long[]::new)));
-            published.increment(done.size());
-        }
-        if (error != null && ids.size() > done.size()) {
-            // the first row not acknowledged; it and everything after it stay pending, in order
-            connection.preparedQuery(MARK_FAILED).executeAndAwait(Tuple.of(ids.get(done.size()), error));
-        }
-        return new Batch(done.size(), error);
+        return new Sent(ids, done, error);
+    }
+
+    private Uni<Batch> record(SqlConnection connection, Sent sent) {
+        List<Long> done = sent.done();
+        Uni<Void> stamped = done.isEmpty() ? Uni.createFrom().voidItem()
+                : connection.preparedQuery(MARK_PUBLISHED).execute(Tuple.of(done.toArray(Long[]::new)))
+                        .invoke(() -> published.increment(done.size())).replaceWithVoid();
+        return stamped.chain(() -> sent.error() != null && sent.ids().size() > done.size()
+                // the first row not acknowledged; it and everything after it stay pending, in order
+                ? connection.preparedQuery(MARK_FAILED).execute(Tuple.of(sent.ids().get(done.size()), sent.error()))
+                        .replaceWithVoid()
+                : Uni.createFrom().voidItem())
+                .replaceWith(new Batch(done.size(), sent.error()));
     }
 
     /** Keeps the outbox and inbox tables small; ids older than Kafka's retention cannot be redelivered anyway. */
     @Scheduled(identity = "outbox-cleanup", every = "1h", delayed = "1m",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void forgetOldRows() {
-        long seconds = config.retention().toSeconds();
-        pool.preparedQuery(FORGET_PUBLISHED).executeAndAwait(Tuple.of(seconds));
-        pool.preparedQuery(FORGET_PROCESSED).executeAndAwait(Tuple.of(seconds));
+    Uni<Void> forgetOldRows() {
+        Tuple seconds = Tuple.of(config.retention().toSeconds());
+        return pool.preparedQuery(FORGET_PUBLISHED).execute(seconds)
+                .chain(() -> pool.preparedQuery(FORGET_PROCESSED).execute(seconds))
+                .replaceWithVoid();
     }
 
     private synchronized Producer<String, String> producer() {

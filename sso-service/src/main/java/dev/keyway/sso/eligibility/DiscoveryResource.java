@@ -1,9 +1,7 @@
 package dev.keyway.sso.eligibility;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -14,17 +12,9 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestQuery;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import dev.keyway.runtime.problem.ApiException;
-import dev.keyway.sso.connection.SamlSettings;
 import dev.keyway.sso.connection.SpEndpoints;
-import dev.keyway.sso.domain.DomainName;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * What the SaaS's login page asks once the user typed an e-mail: does an organization sign this person in through
@@ -45,20 +35,11 @@ public class DiscoveryResource {
     public record Discovery(String email, boolean sso, boolean passwordLoginAllowed, List<Organization> organizations) {
     }
 
-    // a verified domain belongs to one organization at most (unique index), so this is one row or none
-    private static final String ORGANIZATIONS = """
-            select o.slug, o.display_name, c.settings::text as settings
-            from email_domain d join organization o on o.id = d.org_id
-                 join saml_connection c on c.org_id = o.id and c.idp_entity_id is not null
-            where d.domain = $1 and d.verified_at is not null""";
-
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    private final Pool pool;
+    private final LoginDiscovery discovery;
     private final SpEndpoints endpoints;
 
-    public DiscoveryResource(Pool pool, SpEndpoints endpoints) {
-        this.pool = pool;
+    public DiscoveryResource(LoginDiscovery discovery, SpEndpoints endpoints) {
+        this.discovery = discovery;
         this.endpoints = endpoints;
     }
 
@@ -70,31 +51,14 @@ public class DiscoveryResource {
         if (at < 1 || at == address.length() - 1) {
             throw ApiException.badRequest("email: an e-mail address is required.");
         }
-        Optional<String> domain = DomainName.normalize(address.substring(at + 1));
-        if (domain.isEmpty()) {
-            return Uni.createFrom().item(discovery(address, List.of()));
-        }
-        return pool.preparedQuery(ORGANIZATIONS).execute(Tuple.of(domain.get())).map(rows -> {
-            List<Organization> organizations = new ArrayList<>();
-            for (Row row : rows) {
-                SamlSettings settings = SamlSettings.merge(json(row.getString("settings")), null);
-                organizations.add(new Organization(row.getString("slug"), row.getString("display_name"),
-                        endpoints.login(row.getString("slug")), settings.passwordLoginAllowed()));
-            }
-            return discovery(address, organizations);
-        });
+        return discovery.organizationsFor(address).map(found -> discovery(address, found.stream()
+                .map(org -> new Organization(org.slug(), org.displayName(), endpoints.login(org.slug()),
+                        org.settings().passwordLoginAllowed()))
+                .toList()));
     }
 
     private static Discovery discovery(String address, List<Organization> organizations) {
         return new Discovery(address, !organizations.isEmpty(),
                 organizations.stream().allMatch(Organization::passwordLoginAllowed), organizations);
-    }
-
-    private static JsonNode json(String text) {
-        try {
-            return text == null ? null : JSON.readTree(text);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

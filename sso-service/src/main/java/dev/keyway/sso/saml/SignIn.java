@@ -92,15 +92,22 @@ public class SignIn {
             if (!limits.tryStart(connection.orgId(), client)) {
                 throw new SamlRejectedException(Rejection.TOO_MANY_SIGN_INS, client);
             }
-            AuthnRequests.Outgoing outgoing = AuthnRequests.create(connection, endpoints, null);
-            String landing = RedirectTargets.allowed(returnTo, connection.settings().allowedRelayStateHosts());
-            return pending.save(outgoing.requestId(), connection.orgId(), landing, BrowserBinding.hash(browser),
-                    Instant.now().plus(config.pendingRequestLifetime()), config.loginLimits().maxPendingPerOrganization())
-                    .map(saved -> {
-                        if (!saved) {
-                            throw new SamlRejectedException(Rejection.TOO_MANY_SIGN_INS, "pending requests at the cap");
-                        }
-                        return outgoing;
+            // signing opens the SP key and runs RSA: CPU work for a worker, not the event loop
+            return Uni.createFrom().item(() -> AuthnRequests.create(connection, endpoints, null))
+                    .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                    .chain(outgoing -> {
+                        String landing = RedirectTargets.allowed(returnTo,
+                                connection.settings().allowedRelayStateHosts());
+                        return pending.save(outgoing.requestId(), connection.orgId(), landing,
+                                BrowserBinding.hash(browser), Instant.now().plus(config.pendingRequestLifetime()),
+                                config.loginLimits().maxPendingPerOrganization())
+                                .map(saved -> {
+                                    if (!saved) {
+                                        throw new SamlRejectedException(Rejection.TOO_MANY_SIGN_INS,
+                                                "pending requests at the cap");
+                                    }
+                                    return outgoing;
+                                });
                     });
         });
     }

@@ -10,8 +10,6 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -42,10 +40,7 @@ import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
 import io.smallrye.jwt.auth.principal.ParseException;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * The RS256 keys sso-service signs owner tokens and sessions with. They live in this service's database (private
@@ -67,23 +62,6 @@ public class SigningKeys {
 
     /** SmallRye JWT accepts a token this long past its expiry. */
     static final Duration CLOCK_SKEW = Duration.ofSeconds(60);
-
-    private static final String PUBLISHED = """
-            select kid, private_key, public_key, created_at, activates_at from signing_key
-            where retired_at is null order by activates_at desc, created_at desc""";
-    /** Replicas rotating at once take turns; the second then finds a fresh key and adds none. */
-    private static final String LOCK = "select pg_advisory_xact_lock(hashtext('keyway.signing_key'))";
-    private static final String NEWEST = "select max(created_at) from signing_key";
-    /** The very first key signs at once: nothing was signed yet that a verifier would need another key for. */
-    private static final String CREATE = """
-            insert into signing_key (kid, private_key, public_key, created_at, activates_at)
-            select $1, $2, $3, $4::timestamptz,
-                case when exists (select 1 from signing_key) then $5::timestamptz else $4::timestamptz end""";
-    /** Keys superseded by a key that has signed for longer than any token lives. */
-    private static final String RETIRE = """
-            update signing_key old set retired_at = now(), private_key = null
-            where retired_at is null and exists (select 1 from signing_key newer
-                where newer.activates_at > old.activates_at and newer.activates_at <= $1)""";
 
     /** A key pair with the id tokens name in their {@code kid} header. */
     public record SigningKey(String kid, PrivateKey privateKey, RSAPublicKey publicKey, Instant createdAt,
@@ -108,16 +86,19 @@ public class SigningKeys {
     }
 
     private final Pool pool;
+    private final SigningKeyRepository repository;
     private final SecretBox secrets;
     private final SigningConfig config;
     private final Duration retireAfter;
     private final String issuer;
     private volatile KeySet current;
 
-    public SigningKeys(Pool pool, SecretBox secrets, SigningConfig config, SsoConfig sso,
+    public SigningKeys(Pool pool, SigningKeyRepository repository, SecretBox secrets, SigningConfig config,
+            SsoConfig sso,
             @ConfigProperty(name = "keyway.owner-token.lifetime") Duration ownerTokenLifetime,
             @ConfigProperty(name = "mp.jwt.verify.issuer") String issuer) {
         this.pool = pool;
+        this.repository = repository;
         this.secrets = secrets;
         this.config = config;
         Duration longestToken = ownerTokenLifetime.compareTo(sso.sessionLifetime()) > 0 ? ownerTokenLifetime
@@ -137,15 +118,14 @@ public class SigningKeys {
     public Uni<Void> maintain() {
         Instant now = Instant.now();
         Instant dueBefore = now.minus(config.rotationInterval());
-        return pool.preparedQuery(NEWEST).execute()
-                .map(rows -> Optional.ofNullable(rows.iterator().next().getOffsetDateTime(0)))
-                .chain(newest -> newest.isEmpty() || newest.get().toInstant().isBefore(dueBefore)
+        return repository.newestCreatedAt(pool)
+                .chain(newest -> newest.isEmpty() || newest.get().isBefore(dueBefore)
                         ? create(dueBefore).replaceWithVoid()
                         : Uni.createFrom().voidItem())
-                .chain(() -> pool.preparedQuery(RETIRE).execute(Tuple.of(utc(now.minus(retireAfter)))))
-                .invoke(rows -> {
-                    if (rows.rowCount() > 0) {
-                        LOG.infof("Retired %d signing key(s): every token they signed has expired", rows.rowCount());
+                .chain(() -> repository.retireSupersededBy(now.minus(retireAfter)))
+                .invoke(retired -> {
+                    if (retired > 0) {
+                        LOG.infof("Retired %d signing key(s): every token they signed has expired", retired);
                     }
                 })
                 .chain(this::reload);
@@ -205,32 +185,31 @@ public class SigningKeys {
     private Uni<Optional<SigningKey>> create(Instant onlyIfNoneCreatedAfter) {
         // RSA key generation takes a while: keep it off the event loop
         return Uni.createFrom().item(SigningKeys::generate).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .chain(pair -> pool.withTransaction(connection -> connection.query(LOCK).execute()
-                        .chain(() -> connection.preparedQuery(NEWEST).execute())
-                        .chain(rows -> {
-                            OffsetDateTime newest = rows.iterator().next().getOffsetDateTime(0);
-                            if (onlyIfNoneCreatedAfter != null && newest != null
-                                    && !newest.toInstant().isBefore(onlyIfNoneCreatedAfter)) {
+                .chain(pair -> pool.withTransaction(connection -> repository.lockForCreation(connection)
+                        .chain(() -> repository.newestCreatedAt(connection))
+                        .chain(newest -> {
+                            if (onlyIfNoneCreatedAfter != null && newest.isPresent()
+                                    && !newest.get().isBefore(onlyIfNoneCreatedAfter)) {
                                 return Uni.createFrom().item(Optional.<SigningKey>empty());
                             }
                             String kid = UUID.randomUUID().toString();
                             Instant now = Instant.now();
                             Instant activatesAt = now.plus(config.publishAhead());
-                            return connection.preparedQuery(CREATE).execute(Tuple.of(kid,
+                            Instant signsFrom = newest.isEmpty() ? now : activatesAt;
+                            return repository.insert(connection, kid,
                                     secrets.seal(pair.getPrivate().getEncoded(), context(kid)),
-                                    Buffer.buffer(pair.getPublic().getEncoded()), utc(now), utc(activatesAt)))
-                                    .invoke(() -> LOG.infof("Created signing key %s; it signs from %s", kid,
-                                            newest == null ? now : activatesAt))
+                                    pair.getPublic().getEncoded(), now, activatesAt)
+                                    .invoke(() -> LOG.infof("Created signing key %s; it signs from %s", kid, signsFrom))
                                     .replaceWith(Optional.of(new SigningKey(kid, pair.getPrivate(),
-                                            (RSAPublicKey) pair.getPublic(), now, newest == null ? now : activatesAt)));
+                                            (RSAPublicKey) pair.getPublic(), now, signsFrom)));
                         })));
     }
 
     private Uni<Void> reload() {
-        return pool.preparedQuery(PUBLISHED).execute().map(rows -> {
+        return repository.published().map(stored -> {
             List<SigningKey> keys = new ArrayList<>();
-            for (Row row : rows) {
-                keys.add(decode(row));
+            for (SigningKeyRepository.StoredKey key : stored) {
+                keys.add(decode(key));
             }
             keys.sort(Comparator.comparing(SigningKey::activatesAt).thenComparing(SigningKey::createdAt).reversed());
             return keys;
@@ -265,14 +244,14 @@ public class SigningKeys {
         return set.toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY);
     }
 
-    private SigningKey decode(Row row) {
-        String kid = row.getString("kid");
+    private SigningKey decode(SigningKeyRepository.StoredKey stored) {
+        String kid = stored.kid();
         try {
             KeyFactory rsa = KeyFactory.getInstance("RSA");
-            byte[] privateKey = secrets.open(row.getString("private_key"), context(kid));
+            byte[] privateKey = secrets.open(stored.sealedPrivateKey(), context(kid));
             return new SigningKey(kid, rsa.generatePrivate(new PKCS8EncodedKeySpec(privateKey)),
-                    (RSAPublicKey) rsa.generatePublic(new X509EncodedKeySpec(row.getBuffer("public_key").getBytes())),
-                    row.getOffsetDateTime("created_at").toInstant(), row.getOffsetDateTime("activates_at").toInstant());
+                    (RSAPublicKey) rsa.generatePublic(new X509EncodedKeySpec(stored.publicKey())),
+                    stored.createdAt(), stored.activatesAt());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("signing key " + kid + " is unreadable", e);
         }
@@ -280,10 +259,6 @@ public class SigningKeys {
 
     private static String context(String kid) {
         return "signing-key:" + kid;
-    }
-
-    private static OffsetDateTime utc(Instant instant) {
-        return instant.atOffset(ZoneOffset.UTC);
     }
 
     private static KeyPair generate() {
