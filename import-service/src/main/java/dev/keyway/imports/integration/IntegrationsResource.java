@@ -23,8 +23,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import dev.keyway.imports.jumpcloud.DataCenter;
 import dev.keyway.imports.jumpcloud.JumpCloudCredentials;
 import dev.keyway.imports.jumpcloud.UserGroup;
+import dev.keyway.runtime.auth.OrganizationAccess;
 import dev.keyway.runtime.organization.KnownOrganizations;
 import dev.keyway.runtime.problem.ApiException;
+import io.quarkus.security.PermissionsAllowed;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -35,6 +37,7 @@ import io.smallrye.mutiny.Uni;
 @Tag(name = "Directory import")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
+@PermissionsAllowed(OrganizationAccess.ADMINISTER)
 public class IntegrationsResource {
 
     /** Credentials as typed by an admin, before an integration exists. */

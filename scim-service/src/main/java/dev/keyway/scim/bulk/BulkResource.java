@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -22,6 +23,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 
+import dev.keyway.runtime.auth.Roles;
 import dev.keyway.runtime.deployment.Deployment;
 import dev.keyway.scim.groups.GroupService;
 import dev.keyway.scim.protocol.ETags;
@@ -44,6 +46,7 @@ import io.smallrye.mutiny.Uni;
 @Tag(name = "SCIM Bulk")
 @Produces({ ScimMediaType.SCIM_JSON, MediaType.APPLICATION_JSON })
 @Consumes(MediaType.WILDCARD)
+@RolesAllowed(Roles.SCIM_CLIENT)
 public class BulkResource {
 
     public static final int MAX_OPERATIONS = 1000;

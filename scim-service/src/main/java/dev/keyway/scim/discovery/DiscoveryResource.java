@@ -3,6 +3,7 @@ package dev.keyway.scim.discovery;
 import java.util.List;
 import java.util.stream.Stream;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -15,6 +16,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.keyway.runtime.auth.Roles;
 import dev.keyway.runtime.deployment.Deployment;
 import dev.keyway.scim.protocol.ListQuery;
 import dev.keyway.scim.protocol.ListResponse;
@@ -35,6 +37,7 @@ import dev.keyway.scim.token.ScimCaller;
 @Path("/scim/v2")
 @Tag(name = "SCIM discovery")
 @Produces({ ScimMediaType.SCIM_JSON, MediaType.APPLICATION_JSON })
+@RolesAllowed(Roles.SCIM_CLIENT)
 public class DiscoveryResource {
 
     /** Our extension of ServiceProviderConfig: whether this organization has group management switched on. */

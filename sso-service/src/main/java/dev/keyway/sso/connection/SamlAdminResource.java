@@ -25,14 +25,17 @@ import org.jboss.resteasy.reactive.RestQuery;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.keyway.runtime.auth.OrganizationAccess;
 import dev.keyway.runtime.problem.ApiException;
 import dev.keyway.sso.config.SsoConfig;
+import io.quarkus.security.PermissionsAllowed;
 import io.smallrye.mutiny.Uni;
 
 /** An organization's SAML set-up, for its owner: what to paste into JumpCloud, and what JumpCloud gave back. */
 @Path("/admin/orgs/{slug}/saml")
 @Tag(name = "SAML")
 @Produces(MediaType.APPLICATION_JSON)
+@PermissionsAllowed(OrganizationAccess.ADMINISTER)
 public class SamlAdminResource {
 
     public static final String SAML_METADATA = "application/samlmetadata+xml";

@@ -17,7 +17,9 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import dev.keyway.runtime.auth.OrganizationAccess;
 import dev.keyway.runtime.problem.ApiException;
+import io.quarkus.security.PermissionsAllowed;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -27,6 +29,7 @@ import io.smallrye.mutiny.Uni;
 @Path("/admin/orgs/{slug}/domains")
 @Tag(name = "E-mail domains")
 @Produces(MediaType.APPLICATION_JSON)
+@PermissionsAllowed(OrganizationAccess.ADMINISTER)
 public class DomainsResource {
 
     /** JSON for POST: the domain to claim. */

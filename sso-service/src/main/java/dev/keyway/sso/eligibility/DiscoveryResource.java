@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
+import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -35,6 +36,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @Path("/login/discover")
 @Tag(name = "Sessions")
 @Produces(MediaType.APPLICATION_JSON)
+@PermitAll
 public class DiscoveryResource {
 
     /** The organization that verified the e-mail's domain. */

@@ -18,8 +18,10 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import dev.keyway.common.auth.KeywayClaims;
+import dev.keyway.runtime.auth.OrganizationAccess;
+import dev.keyway.runtime.auth.Roles;
 import dev.keyway.runtime.problem.ApiException;
+import io.quarkus.security.PermissionsAllowed;
 import io.smallrye.mutiny.Uni;
 
 @Path("/admin/orgs")
@@ -48,7 +50,7 @@ public class OrganizationsResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @RolesAllowed(KeywayClaims.OPERATOR)
+    @RolesAllowed(Roles.OPERATOR)
     @Operation(summary = "Register an organization homed in this region (operator token)")
     public Uni<Response> create(NewOrganization body) {
         if (body == null) {
@@ -61,6 +63,7 @@ public class OrganizationsResource {
 
     @GET
     @Path("{slug}")
+    @PermissionsAllowed(OrganizationAccess.ADMINISTER)
     @Operation(summary = "An organization (operator, or an owner of it)")
     public Uni<OrganizationView> get(@PathParam("slug") String slug) {
         return organizations.bySlug(slug).map(OrganizationView::of);
@@ -68,7 +71,7 @@ public class OrganizationsResource {
 
     @POST
     @Path("{slug}/owner-tokens")
-    @RolesAllowed(KeywayClaims.OPERATOR)
+    @RolesAllowed(Roles.OPERATOR)
     @Operation(summary = "Issue an owner token for the organization's admin APIs on every service (operator token)")
     public Uni<OwnerTokens.OwnerToken> issueOwnerToken(@PathParam("slug") String slug) {
         return organizations.bySlug(slug).chain(ownerTokens::issue);
@@ -80,7 +83,7 @@ public class OrganizationsResource {
 
     @DELETE
     @Path("{slug}/owner-tokens/{jti}")
-    @RolesAllowed(KeywayClaims.OPERATOR)
+    @RolesAllowed(Roles.OPERATOR)
     @Operation(summary = "Revoke one owner token, by the id it was issued with (operator token); every service "
             + "refuses it once the organization's state reaches it")
     public Uni<Response> revokeOwnerToken(@PathParam("slug") String slug, @PathParam("jti") String jti) {
@@ -89,7 +92,7 @@ public class OrganizationsResource {
 
     @POST
     @Path("{slug}/owner-tokens/revoke-all")
-    @RolesAllowed(KeywayClaims.OPERATOR)
+    @RolesAllowed(Roles.OPERATOR)
     @Operation(summary = "Revoke every owner token of the organization issued until now (operator token)")
     public Uni<RevokedAll> revokeAllOwnerTokens(@PathParam("slug") String slug) {
         return ownerTokens.revokeAll(slug).map(RevokedAll::new);
