@@ -1,5 +1,7 @@
 package dev.keyway.scim.settings;
 
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
@@ -13,7 +15,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.keyway.runtime.auth.OrganizationAccess;
 import dev.keyway.runtime.organization.KnownOrganizations;
-import dev.keyway.runtime.problem.ApiException;
 import io.quarkus.security.PermissionsAllowed;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -27,7 +28,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class ScimSettingsResource {
 
     /** The settings; group management is on unless switched off. */
-    public record ScimSettings(Boolean groupsEnabled) {
+    public record ScimSettings(@NotNull(message = "required, true or false") Boolean groupsEnabled) {
     }
 
     private static final String READ = "select groups_enabled from scim_settings where org_id = $1";
@@ -53,10 +54,8 @@ public class ScimSettingsResource {
     @PATCH
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Switch group management on or off: {\"groupsEnabled\": false}")
-    public Uni<ScimSettings> update(@PathParam("slug") String slug, ScimSettings settings) {
-        if (settings == null || settings.groupsEnabled() == null) {
-            throw ApiException.badRequest("Send {\"groupsEnabled\": true|false}.");
-        }
+    public Uni<ScimSettings> update(@PathParam("slug") String slug,
+            @NotNull(message = "A JSON body with groupsEnabled is required") @Valid ScimSettings settings) {
         return organizations.homedHere(slug).chain(org -> pool.preparedQuery(WRITE)
                 .execute(Tuple.of(org.id, settings.groupsEnabled())).replaceWith(settings));
     }

@@ -7,6 +7,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 
+import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -94,10 +95,9 @@ public class SamlAdminResource {
     @Path("idp")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Trust an IdP: {\"metadataUrl\"} or {\"entityId\",\"ssoUrl\",\"certificates\":[PEM, …]}")
-    public Uni<SamlView> trust(@PathParam("slug") String slug, IdpRequest request) {
-        if (request == null) {
-            throw ApiException.badRequest("Send {\"metadataUrl\"} or {\"entityId\",\"ssoUrl\",\"certificates\"}.");
-        }
+    public Uni<SamlView> trust(@PathParam("slug") String slug,
+            @NotNull(message = "A JSON body with metadataUrl, or entityId, ssoUrl and certificates, is required")
+            IdpRequest request) {
         Uni<SamlConnection> trusted = request.metadataUrl() != null
                 ? connections.trustMetadataUrl(slug, request.metadataUrl())
                 : connections.trustManually(slug, request.entityId(), request.ssoUrl(), request.certificates());

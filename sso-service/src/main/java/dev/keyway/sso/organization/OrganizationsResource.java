@@ -5,6 +5,11 @@ import java.time.Instant;
 import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -20,7 +25,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.keyway.runtime.auth.OrganizationAccess;
 import dev.keyway.runtime.auth.Roles;
-import dev.keyway.runtime.problem.ApiException;
 import io.quarkus.security.PermissionsAllowed;
 import io.smallrye.mutiny.Uni;
 
@@ -30,7 +34,14 @@ import io.smallrye.mutiny.Uni;
 public class OrganizationsResource {
 
     /** What the operator sends to register an organization. */
-    public record NewOrganization(String slug, String displayName, String region) {
+    public record NewOrganization(
+            @ValidSlug String slug,
+            @NotBlank(message = "required, at most " + OrganizationService.MAX_DISPLAY_NAME + " characters")
+            @Size(max = OrganizationService.MAX_DISPLAY_NAME,
+                    message = "required, at most " + OrganizationService.MAX_DISPLAY_NAME + " characters")
+            String displayName,
+            @NotNull(message = "must be 'api' or 'eu'")
+            @Pattern(regexp = "api|eu", message = "must be 'api' or 'eu'") String region) {
     }
 
     /** An organization as the admin API shows it. */
@@ -52,10 +63,8 @@ public class OrganizationsResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Roles.OPERATOR)
     @Operation(summary = "Register an organization homed in this region (operator token)")
-    public Uni<Response> create(NewOrganization body) {
-        if (body == null) {
-            throw ApiException.badRequest("A JSON body with slug, displayName and region is required.");
-        }
+    public Uni<Response> create(@NotNull(message = "A JSON body with slug, displayName and region is required")
+            @Valid NewOrganization body) {
         return organizations.create(body.slug(), body.displayName(), body.region())
                 .map(org -> Response.created(URI.create("/admin/orgs/" + org.slug))
                         .entity(OrganizationView.of(org)).build());
