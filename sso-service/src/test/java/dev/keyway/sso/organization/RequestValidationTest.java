@@ -1,6 +1,9 @@
 package dev.keyway.sso.organization;
 
+import static dev.keyway.sso.organization.AdminAuthenticationTest.ownerToken;
 import static dev.keyway.sso.organization.OrganizationsTest.OPERATOR;
+import static dev.keyway.sso.organization.OrganizationsTest.createOrg;
+import static dev.keyway.sso.organization.OrganizationsTest.uniqueSlug;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -34,5 +37,23 @@ class RequestValidationTest {
                 .body("detail", equalTo("A JSON body with slug, displayName and region is required."));
 
         assertEquals(before, TestPostgres.get().count("select count(*) from sso.organization"));
+    }
+
+    @Test
+    void everyWrongSamlSettingIsNamedAndNoneIsStored() {
+        String slug = uniqueSlug("settings");
+        createOrg(slug);
+        String path = "/admin/orgs/" + slug + "/saml/settings";
+
+        given().auth().oauth2(ownerToken(slug)).contentType(ContentType.JSON)
+                .body("{\"clockSkewSeconds\":3600,\"signatureAlgorithms\":[\"RSA-SHA256\",\"HMAC-MD5\"],"
+                        + "\"allowedRelayStateHosts\":[\"app.example\",\"bad host\"],\"defaultLandingUrl\":\"x:y\"}")
+                .patch(path).then().statusCode(400).contentType("application/problem+json")
+                .body("detail", containsString("clockSkewSeconds: between 0 and 600."))
+                .body("detail", containsString("signatureAlgorithms[1]: one of RSA-SHA256, RSA-SHA512, RSA-SHA1."))
+                .body("detail", containsString("allowedRelayStateHosts[1]: not a host name."))
+                .body("detail", containsString("defaultLandingUrl: an absolute http(s) URL or a path"));
+        given().auth().oauth2(ownerToken(slug)).get("/admin/orgs/" + slug + "/saml").then().statusCode(200)
+                .body("settings.clockSkewSeconds", equalTo(180));
     }
 }
