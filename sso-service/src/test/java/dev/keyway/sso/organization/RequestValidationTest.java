@@ -56,4 +56,20 @@ class RequestValidationTest {
         given().auth().oauth2(ownerToken(slug)).get("/admin/orgs/" + slug + "/saml").then().statusCode(200)
                 .body("settings.clockSkewSeconds", equalTo(180));
     }
+
+    @Test
+    void anOwnerOfAnotherOrganizationIsRefusedBeforeTheBodyIsChecked() {
+        String mine = uniqueSlug("mine");
+        String theirs = uniqueSlug("theirs");
+        createOrg(mine);
+        createOrg(theirs);
+        String token = ownerToken(mine);
+
+        given().auth().oauth2(token).contentType(ContentType.JSON).body("{}").post("/admin/orgs/" + theirs + "/domains")
+                .then().statusCode(403).contentType("application/problem+json");
+        given().auth().oauth2(token).contentType(ContentType.JSON).post("/admin/orgs/" + theirs + "/domains")
+                .then().statusCode(403).contentType("application/problem+json");
+        given().contentType(ContentType.JSON).body("{}").post("/admin/orgs/" + theirs + "/domains")
+                .then().statusCode(401).contentType("application/problem+json");
+    }
 }
