@@ -44,7 +44,8 @@ class RequestValidationTest {
                 .body("detail", containsString("groups[0].jumpcloudGroupId: required."))
                 .body("detail", containsString("groups[1].targetGroup: at most 200 characters."));
         post(org, "", Map.of("name", "Nothing", "apiKey", "key", "dataCenter", "us", "groups", List.of()))
-                .statusCode(400).body("detail", equalTo("groups: must name at least one JumpCloud user group to import."));
+                .statusCode(400)
+                .body("detail", equalTo("groups: must name at least one JumpCloud user group to import."));
         post(org, "/validate", Map.of("jumpcloudOrgId", "x")).statusCode(400)
                 .body("detail", containsString("apiKey: required."))
                 .body("detail", containsString("dataCenter: required (\"us\" or \"eu\")."));

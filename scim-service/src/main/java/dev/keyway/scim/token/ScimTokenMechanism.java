@@ -1,5 +1,6 @@
 package dev.keyway.scim.token;
 
+import java.util.Optional;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,7 +30,7 @@ public class ScimTokenMechanism implements HttpAuthenticationMechanism {
         String authorization = context.request().getHeader("Authorization");
         if (!context.normalizedPath().startsWith("/scim/") || authorization == null
                 || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            return Uni.createFrom().optional(java.util.Optional.empty());
+            return Uni.createFrom().optional(Optional.empty());
         }
         ScimTokenRequest request = ScimTokenRequest.parse(authorization.substring(BEARER.length()).trim());
         return identityProviderManager.authenticate(HttpSecurityUtils.setRoutingContextAttribute(request, context));

@@ -38,7 +38,8 @@ public class OperatorTokenIdentityProvider implements IdentityProvider<TokenAuth
     }
 
     @Override
-    public Uni<SecurityIdentity> authenticate(TokenAuthenticationRequest request, AuthenticationRequestContext context) {
+    public Uni<SecurityIdentity> authenticate(TokenAuthenticationRequest request,
+            AuthenticationRequestContext context) {
         byte[] presented = request.getToken().getToken().trim().getBytes(StandardCharsets.UTF_8);
         if (operatorToken.isEmpty() || !MessageDigest.isEqual(presented, operatorToken.get())) {
             return Uni.createFrom().nullItem();

@@ -7,7 +7,7 @@ public final class Roles {
 
     /** Whoever runs Keyway (the operator token): every organization. */
     public static final String OPERATOR = KeywayClaims.OPERATOR;
-    /** A customer organization's administrator (an owner token): that organization only, see {@link OrganizationAccess}. */
+    /** An organization's administrator (an owner token): only that organization, see {@link OrganizationAccess}. */
     public static final String OWNER = KeywayClaims.OWNER;
     /** A SCIM client (a SCIM bearer token): the SCIM API of the organization its token names. */
     public static final String SCIM_CLIENT = "scim-client";
