@@ -6,6 +6,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -23,8 +27,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import dev.keyway.imports.jumpcloud.DataCenter;
 import dev.keyway.imports.jumpcloud.JumpCloudCredentials;
 import dev.keyway.imports.jumpcloud.UserGroup;
+import dev.keyway.runtime.auth.OrganizationAccess;
 import dev.keyway.runtime.organization.KnownOrganizations;
-import dev.keyway.runtime.problem.ApiException;
+import io.quarkus.security.PermissionsAllowed;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -35,17 +40,16 @@ import io.smallrye.mutiny.Uni;
 @Tag(name = "Directory import")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
+@PermissionsAllowed(OrganizationAccess.ADMINISTER)
 public class IntegrationsResource {
 
     /** Credentials as typed by an admin, before an integration exists. */
-    public record CredentialsRequest(String apiKey, String jumpcloudOrgId, String dataCenter) {
+    public record CredentialsRequest(
+            @NotBlank(message = "required") String apiKey,
+            String jumpcloudOrgId,
+            @NotNull(message = "required (\"us\" or \"eu\")")
+            @Pattern(regexp = DataCenter.CODES, message = "must be \"us\" or \"eu\"") String dataCenter) {
         JumpCloudCredentials credentials() {
-            if (apiKey == null || apiKey.isBlank()) {
-                throw ApiException.badRequest("'apiKey' is required.");
-            }
-            if (dataCenter == null) {
-                throw ApiException.badRequest("'dataCenter' is required (\"us\" or \"eu\").");
-            }
             return new JumpCloudCredentials(DataCenter.fromCode(dataCenter), apiKey.trim(), jumpcloudOrgId);
         }
     }
@@ -65,6 +69,9 @@ public class IntegrationsResource {
         }
     }
 
+    private static final String CREDENTIALS_REQUIRED = "A JSON body with apiKey and dataCenter is required";
+    private static final String BODY_REQUIRED = "A JSON body is required";
+
     private final KnownOrganizations organizations;
     private final Integrations integrations;
 
@@ -76,8 +83,9 @@ public class IntegrationsResource {
     @POST
     @Path("validate")
     @Operation(summary = "Check a JumpCloud API key (and Organization ID) before creating an integration")
-    public Uni<Validation> validate(@PathParam("slug") String slug, CredentialsRequest request) {
-        JumpCloudCredentials credentials = credentials(request);
+    public Uni<Validation> validate(@PathParam("slug") String slug,
+            @NotNull(message = CREDENTIALS_REQUIRED) @Valid CredentialsRequest request) {
+        JumpCloudCredentials credentials = request.credentials();
         return organizations.homedHere(slug).chain(org -> integrations.validate(credentials))
                 .replaceWith(new Validation(true, credentials.apiKeyHint()));
     }
@@ -85,8 +93,9 @@ public class IntegrationsResource {
     @POST
     @Path("jumpcloud-groups")
     @Operation(summary = "Every JumpCloud user group these credentials can see, to choose what to import")
-    public Uni<List<UserGroup>> jumpcloudGroups(@PathParam("slug") String slug, CredentialsRequest request) {
-        JumpCloudCredentials credentials = credentials(request);
+    public Uni<List<UserGroup>> jumpcloudGroups(@PathParam("slug") String slug,
+            @NotNull(message = CREDENTIALS_REQUIRED) @Valid CredentialsRequest request) {
+        JumpCloudCredentials credentials = request.credentials();
         return organizations.homedHere(slug).chain(org -> integrations.jumpcloudGroups(credentials));
     }
 
@@ -99,9 +108,9 @@ public class IntegrationsResource {
 
     @POST
     @Operation(summary = "Create an integration: name, credentials, groups to import and their Keyway groups, schedule")
-    public Uni<Response> create(@PathParam("slug") String slug, IntegrationRequest request) {
-        IntegrationRequest body = required(request);
-        return organizations.homedHere(slug).chain(org -> integrations.create(org.id(), body))
+    public Uni<Response> create(@PathParam("slug") String slug,
+            @NotNull(message = BODY_REQUIRED) @Valid IntegrationRequest request) {
+        return organizations.homedHere(slug).chain(org -> integrations.create(org.id(), request))
                 .map(created -> Response.created(URI.create("/admin/orgs/" + slug + "/imports/" + created.id()))
                         .entity(IntegrationView.of(created)).build());
     }
@@ -117,9 +126,8 @@ public class IntegrationsResource {
     @Path("{id}")
     @Operation(summary = "Change an integration; absent fields stay as they are")
     public Uni<IntegrationView> update(@PathParam("slug") String slug, @PathParam("id") UUID id,
-            IntegrationRequest request) {
-        IntegrationRequest body = required(request);
-        return organizations.homedHere(slug).chain(org -> integrations.update(org.id(), id, body))
+            @NotNull(message = BODY_REQUIRED) @Valid IntegrationRequest request) {
+        return organizations.homedHere(slug).chain(org -> integrations.update(org.id(), id, request))
                 .map(IntegrationView::of);
     }
 
@@ -136,19 +144,5 @@ public class IntegrationsResource {
     @Operation(summary = "The JumpCloud user groups the integration's stored credentials can see")
     public Uni<List<UserGroup>> storedJumpcloudGroups(@PathParam("slug") String slug, @PathParam("id") UUID id) {
         return organizations.homedHere(slug).chain(org -> integrations.jumpcloudGroups(org.id(), id));
-    }
-
-    private static JumpCloudCredentials credentials(CredentialsRequest request) {
-        if (request == null) {
-            throw ApiException.badRequest("A JSON body with 'apiKey' and 'dataCenter' is required.");
-        }
-        return request.credentials();
-    }
-
-    private static IntegrationRequest required(IntegrationRequest request) {
-        if (request == null) {
-            throw ApiException.badRequest("A JSON body is required.");
-        }
-        return request;
     }
 }

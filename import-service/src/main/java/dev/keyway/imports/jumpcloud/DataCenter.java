@@ -9,6 +9,9 @@ public enum DataCenter {
     US("us"),
     EU("eu");
 
+    /** The codes a request may name, as a Bean Validation pattern (case and surrounding spaces aside). */
+    public static final String CODES = "(?i)\\s*(us|eu)\\s*";
+
     private final String code;
 
     DataCenter(String code) {

@@ -17,14 +17,17 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.keyway.imports.config.ImportsConfig;
 import dev.keyway.imports.integration.Integrations;
+import dev.keyway.runtime.auth.OrganizationAccess;
 import dev.keyway.runtime.organization.KnownOrganizations;
 import dev.keyway.runtime.problem.ApiException;
+import io.quarkus.security.PermissionsAllowed;
 import io.smallrye.mutiny.Uni;
 
 /** An integration's runs: start one now, see how they went. */
 @Path("/admin/orgs/{slug}/imports/{id}/runs")
 @Tag(name = "Directory import")
 @Produces(MediaType.APPLICATION_JSON)
+@PermissionsAllowed(OrganizationAccess.ADMINISTER)
 public class RunsResource {
 
     private final KnownOrganizations organizations;

@@ -1,5 +1,13 @@
 package dev.keyway.scim.bulk;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -10,6 +18,15 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+
+import dev.keyway.runtime.auth.Roles;
+import dev.keyway.runtime.deployment.Deployment;
+import dev.keyway.scim.groups.GroupService;
+import dev.keyway.scim.protocol.ETags;
 import dev.keyway.scim.protocol.ScimBodies;
 import dev.keyway.scim.protocol.ScimMediaType;
 import dev.keyway.scim.token.ScimCaller;
@@ -20,6 +37,7 @@ import io.smallrye.mutiny.Uni;
 @Tag(name = "SCIM Bulk")
 @Produces({ ScimMediaType.SCIM_JSON, MediaType.APPLICATION_JSON })
 @Consumes(MediaType.WILDCARD)
+@RolesAllowed(Roles.SCIM_CLIENT)
 public class BulkResource {
 
     private final BulkService bulk;

@@ -3,6 +3,8 @@ package dev.keyway.scim.departments;
 import java.util.List;
 import java.util.UUID;
 
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
@@ -14,17 +16,19 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import dev.keyway.runtime.auth.OrganizationAccess;
 import dev.keyway.runtime.organization.KnownOrganizations;
-import dev.keyway.runtime.problem.ApiException;
+import io.quarkus.security.PermissionsAllowed;
 import io.smallrye.mutiny.Uni;
 
 @Path("/admin/orgs/{slug}/departments")
 @Tag(name = "Departments")
 @Produces(MediaType.APPLICATION_JSON)
+@PermissionsAllowed(OrganizationAccess.ADMINISTER)
 public class DepartmentsResource {
 
     /** The change an owner may make: enable or disable. */
-    public record DepartmentUpdate(Boolean enabled) {
+    public record DepartmentUpdate(@NotNull(message = "required, true or false") Boolean enabled) {
     }
 
     private final Departments departments;
@@ -46,10 +50,7 @@ public class DepartmentsResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Enable or disable a department; a disabled one receives no user sync")
     public Uni<Departments.Department> update(@PathParam("slug") String slug, @PathParam("id") UUID id,
-            DepartmentUpdate update) {
-        if (update == null || update.enabled() == null) {
-            throw ApiException.badRequest("Send {\"enabled\": true|false}.");
-        }
+            @NotNull(message = "A JSON body with enabled is required") @Valid DepartmentUpdate update) {
         return organizations.homedHere(slug)
                 .chain(org -> departments.setEnabled(org.orgId(), org.homeRegion(), id, update.enabled()));
     }

@@ -1,5 +1,9 @@
 package dev.keyway.scim.discovery;
 
+import java.util.List;
+import java.util.stream.Stream;
+
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -11,6 +15,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.keyway.runtime.auth.Roles;
+import dev.keyway.runtime.deployment.Deployment;
+import dev.keyway.scim.protocol.ListQuery;
 import dev.keyway.scim.protocol.ListResponse;
 import dev.keyway.scim.protocol.ScimException;
 import dev.keyway.scim.protocol.ScimMediaType;
@@ -20,6 +27,7 @@ import dev.keyway.scim.token.ScimCaller;
 @Path("/scim/v2")
 @Tag(name = "SCIM discovery")
 @Produces({ ScimMediaType.SCIM_JSON, MediaType.APPLICATION_JSON })
+@RolesAllowed(Roles.SCIM_CLIENT)
 public class DiscoveryResource {
 
     private final DiscoveryService discovery;

@@ -1,5 +1,6 @@
 package dev.keyway.scim.error;
 
+import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -45,6 +46,11 @@ public class ErrorMapper {
 
     @ServerExceptionMapper(priority = PRIORITY)
     public Response badJsonShape(MismatchedInputException e, UriInfo uri) {
+        return render(e, uri);
+    }
+
+    @ServerExceptionMapper(priority = PRIORITY)
+    public Response invalid(ConstraintViolationException e, UriInfo uri) {
         return render(e, uri);
     }
 

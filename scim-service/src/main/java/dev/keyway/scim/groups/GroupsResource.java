@@ -2,6 +2,7 @@ package dev.keyway.scim.groups;
 
 import java.net.URI;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -20,6 +21,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestQuery;
 
+import dev.keyway.runtime.auth.Roles;
 import dev.keyway.runtime.deployment.Deployment;
 import dev.keyway.scim.protocol.ETags;
 import dev.keyway.scim.protocol.ListQuery;
@@ -36,6 +38,7 @@ import io.smallrye.mutiny.Uni;
 @Tag(name = "SCIM Groups")
 @Produces({ ScimMediaType.SCIM_JSON, MediaType.APPLICATION_JSON })
 @Consumes(MediaType.WILDCARD)
+@RolesAllowed(Roles.SCIM_CLIENT)
 public class GroupsResource {
 
     private final GroupService groups;

@@ -1,5 +1,7 @@
 package dev.keyway.scim.settings;
 
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
@@ -11,17 +13,19 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import dev.keyway.runtime.problem.ApiException;
+import dev.keyway.runtime.auth.OrganizationAccess;
+import io.quarkus.security.PermissionsAllowed;
 import io.smallrye.mutiny.Uni;
 
 /** An organization's SCIM settings: whether its IdP may manage groups and memberships here. */
 @Path("/admin/orgs/{slug}/scim/settings")
 @Tag(name = "SCIM settings")
 @Produces(MediaType.APPLICATION_JSON)
+@PermissionsAllowed(OrganizationAccess.ADMINISTER)
 public class ScimSettingsResource {
 
     /** The settings; group management is on unless switched off. */
-    public record ScimSettings(Boolean groupsEnabled) {
+    public record ScimSettings(@NotNull(message = "required, true or false") Boolean groupsEnabled) {
     }
 
     private final ScimSettingsService service;
@@ -39,10 +43,8 @@ public class ScimSettingsResource {
     @PATCH
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Switch group management on or off: {\"groupsEnabled\": false}")
-    public Uni<ScimSettings> update(@PathParam("slug") String slug, ScimSettings settings) {
-        if (settings == null || settings.groupsEnabled() == null) {
-            throw ApiException.badRequest("Send {\"groupsEnabled\": true|false}.");
-        }
+    public Uni<ScimSettings> update(@PathParam("slug") String slug,
+            @NotNull(message = "A JSON body with groupsEnabled is required") @Valid ScimSettings settings) {
         return service.setGroupsEnabled(slug, settings.groupsEnabled()).replaceWith(settings);
     }
 }

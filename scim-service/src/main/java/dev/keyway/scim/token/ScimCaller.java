@@ -6,10 +6,17 @@ import jakarta.enterprise.context.RequestScoped;
 
 import dev.keyway.common.tenant.OrgId;
 import dev.keyway.common.tenant.Region;
+import io.quarkus.security.identity.SecurityIdentity;
 
-/** The organization a SCIM request acts for, as its bearer token named it; set by {@link ScimAuthentication}. */
+/**
+ * The organization a SCIM request acts for, as its bearer token named it ({@link ScimTokenIdentityProvider}). Only
+ * resources that require the {@code scim-client} role ask for it, so the identity is known by then.
+ */
 @RequestScoped
 public class ScimCaller {
+
+    /** The identity attribute holding the {@link Tenant} of a SCIM client. */
+    public static final String TENANT = "keyway.scim.tenant";
 
     /** The authenticated organization and its SCIM settings. */
     public record Tenant(UUID orgId, String slug, Region region, boolean groupsEnabled) {
@@ -18,13 +25,14 @@ public class ScimCaller {
         }
     }
 
-    private Tenant tenant;
+    private final SecurityIdentity identity;
 
-    void authenticated(Tenant tenant) {
-        this.tenant = tenant;
+    public ScimCaller(SecurityIdentity identity) {
+        this.identity = identity;
     }
 
     public Tenant tenant() {
+        Tenant tenant = identity.getAttribute(TENANT);
         if (tenant == null) {
             throw new IllegalStateException("SCIM request without an authenticated organization");
         }

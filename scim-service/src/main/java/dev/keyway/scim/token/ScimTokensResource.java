@@ -17,11 +17,15 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import io.quarkus.security.PermissionsAllowed;
 import io.smallrye.mutiny.Uni;
+
+import dev.keyway.runtime.auth.OrganizationAccess;
 
 @Path("/admin/orgs/{slug}/scim/tokens")
 @Tag(name = "SCIM tokens")
 @Produces(MediaType.APPLICATION_JSON)
+@PermissionsAllowed(OrganizationAccess.ADMINISTER)
 public class ScimTokensResource {
 
     /** A token as listed: never its secret. */

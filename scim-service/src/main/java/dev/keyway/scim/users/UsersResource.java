@@ -2,6 +2,7 @@ package dev.keyway.scim.users;
 
 import java.net.URI;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -21,6 +22,7 @@ import org.jboss.resteasy.reactive.RestQuery;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.keyway.runtime.auth.Roles;
 import dev.keyway.runtime.deployment.Deployment;
 import dev.keyway.scim.protocol.ETags;
 import dev.keyway.scim.protocol.ListQuery;
@@ -37,6 +39,7 @@ import io.smallrye.mutiny.Uni;
 @Tag(name = "SCIM Users")
 @Produces({ ScimMediaType.SCIM_JSON, MediaType.APPLICATION_JSON })
 @Consumes(MediaType.WILDCARD)
+@RolesAllowed(Roles.SCIM_CLIENT)
 public class UsersResource {
 
     private final UserService users;

@@ -2,6 +2,9 @@ package dev.keyway.runtime.problem;
 
 import java.util.stream.Collectors;
 
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ElementKind;
+import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.Response.Status;
@@ -30,6 +33,10 @@ public record Failure(Response.StatusType status, String detail, String reason) 
     public static Failure of(Throwable failure) {
         if (failure instanceof ApiException api) {
             return new Failure(api.status(), api.getMessage(), api.reason());
+        }
+        if (failure instanceof ConstraintViolationException invalid) {
+            return new Failure(Status.BAD_REQUEST, invalid.getConstraintViolations().stream()
+                    .map(Failure::describe).sorted().collect(Collectors.joining(" ")));
         }
         if (failure instanceof MismatchedInputException mismatch) {
             String field = path(mismatch);
@@ -100,6 +107,25 @@ public record Failure(Response.StatusType status, String detail, String reason) 
             default -> status.getReasonPhrase();
         };
         return new Failure(status, detail);
+    }
+
+    /** "field: message." for a field of a body ({@code groups[0].jumpcloudGroupId}); the message alone for a body. */
+    private static String describe(ConstraintViolation<?> violation) {
+        StringBuilder field = new StringBuilder();
+        for (jakarta.validation.Path.Node node : violation.getPropertyPath()) {
+            // the method and parameter nodes name Java code, not the request
+            if (node.getKind() != ElementKind.PROPERTY && node.getKind() != ElementKind.CONTAINER_ELEMENT) {
+                continue;
+            }
+            if (node.getIndex() != null) {
+                field.append('[').append(node.getIndex()).append(']');
+            }
+            if (node.getName() != null && !node.getName().startsWith("<")) {
+                field.append(field.isEmpty() ? "" : ".").append(node.getName());
+            }
+        }
+        String message = violation.getMessage();
+        return (field.isEmpty() ? message : field + ": " + message) + ".";
     }
 
     private static String path(JsonMappingException e) {

@@ -1,5 +1,6 @@
 package dev.keyway.runtime.problem;
 
+import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 
@@ -34,6 +35,12 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response badJsonShape(MismatchedInputException e) {
+        return render(e);
+    }
+
+    /** Bean Validation of a request body; ahead of Quarkus' own mapper, whose body is not problem+json. */
+    @ServerExceptionMapper
+    public Response invalid(ConstraintViolationException e) {
         return render(e);
     }
 

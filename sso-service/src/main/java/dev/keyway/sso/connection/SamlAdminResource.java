@@ -7,6 +7,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 
+import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -25,14 +26,17 @@ import org.jboss.resteasy.reactive.RestQuery;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.keyway.runtime.auth.OrganizationAccess;
 import dev.keyway.runtime.problem.ApiException;
 import dev.keyway.sso.config.SsoConfig;
+import io.quarkus.security.PermissionsAllowed;
 import io.smallrye.mutiny.Uni;
 
 /** An organization's SAML set-up, for its owner: what to paste into JumpCloud, and what JumpCloud gave back. */
 @Path("/admin/orgs/{slug}/saml")
 @Tag(name = "SAML")
 @Produces(MediaType.APPLICATION_JSON)
+@PermissionsAllowed(OrganizationAccess.ADMINISTER)
 public class SamlAdminResource {
 
     public static final String SAML_METADATA = "application/samlmetadata+xml";
@@ -91,10 +95,9 @@ public class SamlAdminResource {
     @Path("idp")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Trust an IdP: {\"metadataUrl\"} or {\"entityId\",\"ssoUrl\",\"certificates\":[PEM, …]}")
-    public Uni<SamlView> trust(@PathParam("slug") String slug, IdpRequest request) {
-        if (request == null) {
-            throw ApiException.badRequest("Send {\"metadataUrl\"} or {\"entityId\",\"ssoUrl\",\"certificates\"}.");
-        }
+    public Uni<SamlView> trust(@PathParam("slug") String slug,
+            @NotNull(message = "A JSON body with metadataUrl, or entityId, ssoUrl and certificates, is required")
+            IdpRequest request) {
         Uni<SamlConnection> trusted = request.metadataUrl() != null
                 ? connections.trustMetadataUrl(slug, request.metadataUrl())
                 : connections.trustManually(slug, request.entityId(), request.ssoUrl(), request.certificates());

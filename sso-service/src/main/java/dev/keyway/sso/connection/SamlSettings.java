@@ -1,8 +1,18 @@
 package dev.keyway.sso.connection;
 
-import java.net.URI;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+
+import jakarta.enterprise.inject.spi.CDI;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.Validator;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -34,18 +44,28 @@ import dev.keyway.sso.saml.SignaturePolicy;
  */
 public record SamlSettings(
         boolean allowIdpInitiated,
+        @Min(value = 0, message = "between 0 and 600") @Max(value = 600, message = "between 0 and 600")
         int clockSkewSeconds,
-        SignaturePolicy signaturePolicy,
-        List<String> signatureAlgorithms,
+        @NotNull(message = "one of EITHER, ASSERTION, RESPONSE, BOTH") SignaturePolicy signaturePolicy,
+        @NotEmpty(message = "a non-empty list of " + ALGORITHMS)
+        List<@NotNull(message = "one of " + ALGORITHMS) @Pattern(regexp = SignatureAlgorithms.RSA_SHA256 + "|"
+                + SignatureAlgorithms.RSA_SHA512 + "|" + SignatureAlgorithms.RSA_SHA1,
+                message = "one of " + ALGORITHMS) String> signatureAlgorithms,
         String emailAttribute,
-        List<String> firstNameAttributes,
-        List<String> lastNameAttributes,
+        @NotNull(message = A_LIST) List<String> firstNameAttributes,
+        @NotNull(message = A_LIST) List<String> lastNameAttributes,
         String groupsAttribute,
-        String defaultLandingUrl,
-        List<String> allowedRelayStateHosts,
+        @LandingUrl String defaultLandingUrl,
+        @NotNull(message = A_LIST)
+        List<@NotNull(message = "not a host name") @Pattern(regexp = "[A-Za-z0-9.-]+(:\\d+)?",
+                message = "not a host name") String> allowedRelayStateHosts,
         boolean jitProvisioning,
         boolean passwordLoginAllowed,
-        List<String> emailDomains) {
+        @NotNull(message = A_LIST) List<String> emailDomains) {
+
+    private static final String ALGORITHMS = SignatureAlgorithms.RSA_SHA256 + ", " + SignatureAlgorithms.RSA_SHA512
+            + ", " + SignatureAlgorithms.RSA_SHA1;
+    private static final String A_LIST = "a list, possibly empty";
 
     public static final SamlSettings DEFAULTS = new SamlSettings(true, 180, SignaturePolicy.EITHER,
             List.of(SignatureAlgorithms.RSA_SHA256, SignatureAlgorithms.RSA_SHA512), "email",
@@ -89,24 +109,12 @@ public record SamlSettings(
         return JSON.valueToTree(this);
     }
 
+    /** Checked by the constraints on the components: a 400 naming every wrong setting. */
     private SamlSettings validated() {
-        if (signaturePolicy == null) {
-            throw ApiException.badRequest("signaturePolicy: one of EITHER, ASSERTION, RESPONSE, BOTH.");
-        }
-        if (clockSkewSeconds < 0 || clockSkewSeconds > 600) {
-            throw ApiException.badRequest("clockSkewSeconds: between 0 and 600.");
-        }
-        if (signatureAlgorithms == null || signatureAlgorithms.isEmpty()
-                || !signatureAlgorithms.stream().allMatch(SignatureAlgorithms::isKnown)) {
-            throw ApiException.badRequest("signatureAlgorithms: a non-empty list of RSA-SHA256, RSA-SHA512, RSA-SHA1.");
-        }
-        if (defaultLandingUrl != null && !defaultLandingUrl.startsWith("/") && !isHttpUrl(defaultLandingUrl)) {
-            throw ApiException.badRequest("defaultLandingUrl: an absolute http(s) URL or a path starting with '/'.");
-        }
-        for (String host : allowedRelayStateHosts) {
-            if (!host.matches("[A-Za-z0-9.-]+(:\\d+)?")) {
-                throw ApiException.badRequest("allowedRelayStateHosts: '" + host + "' is not a host name.");
-            }
+        // a static merge has no injection point; the container's validator knows the constraints Quarkus indexed
+        Set<ConstraintViolation<SamlSettings>> violations = CDI.current().select(Validator.class).get().validate(this);
+        if (!violations.isEmpty()) {
+            throw new ConstraintViolationException(violations);
         }
         return new SamlSettings(allowIdpInitiated, clockSkewSeconds, signaturePolicy, List.copyOf(signatureAlgorithms),
                 blankToNull(emailAttribute), List.copyOf(firstNameAttributes), List.copyOf(lastNameAttributes),
@@ -114,15 +122,6 @@ public record SamlSettings(
                         .map(host -> host.toLowerCase(Locale.ROOT)).toList(),
                 jitProvisioning, passwordLoginAllowed,
                 emailDomains.stream().map(domain -> domain.toLowerCase(Locale.ROOT).strip()).toList());
-    }
-
-    private static boolean isHttpUrl(String text) {
-        try {
-            URI uri = URI.create(text);
-            return ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) && uri.getHost() != null;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
     }
 
     private static String blankToNull(String text) {

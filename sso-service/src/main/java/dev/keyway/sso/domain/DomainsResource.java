@@ -4,6 +4,8 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -17,7 +19,8 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import dev.keyway.runtime.problem.ApiException;
+import dev.keyway.runtime.auth.OrganizationAccess;
+import io.quarkus.security.PermissionsAllowed;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -27,10 +30,11 @@ import io.smallrye.mutiny.Uni;
 @Path("/admin/orgs/{slug}/domains")
 @Tag(name = "E-mail domains")
 @Produces(MediaType.APPLICATION_JSON)
+@PermissionsAllowed(OrganizationAccess.ADMINISTER)
 public class DomainsResource {
 
     /** JSON for POST: the domain to claim. */
-    public record ClaimRequest(String domain) {
+    public record ClaimRequest(@ValidDomainName String domain) {
     }
 
     /** The DNS record that proves the claim. */
@@ -61,10 +65,8 @@ public class DomainsResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Claim an e-mail domain: returns the TXT record to publish before verifying it")
-    public Uni<Response> claim(@PathParam("slug") String slug, ClaimRequest request) {
-        if (request == null) {
-            throw ApiException.badRequest("Send {\"domain\": \"example.com\"}.");
-        }
+    public Uni<Response> claim(@PathParam("slug") String slug,
+            @NotNull(message = "A JSON body with the domain to claim is required") @Valid ClaimRequest request) {
         return domains.claim(slug, request.domain()).map(claimed -> claimed.created()
                 ? Response.created(URI.create("/admin/orgs/" + slug + "/domains/" + claimed.domain().domain()))
                         .entity(view(claimed.domain())).build()

@@ -3,6 +3,7 @@ package dev.keyway.sso.eligibility;
 import java.util.List;
 import java.util.Locale;
 
+import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -25,6 +26,7 @@ import io.smallrye.mutiny.Uni;
 @Path("/login/discover")
 @Tag(name = "Sessions")
 @Produces(MediaType.APPLICATION_JSON)
+@PermitAll
 public class DiscoveryResource {
 
     /** The organization that verified the e-mail's domain. */

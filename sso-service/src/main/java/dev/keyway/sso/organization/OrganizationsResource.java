@@ -5,6 +5,11 @@ import java.time.Instant;
 import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -21,6 +26,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import dev.keyway.common.auth.KeywayClaims;
 import dev.keyway.common.event.OrganizationState;
 import dev.keyway.runtime.problem.ApiException;
+import dev.keyway.runtime.auth.OrganizationAccess;
+import dev.keyway.runtime.auth.Roles;
+import io.quarkus.security.PermissionsAllowed;
 import io.smallrye.mutiny.Uni;
 
 @Path("/admin/orgs")
@@ -29,7 +37,14 @@ import io.smallrye.mutiny.Uni;
 public class OrganizationsResource {
 
     /** What the operator sends to register an organization. */
-    public record NewOrganization(String slug, String displayName, String region) {
+    public record NewOrganization(
+            @ValidSlug String slug,
+            @NotBlank(message = "required, at most " + OrganizationService.MAX_DISPLAY_NAME + " characters")
+            @Size(max = OrganizationService.MAX_DISPLAY_NAME,
+                    message = "required, at most " + OrganizationService.MAX_DISPLAY_NAME + " characters")
+            String displayName,
+            @NotNull(message = "must be 'api' or 'eu'")
+            @Pattern(regexp = "api|eu", message = "must be 'api' or 'eu'") String region) {
     }
 
     /** An organization as the admin API shows it. */
@@ -50,12 +65,10 @@ public class OrganizationsResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @RolesAllowed(KeywayClaims.OPERATOR)
+    @RolesAllowed(Roles.OPERATOR)
     @Operation(summary = "Register an organization homed in this region (operator token)")
-    public Uni<Response> create(NewOrganization body) {
-        if (body == null) {
-            throw ApiException.badRequest("A JSON body with slug, displayName and region is required.");
-        }
+    public Uni<Response> create(@NotNull(message = "A JSON body with slug, displayName and region is required")
+            @Valid NewOrganization body) {
         return organizations.create(body.slug(), body.displayName(), body.region())
                 .map(org -> Response.created(URI.create("/admin/orgs/" + org.slug().value()))
                         .entity(OrganizationView.of(org)).build());
@@ -63,6 +76,7 @@ public class OrganizationsResource {
 
     @GET
     @Path("{slug}")
+    @PermissionsAllowed(OrganizationAccess.ADMINISTER)
     @Operation(summary = "An organization (operator, or an owner of it)")
     public Uni<OrganizationView> get(@PathParam("slug") String slug) {
         return organizations.bySlug(slug).map(OrganizationView::of);
@@ -70,7 +84,7 @@ public class OrganizationsResource {
 
     @POST
     @Path("{slug}/owner-tokens")
-    @RolesAllowed(KeywayClaims.OPERATOR)
+    @RolesAllowed(Roles.OPERATOR)
     @Operation(summary = "Issue an owner token for the organization's admin APIs on every service (operator token)")
     public Uni<OwnerTokens.OwnerToken> issueOwnerToken(@PathParam("slug") String slug) {
         return organizations.bySlug(slug).chain(ownerTokens::issue);
@@ -82,7 +96,7 @@ public class OrganizationsResource {
 
     @DELETE
     @Path("{slug}/owner-tokens/{jti}")
-    @RolesAllowed(KeywayClaims.OPERATOR)
+    @RolesAllowed(Roles.OPERATOR)
     @Operation(summary = "Revoke one owner token, by the id it was issued with (operator token); every service "
             + "refuses it once the organization's state reaches it")
     public Uni<Response> revokeOwnerToken(@PathParam("slug") String slug, @PathParam("jti") String jti) {
@@ -91,7 +105,7 @@ public class OrganizationsResource {
 
     @POST
     @Path("{slug}/owner-tokens/revoke-all")
-    @RolesAllowed(KeywayClaims.OPERATOR)
+    @RolesAllowed(Roles.OPERATOR)
     @Operation(summary = "Revoke every owner token of the organization issued until now (operator token)")
     public Uni<RevokedAll> revokeAllOwnerTokens(@PathParam("slug") String slug) {
         return ownerTokens.revokeAll(slug).map(RevokedAll::new);

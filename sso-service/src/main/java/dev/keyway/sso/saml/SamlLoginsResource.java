@@ -12,13 +12,16 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestQuery;
 
+import dev.keyway.runtime.auth.OrganizationAccess;
 import dev.keyway.sso.connection.SamlConnections;
+import io.quarkus.security.PermissionsAllowed;
 import io.smallrye.mutiny.Uni;
 
 /** The organization's sign-in audit, for its owner. */
 @Path("/admin/orgs/{slug}/saml/logins")
 @Tag(name = "SAML")
 @Produces(MediaType.APPLICATION_JSON)
+@PermissionsAllowed(OrganizationAccess.ADMINISTER)
 public class SamlLoginsResource {
 
     private final SamlConnections connections;

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
+import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.GET;
@@ -31,6 +32,7 @@ import io.vertx.core.http.HttpServerRequest;
 /** The SAML endpoints JumpCloud and browsers use, per organization. */
 @Path("/saml/{slug}")
 @Tag(name = "SAML")
+@PermitAll
 public class SamlResource {
 
     private final SignIn signIn;

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
+import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -27,6 +28,7 @@ import io.smallrye.mutiny.Uni;
 @Path("/session")
 @Tag(name = "Sessions")
 @Produces(MediaType.APPLICATION_JSON)
+@PermitAll
 public class SessionResource {
 
     private static final Logger LOG = Logger.getLogger(SessionResource.class);

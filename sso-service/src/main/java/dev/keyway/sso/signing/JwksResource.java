@@ -1,5 +1,6 @@
 package dev.keyway.sso.signing;
 
+import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -13,6 +14,7 @@ import io.smallrye.mutiny.Uni;
  * a new key published ahead of signing, and old keys until every token they signed has expired.
  */
 @Path("/.well-known/jwks.json")
+@PermitAll
 public class JwksResource {
 
     /** Verifiers may cache the set this long; a new key is published far longer than this before it signs. */

@@ -13,13 +13,13 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import dev.keyway.common.auth.KeywayClaims;
+import dev.keyway.runtime.auth.Roles;
 import io.smallrye.mutiny.Uni;
 
 @Path("/admin/signing-keys")
 @Tag(name = "Signing keys")
 @Produces(MediaType.APPLICATION_JSON)
-@RolesAllowed(KeywayClaims.OPERATOR)
+@RolesAllowed(Roles.OPERATOR)
 public class SigningKeysResource {
 
     /** A published key: {@code pending} until it signs, then {@code active}, then {@code superseded} until retired. */

@@ -1,0 +1,50 @@
+package dev.keyway.sso.organization;
+
+import static dev.keyway.sso.organization.AdminAuthenticationTest.ownerToken;
+import static dev.keyway.sso.organization.OrganizationsTest.OPERATOR;
+import static dev.keyway.sso.organization.OrganizationsTest.createOrg;
+import static dev.keyway.sso.organization.OrganizationsTest.uniqueSlug;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+
+import org.junit.jupiter.api.Test;
+
+import dev.keyway.testsupport.KeywayTestStack;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * An admin endpoint whose author forgot to say who may call it is refused to everyone, the operator included: the
+ * service denies REST methods without a security annotation.
+ */
+@QuarkusTest
+@WithTestResource(KeywayTestStack.class)
+class DenyByDefaultTest {
+
+    /** A new endpoint without a security annotation; it exists in tests only. */
+    @Path("/admin/orgs/{slug}/forgotten")
+    public static class ForgottenResource {
+
+        @GET
+        public String secret(@PathParam("slug") String slug) {
+            return "secret of " + slug;
+        }
+    }
+
+    @Test
+    void anEndpointWithoutASecurityAnnotationIsRefusedToEveryone() {
+        String slug = uniqueSlug("forgotten");
+        createOrg(slug);
+
+        given().get("/admin/orgs/" + slug + "/forgotten").then().statusCode(401)
+                .header("WWW-Authenticate", "Bearer").contentType("application/problem+json");
+        given().header("Authorization", OPERATOR).get("/admin/orgs/" + slug + "/forgotten").then().statusCode(403)
+                .contentType("application/problem+json").body("status", equalTo(403));
+        given().auth().oauth2(ownerToken(slug)).get("/admin/orgs/" + slug + "/forgotten").then().statusCode(403)
+                .contentType("application/problem+json");
+    }
+}
