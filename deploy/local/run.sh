@@ -8,8 +8,12 @@
 #                               (127.0.0.1:9192), its own databases (keyway_eu_*) and sso/scim/import on 9081-9083
 #                               (management 9011-9013), and MirrorMaker 2 mirroring the organization registry between
 #                               the two brokers
+#   deploy/local/run.sh infra   PostgreSQL and Kafka of region api only, for the services in dev mode
+#                               (./mvnw quarkus:dev -pl sso-service; see README, "Developing")
 #   deploy/local/run.sh down    stop what an earlier run left behind
 #
+# Where each service of each region runs (ports, database, base URLs) is deploy/regions.properties, which the tests and
+# the chart's tests read too.
 # PostgreSQL: the server on 127.0.0.1:5432 if there is one, otherwise Debian's package is installed and started.
 # Each service gets its own database and role (keyway_sso, keyway_scim, keyway_imports).
 # Kafka: fetched from Maven Central on first use, run as its own process on 127.0.0.1, data under the state folder.
@@ -19,15 +23,20 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 STATE=${KEYWAY_STATE_DIR:-$ROOT/deploy/local/.state}
+WIRING=$ROOT/deploy/regions.properties
+wiring() { # key: its value in deploy/regions.properties
+  local value
+  value=$(sed -n "s/^$1=//p" "$WIRING")
+  [ -n "$value" ] || { echo "deploy/regions.properties has no $1" >&2; exit 1; }
+  echo "$value"
+}
 PG_PORT=5432
-KAFKA_PORT=${KEYWAY_KAFKA_PORT:-9092}
-KAFKA_CONTROLLER_PORT=${KEYWAY_KAFKA_CONTROLLER_PORT:-9093}
-EU_KAFKA_PORT=${KEYWAY_EU_KAFKA_PORT:-9192}
-EU_KAFKA_CONTROLLER_PORT=${KEYWAY_EU_KAFKA_CONTROLLER_PORT:-9193}
-# name:port:management-port:schema — the schema names the database and role too (keyway_<schema>; keyway_eu_<schema>
-# in region eu, whose public ports are these plus 1000, as the services' application.properties expect, and whose
-# management ports are these plus 10). Health, metrics and OpenAPI are served on the management port only.
-SERVICES=(sso-service:8081:9001:sso scim-service:8082:9002:scim import-service:8083:9003:imports)
+KAFKA_PORT=${KEYWAY_KAFKA_PORT:-$(wiring api.kafka.port)}
+KAFKA_CONTROLLER_PORT=${KEYWAY_KAFKA_CONTROLLER_PORT:-$(wiring api.kafka.controller-port)}
+EU_KAFKA_PORT=${KEYWAY_EU_KAFKA_PORT:-$(wiring eu.kafka.port)}
+EU_KAFKA_CONTROLLER_PORT=${KEYWAY_EU_KAFKA_CONTROLLER_PORT:-$(wiring eu.kafka.controller-port)}
+# Health, metrics and OpenAPI are served on each service's management port only.
+IFS=, read -r -a SERVICES <<<"$(wiring services)"
 REGIONS=(api)
 
 log() { printf '%s  %s\n' "$(date +%H:%M:%S)" "$*"; }
@@ -91,16 +100,11 @@ psql_admin() {
   fi
 }
 
-database_of() { # region schema
-  if [ "$1" = api ]; then echo "keyway_$2"; else echo "keyway_$1_$2"; fi
-}
-
 prepare_databases() {
-  local entry name port management schema role region
+  local name role region
   for region in "${REGIONS[@]}"; do
-  for entry in "${SERVICES[@]}"; do
-    IFS=: read -r name port management schema <<<"$entry"
-    role=$(database_of "$region" "$schema")
+  for name in "${SERVICES[@]}"; do
+    role=$(wiring "$region.$name.database")
     # local development only: the password is the role name (services default to it in application.properties)
     psql_admin >/dev/null <<SQL
 do \$\$ begin
@@ -183,46 +187,45 @@ build() {
 
 service_ready() { curl -fs -o /dev/null "http://127.0.0.1:$1/q/health/ready"; } # management port
 
-start_services() {
-  mkdir -p "$STATE/logs" "$STATE/pids"
+encryption_key() {
   if [ ! -f "$STATE/encryption.key" ]; then
     (umask 077 && echo "local:$(head -c 32 /dev/urandom | base64)" >"$STATE/encryption.key")
   fi
+}
+
+start_services() {
+  mkdir -p "$STATE/logs" "$STATE/pids"
+  encryption_key
   export KEYWAY_OPERATOR_TOKEN=${KEYWAY_OPERATOR_TOKEN:-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')}
   export KEYWAY_ENCRYPTION_KEYS=${KEYWAY_ENCRYPTION_KEYS:-$(cat "$STATE/encryption.key")}
-  local entry name port management schema region db
+  local name port management region db kafka
   for region in "${REGIONS[@]}"; do
-    for entry in "${SERVICES[@]}"; do
-      IFS=: read -r name port management schema <<<"$entry"
-      [ "$region" = api ] || { port=$((port + 1000)); management=$((management + 10)); }
+    for name in "${SERVICES[@]}"; do
+      port=$(wiring "$region.$name.port")
+      management=$(wiring "$region.$name.management-port")
+      db=$(wiring "$region.$name.database")
+      if [ "$region" = api ]; then kafka=${KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:$KAFKA_PORT}; else kafka=127.0.0.1:$EU_KAFKA_PORT; fi
       stop_pidfile "$STATE/pids/$region-$name" "$name of $region (left from an earlier run)"
       port_open "$port" && die "port $port is taken; is another Keyway running?"
       port_open "$management" && die "port $management is taken; is another Keyway running?"
       log "Starting $name of $region on :$port (log: ${STATE#"$ROOT"/}/logs/$region-$name.log)"
-      if [ "$region" = api ]; then
-        KAFKA_BOOTSTRAP_SERVERS=${KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:$KAFKA_PORT} \
-          setsid nohup java -Xmx384m -jar "$ROOT/$name/target/quarkus-app/quarkus-run.jar" \
-          >"$STATE/logs/$region-$name.log" 2>&1 &
-      else
-        # region eu: its own broker and databases; owner tokens verified with eu's sso-service
-        db=$(database_of "$region" "$schema")
-        KEYWAY_DEPLOYMENT_REGION=$region QUARKUS_HTTP_PORT=$port QUARKUS_MANAGEMENT_PORT=$management \
-          KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$EU_KAFKA_PORT \
-          QUARKUS_DATASOURCE_USERNAME=$db QUARKUS_DATASOURCE_PASSWORD=$db \
-          QUARKUS_DATASOURCE_REACTIVE_URL=postgresql://127.0.0.1:$PG_PORT/$db \
-          QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:$PG_PORT/$db \
-          MP_JWT_VERIFY_PUBLICKEY_LOCATION=http://127.0.0.1:9081/.well-known/jwks.json \
-          setsid nohup java -Xmx384m -jar "$ROOT/$name/target/quarkus-app/quarkus-run.jar" \
-          >"$STATE/logs/$region-$name.log" 2>&1 &
-      fi
+      # the production profile, wired as deploy/regions.properties says (local only: the database password is the
+      # role name); owner tokens are verified with the keys the region's sso-service publishes
+      KEYWAY_DEPLOYMENT_REGION=$region QUARKUS_HTTP_PORT=$port QUARKUS_MANAGEMENT_PORT=$management \
+        KEYWAY_DEPLOYMENT_URLS_API=$(wiring "api.$name.url") KEYWAY_DEPLOYMENT_URLS_EU=$(wiring "eu.$name.url") \
+        KAFKA_BOOTSTRAP_SERVERS=$kafka \
+        QUARKUS_DATASOURCE_USERNAME=$db QUARKUS_DATASOURCE_PASSWORD=$db \
+        QUARKUS_DATASOURCE_REACTIVE_URL=postgresql://127.0.0.1:$PG_PORT/$db \
+        QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:$PG_PORT/$db \
+        MP_JWT_VERIFY_PUBLICKEY_LOCATION=http://127.0.0.1:$(wiring "$region.sso-service.port")/.well-known/jwks.json \
+        setsid nohup java -Xmx384m -jar "$ROOT/$name/target/quarkus-app/quarkus-run.jar" \
+        >"$STATE/logs/$region-$name.log" 2>&1 &
       echo $! >"$STATE/pids/$region-$name"
     done
   done
   for region in "${REGIONS[@]}"; do
-    for entry in "${SERVICES[@]}"; do
-      IFS=: read -r name port management schema <<<"$entry"
-      [ "$region" = api ] || management=$((management + 10))
-      wait_until "$name of $region" 120 service_ready "$management"
+    for name in "${SERVICES[@]}"; do
+      wait_until "$name of $region" 120 service_ready "$(wiring "$region.$name.management-port")"
     done
   done
 }
@@ -231,7 +234,7 @@ stop_services() {
   local i name region
   for region in eu api; do
     for ((i = ${#SERVICES[@]} - 1; i >= 0; i--)); do
-      name=${SERVICES[$i]%%:*}
+      name=${SERVICES[$i]}
       stop_pidfile "$STATE/pids/$region-$name" "$name of $region"
     done
   done
@@ -250,9 +253,9 @@ down() {
 mkdir -p "$STATE"
 case "${1:-up}" in
   down) down; exit 0 ;;
-  two-regions) REGIONS=(api eu) ;;
-  up) ;;
-  *) die "usage: run.sh [up|two-regions|down]" ;;
+  two-regions) IFS=, read -r -a REGIONS <<<"$(wiring regions)" ;;
+  up | infra) ;;
+  *) die "usage: run.sh [up|two-regions|infra|down]" ;;
 esac
 
 started=$(date +%s)
@@ -263,6 +266,19 @@ start_kafka kafka "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT"
 if [ ${#REGIONS[@]} -eq 2 ]; then
   start_kafka kafka-eu "$EU_KAFKA_PORT" "$EU_KAFKA_CONTROLLER_PORT"
   start_mirror_maker
+fi
+if [ "${1:-up}" = infra ]; then
+  encryption_key
+  cat <<EOF
+
+PostgreSQL (127.0.0.1:$PG_PORT; databases keyway_sso, keyway_scim, keyway_imports) and Kafka (127.0.0.1:$KAFKA_PORT)
+are running. Run a service in dev mode in another terminal, from $ROOT:
+  export KEYWAY_ENCRYPTION_KEYS=\$(cat ${STATE#"$ROOT"/}/encryption.key)
+  ./mvnw quarkus:dev -pl sso-service      (scim-service, import-service: each in a terminal of its own)
+
+Ctrl-C stops what this run started.
+EOF
+  while true; do sleep 3600 & wait $!; done
 fi
 build
 start_services
@@ -287,7 +303,7 @@ EOF
 # stay in the foreground until interrupted, or until a service dies
 pids=()
 for region in "${REGIONS[@]}"; do
-  for entry in "${SERVICES[@]}"; do pids+=("$(cat "$STATE/pids/$region-${entry%%:*}")"); done
+  for name in "${SERVICES[@]}"; do pids+=("$(cat "$STATE/pids/$region-$name")"); done
 done
 set +e
 wait -n "${pids[@]}"

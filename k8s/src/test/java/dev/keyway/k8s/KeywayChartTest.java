@@ -7,11 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -167,6 +171,48 @@ class KeywayChartTest {
         List<Integer> publicPorts = new ArrayList<>();
         rules.get(0).get("ports").forEach(p -> publicPorts.add(p.get("port").asInt()));
         assertEquals(List.of(8081, 8082, 8083), publicPorts, "the ingress controller reaches the public ports only");
+    }
+
+    /**
+     * deploy/regions.properties says where each service of each region runs on one machine (run.sh and the tests use
+     * it); every region is an installation of this chart, which runs region api's ports and databases in each.
+     */
+    @Test
+    void theChartKnowsTheRegionsPortsDatabasesAndSchemasOfDeployRegionsProperties() throws IOException {
+        Properties wiring = new Properties();
+        try (Reader reader = Files.newBufferedReader(Path.of("..", "deploy", "regions.properties"))) {
+            wiring.load(reader);
+        }
+        List<String> regions = List.of(wiring.getProperty("regions").split(","));
+        assertEquals(SERVICES, List.of(wiring.getProperty("services").split(",")));
+        for (String region : regions) {
+            Map<String, JsonNode> objects = render(template -> template
+                    .withValuesFile(CHART.resolve("values-" + region + ".yaml")).set("secrets.encryptionKeys", KEYS));
+            assertEquals(region, configMap(objects).get("KEYWAY_DEPLOYMENT_REGION").asText());
+            for (String service : SERVICES) {
+                JsonNode container = objects.get("Deployment/keyway-" + component(service))
+                        .at("/spec/template/spec/containers/0");
+                Map<String, JsonNode> env = env(container);
+                assertEquals(wiring.getProperty("api." + service + ".port"),
+                        env.get("QUARKUS_HTTP_PORT").get("value").asText(), service);
+                assertEquals(wiring.getProperty("api." + service + ".management-port"),
+                        env.get("QUARKUS_MANAGEMENT_PORT").get("value").asText(), service);
+                assertTrue(env.get("QUARKUS_DATASOURCE_JDBC_URL").get("value").asText()
+                        .endsWith("/" + wiring.getProperty("api." + service + ".database")), service);
+                for (String each : regions) {
+                    assertTrue(env.containsKey("KEYWAY_DEPLOYMENT_URLS_" + each.toUpperCase(Locale.ROOT)),
+                            service + " knows its URL in " + each);
+                }
+            }
+        }
+        for (String service : SERVICES) {
+            Properties config = new Properties();
+            try (Reader reader = Files.newBufferedReader(
+                    Path.of("..", service, "src", "main", "resources", "application.properties"))) {
+                config.load(reader);
+            }
+            assertEquals(wiring.getProperty(service + ".schema"), config.getProperty("quarkus.flyway.schemas"), service);
+        }
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.keyway.system;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -13,9 +15,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import dev.keyway.testsupport.JumpCloudStandIn;
 import dev.keyway.testsupport.KeywayTestStack;
+import dev.keyway.testsupport.LocalRegions;
+import dev.keyway.testsupport.Teardown;
 import dev.keyway.testsupport.TestKafka;
 import dev.keyway.testsupport.TestPostgres;
 
@@ -32,8 +37,17 @@ public final class KeywaySystem {
     private static KeywaySystem instance;
     private static KeywaySystem eu;
 
-    /** The second region's ports are chosen up front: every service names both regions' base URLs. */
-    private static final Map<String, Integer> EU_PORTS = Map.of("sso-service", freePort(), "scim-service", freePort());
+    /** Where the services of each region run: the regions and services of deploy/regions.properties. */
+    private static final LocalRegions REGIONS = LocalRegions.get();
+
+    /** Region eu runs the services the two-region tests need. */
+    private static final List<String> EU_SERVICES = List.of("sso-service", "scim-service");
+
+    /**
+     * Every service's port in every region, chosen up front (free ports, not the file's, so a local run can go on
+     * beside the tests): every service names its base URL in each region.
+     */
+    private static final Map<String, Map<String, Integer>> PORTS = ports();
 
     private final Map<String, Service> services = new LinkedHashMap<>();
 
@@ -51,13 +65,12 @@ public final class KeywaySystem {
     /** Region {@code api}: the three services on this JVM's PostgreSQL and Kafka. */
     public static synchronized KeywaySystem get() {
         if (instance == null) {
+            TestPostgres postgres = TestPostgres.get();
+            TestKafka kafka = TestKafka.get();
             instance = new KeywaySystem();
-            Runtime.getRuntime().addShutdownHook(new Thread(instance::stop));
-            Map<String, Integer> ports = new LinkedHashMap<>();
-            for (String name : List.of("sso-service", "scim-service", "import-service")) {
-                ports.put(name, freePort());
-            }
-            instance.start("api", ports, TestPostgres.get(), TestKafka.get());
+            // stopped before the broker and the database it uses (registered earlier), so both stop promptly
+            Teardown.register(instance::stop);
+            instance.start("api", REGIONS.services(), postgres, kafka);
         }
         return instance;
     }
@@ -72,8 +85,8 @@ public final class KeywaySystem {
             TestKafka euKafka = TestKafka.second();
             TwoRegionMirror.start(TestKafka.get(), euKafka);
             eu = new KeywaySystem();
-            Runtime.getRuntime().addShutdownHook(new Thread(eu::stop));
-            eu.start("eu", new LinkedHashMap<>(EU_PORTS), TestPostgres.get().anotherDatabase(), euKafka);
+            Teardown.register(eu::stop);
+            eu.start("eu", EU_SERVICES, TestPostgres.get().anotherDatabase(), euKafka);
         }
         return eu;
     }
@@ -94,11 +107,26 @@ public final class KeywaySystem {
         return List.copyOf(services.values());
     }
 
-    private void start(String region, Map<String, Integer> ports, TestPostgres postgres, TestKafka kafka) {
-        String jwks = "http://localhost:" + ports.get("sso-service") + "/.well-known/jwks.json";
-        for (String name : ports.keySet()) {
+    private static Map<String, Map<String, Integer>> ports() {
+        Map<String, Map<String, Integer>> ports = new LinkedHashMap<>();
+        for (String region : REGIONS.regions()) {
+            Map<String, Integer> ofRegion = new LinkedHashMap<>();
+            REGIONS.services().forEach(service -> ofRegion.put(service, freePort()));
+            ports.put(region, ofRegion);
+        }
+        return ports;
+    }
+
+    private static String url(String region, String service) {
+        return "http://localhost:" + PORTS.get(region).get(service);
+    }
+
+    private void start(String region, List<String> names, TestPostgres postgres, TestKafka kafka) {
+        String jwks = url(region, "sso-service") + "/.well-known/jwks.json";
+        for (String name : names) {
+            int port = PORTS.get(region).get(name);
             Map<String, String> config = new LinkedHashMap<>();
-            config.put("quarkus.http.port", ports.get(name).toString());
+            config.put("quarkus.http.port", Integer.toString(port));
             int managementPort = freePort();
             config.put("quarkus.management.port", Integer.toString(managementPort));
             config.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl());
@@ -107,11 +135,9 @@ public final class KeywaySystem {
             config.put("quarkus.datasource.password", postgres.password());
             config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
             config.put("keyway.encryption.keys", KeywayTestStack.TEST_ENCRYPTION_KEY);
-            config.put("keyway.deployment.region", region);
-            config.put("keyway.deployment.urls." + region, "http://localhost:" + ports.get(name));
-            if (region.equals("api") && EU_PORTS.containsKey(name)) {
-                config.put("keyway.deployment.urls.eu", "http://localhost:" + EU_PORTS.get(name));
-            }
+            Map<String, String> urls = new LinkedHashMap<>();
+            REGIONS.regions().forEach(each -> urls.put(each, url(each, name)));
+            config.putAll(LocalRegions.placement(region, urls));
             config.put("keyway.outbox.max-backoff", "2s");
             config.put("keyway.outbox.send-timeout", "3s");
             if (name.equals("sso-service")) {
@@ -123,7 +149,7 @@ public final class KeywaySystem {
                 }
                 config.put("mp.jwt.verify.publickey.location", jwks);
             }
-            services.put(name, launch(region + "-" + name, ports.get(name), managementPort, config));
+            services.put(name, launch(region + "-" + name, port, managementPort, config));
         }
         for (Service service : services.values()) {
             awaitReady(service);
@@ -156,34 +182,30 @@ public final class KeywaySystem {
 
     private static void awaitReady(Service service) {
         HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!service.process().isAlive()) {
-                throw new IllegalStateException(service.name() + " exited; see " + service.log().toAbsolutePath());
-            }
-            try {
-                URI readiness = URI.create(service.managementUrl() + "/q/health/ready");
-                HttpResponse<Void> ready = http.send(HttpRequest.newBuilder(readiness)
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
-                if (ready.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-            sleep(250);
-        }
-        throw new IllegalStateException(service.name() + " not ready in time; see " + service.log().toAbsolutePath());
+        URI readiness = URI.create(service.managementUrl() + "/q/health/ready");
+        await(service.name() + " ready (log: " + service.log().toAbsolutePath() + ")").atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(250)).until(() -> {
+                    if (!service.process().isAlive()) {
+                        throw new IllegalStateException(service.name() + " exited; see "
+                                + service.log().toAbsolutePath());
+                    }
+                    try {
+                        return http.send(HttpRequest.newBuilder(readiness).timeout(Duration.ofSeconds(5)).build(),
+                                HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                    } catch (IOException notListeningYet) {
+                        return false;
+                    }
+                });
     }
 
+    /** SIGTERM, then as long as a graceful shutdown may take; a service that hangs is killed. */
     private void stop() {
         services.values().forEach(service -> service.process().destroy());
         services.values().forEach(service -> {
             try {
-                service.process().waitFor();
+                if (!service.process().waitFor(30, TimeUnit.SECONDS)) {
+                    service.process().destroyForcibly().waitFor();
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -195,15 +217,6 @@ public final class KeywaySystem {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 }

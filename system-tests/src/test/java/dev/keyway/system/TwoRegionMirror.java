@@ -12,6 +12,7 @@ import java.util.Properties;
 import org.apache.kafka.connect.mirror.MirrorMaker;
 
 import dev.keyway.common.event.Topics;
+import dev.keyway.testsupport.Teardown;
 import dev.keyway.testsupport.TestKafka;
 
 /** MirrorMaker 2 in this JVM between the two regions' clusters, configured by the file operators use. */
@@ -21,9 +22,10 @@ final class TwoRegionMirror {
     }
 
     static void start(TestKafka api, TestKafka eu) {
-        // the registry topics exist before the mirror looks for them, so the first organization crosses at once
-        api.createTopics(Topics.ORGS);
-        eu.createTopics(Topics.ORGS);
+        // every topic exists before the mirror first lists them: the registry's, so the first organization crosses at
+        // once, and the others, so what the mirror would do with them it does from the start (TwoRegionsIT)
+        api.createTopics(Topics.ORGS, Topics.DIRECTORY, Topics.IMPORTS);
+        eu.createTopics(Topics.ORGS, Topics.DIRECTORY, Topics.IMPORTS);
         Path file = Path.of(System.getProperty("keyway.root", "..")).resolve("deploy/kafka/mm2.properties");
         Properties properties = new Properties();
         try {
@@ -38,6 +40,6 @@ final class TwoRegionMirror {
         properties.stringPropertyNames().forEach(name -> config.put(name, properties.getProperty(name)));
         MirrorMaker mirror = new MirrorMaker(config);
         mirror.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(mirror::stop));
+        Teardown.register(mirror::stop);
     }
 }

@@ -7,7 +7,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
  * Starts the real PostgreSQL and Kafka a service's tests run against (once per JVM) and points the service at them,
- * and at the test DNS server ({@link TestDns}).
+ * and at the test DNS server ({@link TestDns}); places the service in region api as {@code deploy/regions.properties}
+ * wires it ({@link LocalRegions}).
  * With {@code trustTestAdminTokens=true} the service also verifies {@link AdminTokens} as owner tokens.
  */
 public class KeywayTestStack implements QuarkusTestResourceLifecycleManager {
@@ -34,6 +35,12 @@ public class KeywayTestStack implements QuarkusTestResourceLifecycleManager {
         config.put("quarkus.datasource.password", postgres.password());
         config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
         config.put("keyway.encryption.keys", TEST_ENCRYPTION_KEY);
+        // the service under test is region api's, named by its module (the tests' working directory)
+        String service = java.nio.file.Path.of("").toAbsolutePath().getFileName().toString();
+        LocalRegions regions = LocalRegions.get();
+        if (regions.services().contains(service)) {
+            config.putAll(regions.placement("api", service));
+        }
         // e-mail domain ownership is checked against the test DNS server (sso-service)
         config.put("keyway.sso.dns.server", TestDns.get().address());
         if (trustTestAdminTokens) {

@@ -62,7 +62,7 @@ public final class TestDns {
     public static synchronized TestDns get() {
         if (instance == null) {
             instance = new TestDns();
-            Runtime.getRuntime().addShutdownHook(new Thread(instance.group::shutdownGracefully));
+            Teardown.register(instance.group::shutdownGracefully);
         }
         return instance;
     }

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -18,6 +17,8 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
@@ -39,6 +40,9 @@ public final class TestKafka {
             .map(java.util.logging.Logger::getLogger)
             .peek(logger -> logger.setLevel(java.util.logging.Level.WARNING))
             .toList();
+
+    /** How long a snapshot read of a topic may take before the test fails instead of hanging. */
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
 
     private final String bootstrap;
     private final int port;
@@ -80,7 +84,7 @@ public final class TestKafka {
             throw new UncheckedIOException(e);
         }
         broker.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(broker::stop));
+        Teardown.register(broker::stop);
         return broker;
     }
 
@@ -161,27 +165,53 @@ public final class TestKafka {
         }
     }
 
-    /** Reads every record of a topic from the beginning until {@code wait} passes without a new one. */
-    public List<ConsumerRecord<String, String>> readAll(String topic, Duration wait) {
+    /**
+     * Every record of a topic at this moment: the consumer is assigned all its partitions, takes their end offsets and
+     * reads from the beginning up to them. A record published later is not included, so to wait for one, await a
+     * condition on the result; to be sure something was published, look at the producer's effect (its outbox row).
+     */
+    public List<ConsumerRecord<String, String>> readAll(String topic) {
         Map<String, Object> settings = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         List<ConsumerRecord<String, String>> records = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(settings, new StringDeserializer(),
                 new StringDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            long quietUntil = System.nanoTime() + wait.toNanos();
-            while (System.nanoTime() < quietUntil) {
-                var batch = consumer.poll(Duration.ofMillis(200));
-                if (!batch.isEmpty()) {
-                    batch.forEach(records::add);
-                    quietUntil = System.nanoTime() + wait.toNanos();
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, READ_TIMEOUT).stream()
+                    .map(partition -> new TopicPartition(topic, partition.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, READ_TIMEOUT);
+            long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
+            while (partitions.stream().anyMatch(partition -> consumer.position(partition) < ends.get(partition))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("could not read " + topic + " up to " + ends);
+                }
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(100))) {
+                    // a partition's records beyond the end offsets taken above are not part of this snapshot
+                    if (record.offset() < ends.get(new TopicPartition(record.topic(), record.partition()))) {
+                        records.add(record);
+                    }
                 }
             }
         }
         return records;
+    }
+
+    /**
+     * The offset the consumer group has committed on a partition, -1 if none: a consumer commits a record's offset
+     * once it has processed it, so a test can wait for a record to have been consumed rather than for time to pass.
+     */
+    public long committedOffset(String groupId, String topic, int partition) {
+        TopicPartition topicPartition = new TopicPartition(topic, partition);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+            OffsetAndMetadata committed = admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get()
+                    .get(topicPartition);
+            return committed == null ? -1 : committed.offset();
+        } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("could not read the offsets of " + groupId, e);
+        }
     }
 
     static int freePort() {

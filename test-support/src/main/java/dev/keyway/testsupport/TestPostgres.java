@@ -58,13 +58,13 @@ public final class TestPostgres {
                     .setServerConfig("max_connections", "200")
                     .setServerConfig("fsync", "off")
                     .start();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            Teardown.register(() -> {
                 try {
                     server.close();
                 } catch (IOException e) {
                     // the JVM is going away; the data directory is temporary
                 }
-            }));
+            });
             return new TestPostgres("localhost", server.getPort(), "postgres", "postgres", "postgres");
         } catch (IOException e) {
             throw new UncheckedIOException("embedded PostgreSQL did not start", e);

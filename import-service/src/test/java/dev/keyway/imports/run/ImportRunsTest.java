@@ -230,7 +230,9 @@ class ImportRunsTest {
 
         answers.forEach(answer -> assertFalse(answer.contains(key), answer));
         assertFalse(Files.readString(Path.of("target/import-service-test.log")).contains(key), "logs");
-        TestKafka.get().readAll(Topics.IMPORTS, Duration.ofMillis(500))
+        await("every event is published").atMost(Duration.ofSeconds(30)).until(() -> TestPostgres.get()
+                .count("select count(*) from imports.outbox where published_at is null") == 0);
+        TestKafka.get().readAll(Topics.IMPORTS)
                 .forEach(record -> assertFalse(record.value().contains(key), "events"));
         assertEquals(0, TestPostgres.get().count("select count(*) from imports.outbox where payload like ?",
                 "%" + key + "%"));
@@ -244,7 +246,7 @@ class ImportRunsTest {
         List<EventEnvelope> events = new ArrayList<>();
         await().atMost(Duration.ofSeconds(30)).until(() -> {
             events.clear();
-            for (ConsumerRecord<String, String> record : TestKafka.get().readAll(Topics.IMPORTS, Duration.ofMillis(300))) {
+            for (ConsumerRecord<String, String> record : TestKafka.get().readAll(Topics.IMPORTS)) {
                 if (record.key().startsWith(prefix)) {
                     events.add(EventCodec.decode(record.value()).orElseThrow());
                 }

@@ -61,7 +61,9 @@ class OrganizationsTest {
         given().header("Authorization", OPERATOR).get("/admin/orgs/" + slug)
                 .then().statusCode(200).body("id", equalTo(id)).body("displayName", equalTo("Acme Corp"));
 
-        List<EventEnvelope> announced = TestKafka.get().readAll(Topics.ORGS, Duration.ofSeconds(2)).stream()
+        await("the relay published the announcement").atMost(Duration.ofSeconds(10)).until(() -> TestPostgres.get()
+                .count("select count(*) from sso.outbox where aggregate_id = ? and published_at is not null", id) == 1);
+        List<EventEnvelope> announced = TestKafka.get().readAll(Topics.ORGS).stream()
                 .filter(record -> id.equals(record.key()))
                 .map(ConsumerRecord::value).map(EventCodec::decode).map(java.util.Optional::orElseThrow).toList();
         assertEquals(1, announced.size());

@@ -63,7 +63,7 @@ class OwnerTokenRevocationTest {
                 .header("WWW-Authenticate", "Bearer");
         assertEquals(200, statusWith(kept, slug));
 
-        List<OrganizationState> announced = TestKafka.get().readAll(Topics.ORGS, Duration.ofSeconds(2)).stream()
+        List<OrganizationState> announced = TestKafka.get().readAll(Topics.ORGS).stream()
                 .filter(record -> orgId.equals(record.key())).map(ConsumerRecord::value).map(EventCodec::decode)
                 .map(event -> event.orElseThrow().payload(OrganizationState.class)).toList();
         assertEquals(List.of(revoked.<String>path("jti")), announced.get(announced.size() - 1).revokedOwnerTokens());
