@@ -68,7 +68,8 @@ class KeywayChartTest {
             };
             assertEquals("postgresql://postgresql:5432/" + database, env.get("QUARKUS_DATASOURCE_REACTIVE_URL")
                     .get("value").asText());
-            assertEquals("encryption-keys", env.get("KEYWAY_ENCRYPTION_KEYS").at("/valueFrom/secretKeyRef/key").asText());
+            assertEquals("encryption-keys",
+                    env.get("KEYWAY_ENCRYPTION_KEYS").at("/valueFrom/secretKeyRef/key").asText());
             assertNotNull(objects.get("Service/keyway-" + component(service)));
             assertNotNull(objects.get("PodDisruptionBudget/keyway-" + component(service)));
         }
@@ -93,10 +94,12 @@ class KeywayChartTest {
                 .set("postgresql.scim.existingSecret", "keyway-api-app").set("postgresql.scim.usernameKey", "username")
                 .set("kafka.saslExistingSecret", "keyway-kafka-user").set("kafka.securityProtocol", "SASL_SSL")
                 .set("kafka.saslMechanism", "SCRAM-SHA-512"));
-        assertTrue(existing.keySet().stream().noneMatch(key -> key.startsWith("Secret/")), existing.keySet().toString());
+        assertTrue(existing.keySet().stream().noneMatch(key -> key.startsWith("Secret/")),
+                existing.keySet().toString());
         Map<String, JsonNode> scim = env(existing.get("Deployment/keyway-scim").at("/spec/template/spec/containers/0"));
         assertEquals("keyway-prod", scim.get("KEYWAY_ENCRYPTION_KEYS").at("/valueFrom/secretKeyRef/name").asText());
-        assertEquals("keyway-api-app", scim.get("QUARKUS_DATASOURCE_PASSWORD").at("/valueFrom/secretKeyRef/name").asText());
+        assertEquals("keyway-api-app",
+                scim.get("QUARKUS_DATASOURCE_PASSWORD").at("/valueFrom/secretKeyRef/name").asText());
         assertEquals("username", scim.get("QUARKUS_DATASOURCE_USERNAME").at("/valueFrom/secretKeyRef/key").asText());
         assertEquals("sasl.jaas.config", scim.get("KAFKA_SASL_JAAS_CONFIG").at("/valueFrom/secretKeyRef/key").asText());
         assertEquals("SASL_SSL", configMap(existing).get("KAFKA_SECURITY_PROTOCOL").asText());
@@ -112,10 +115,12 @@ class KeywayChartTest {
             objects.get("Ingress/keyway").at("/spec/rules").forEach(rule -> hosts.add(rule.get("host").asText()));
             assertEquals(List.of(region + "-sso.keyway.example", region + "-scim.keyway.example",
                     region + "-import.keyway.example"), hosts);
-            Map<String, JsonNode> scim = env(objects.get("Deployment/keyway-scim").at("/spec/template/spec/containers/0"));
+            Map<String, JsonNode> scim = env(
+                    objects.get("Deployment/keyway-scim").at("/spec/template/spec/containers/0"));
             assertEquals("https://eu-scim.keyway.example", scim.get("KEYWAY_DEPLOYMENT_URLS_EU").get("value").asText(),
                     "every region knows where the other one answers");
-            assertEquals("https://api-scim.keyway.example", scim.get("KEYWAY_DEPLOYMENT_URLS_API").get("value").asText());
+            assertEquals("https://api-scim.keyway.example",
+                    scim.get("KEYWAY_DEPLOYMENT_URLS_API").get("value").asText());
             assertTrue(scim.get("QUARKUS_DATASOURCE_JDBC_URL").get("value").asText()
                     .startsWith("jdbc:postgresql://keyway-" + region + "-rw:5432/"));
         }
@@ -211,7 +216,8 @@ class KeywayChartTest {
                     Path.of("..", service, "src", "main", "resources", "application.properties"))) {
                 config.load(reader);
             }
-            assertEquals(wiring.getProperty(service + ".schema"), config.getProperty("quarkus.flyway.schemas"), service);
+            assertEquals(wiring.getProperty(service + ".schema"), config.getProperty("quarkus.flyway.schemas"),
+                    service);
         }
     }
 

@@ -50,6 +50,7 @@ class BadInputTest {
 
     /** A request of the table; {@code body} null sends none; {@code scimType} null checks none. */
     record Row(String name, String method, String path, String contentType, byte[] body, int status, String scimType) {
+
         @Override
         public String toString() {
             return name;
@@ -121,7 +122,8 @@ class BadInputTest {
                 scim("NUL in userName", "POST", "/Users", "{\"userName\":\"nul\\u0000@acme.test\"}", 400,
                         "invalidValue"),
                 scim("NUL in a nested value", "POST", "/Users",
-                        "{\"userName\":\"nul2@acme.test\",\"name\":{\"givenName\":\"a\\u0000b\"}}", 400, "invalidValue"),
+                        "{\"userName\":\"nul2@acme.test\",\"name\":{\"givenName\":\"a\\u0000b\"}}", 400,
+                        "invalidValue"),
                 scim("NUL in an ignored attribute", "POST", "/Users",
                         "{\"userName\":\"nul3@acme.test\",\"favorite\\u0000\":\"x\"}", 400, "invalidValue"),
                 scim("a lone high surrogate", "POST", "/Users", "{\"userName\":\"s\\ud800@acme.test\"}", 400,
@@ -144,7 +146,7 @@ class BadInputTest {
                         "application/scim+json; charset=ISO-8859-1",
                         bytes("{\"userName\":\"bad", invalidUtf8, "@acme.test\"}"), 400, "invalidSyntax"),
                 raw("a raw NUL byte", "POST", "/Users", "application/scim+json",
-                        bytes("{\"userName\":\"bad", new byte[] { 0 }, "@acme.test\"}"), 400, "invalidSyntax"),
+                        bytes("{\"userName\":\"bad", new byte[]{ 0 }, "@acme.test\"}"), 400, "invalidSyntax"),
                 scim("null as the body", "POST", "/Users", "null", 400, "invalidSyntax"),
                 scim("an array as the body", "POST", "/Groups", "[{\"displayName\":\"x\"}]", 400, "invalidSyntax"),
                 scim("a string as the body", "PUT", "/Users/{user}", "\"x\"", 400, "invalidSyntax"),

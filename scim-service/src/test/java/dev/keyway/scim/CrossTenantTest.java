@@ -35,7 +35,8 @@ class CrossTenantTest {
         for (String path : List.of("/Users/" + bUser, "/Groups/" + bGroup)) {
             a.scim().get(path).then().statusCode(404);
             a.scim().body(patch).patch(path).then().statusCode(404);
-            a.scim().body(path.startsWith("/Users") ? user : "{\"displayName\":\"Mine\"}").put(path).then().statusCode(404);
+            a.scim().body(path.startsWith("/Users") ? user : "{\"displayName\":\"Mine\"}").put(path).then()
+                    .statusCode(404);
             a.scim().delete(path).then().statusCode(404);
         }
         for (String filter : List.of("id eq \"" + bUser + "\"", "userName eq \"secret.agent@b.test\"",
@@ -44,7 +45,8 @@ class CrossTenantTest {
         }
         a.scim().queryParam("filter", "members.value eq \"" + bUser + "\"").get("/Groups").then()
                 .body("totalResults", equalTo(0));
-        a.scim().queryParam("filter", "displayName eq \"B Team\"").get("/Groups").then().body("totalResults", equalTo(0));
+        a.scim().queryParam("filter", "displayName eq \"B Team\"").get("/Groups").then().body("totalResults",
+                equalTo(0));
         a.scim().get("/Users").then().body("Resources", hasSize(1));
 
         // B's user cannot be pulled into A's group, and a bulk request cannot reach B

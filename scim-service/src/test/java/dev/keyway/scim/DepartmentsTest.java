@@ -6,6 +6,13 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
 import org.junit.jupiter.api.Test;
 
 import dev.keyway.testsupport.KeywayTestStack;
@@ -67,14 +74,14 @@ class DepartmentsTest {
     @Test
     void usersCreatedConcurrentlyIntoOneNewDepartmentAllLandInTheSameOne() throws Exception {
         ScimOrg org = ScimOrg.create("dept-race");
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(12);
+        ExecutorService pool = Executors.newFixedThreadPool(12);
         try {
-            java.util.List<java.util.concurrent.Callable<String>> creates = new java.util.ArrayList<>();
+            List<Callable<String>> creates = new ArrayList<>();
             for (int i = 0; i < 12; i++) {
                 int n = i;
                 creates.add(() -> user(org, "racer" + n + "@acme.test", "Brand New"));
             }
-            for (java.util.concurrent.Future<String> created : pool.invokeAll(creates)) {
+            for (Future<String> created : pool.invokeAll(creates)) {
                 assertEquals("Brand New", departmentOf(created.get()));
             }
         } finally {

@@ -37,7 +37,8 @@ class DirectoryEventsTest {
     @Test
     void aUsersLifeIsAnnouncedAsFullStatesEndingInDeletion() {
         ScimOrg org = ScimOrg.create("events");
-        String id = org.scim().body("""
+        String id = org.scim()
+                .body("""
                 {"userName":"Ev@Acme.test","name":{"givenName":"Eve","familyName":"Vent"},"title":"Analyst",
                  "emails":[{"value":"eve.work@acme.test","type":"work"},{"value":"EVE@acme.test","primary":true}],
                  "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"department":"Audit","employeeNumber":"E1"}}""")

@@ -1,8 +1,8 @@
 package dev.keyway.scim;
 
 import static org.hamcrest.Matchers.contains;
-import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasKey;
@@ -64,24 +64,30 @@ class FilterQueriesTest {
                 Arguments.of("userName eq \"BJENSEN\"", List.of("bjensen")),
                 Arguments.of("name.familyName co \"O'Malley\"", List.of("jsmith")),
                 Arguments.of("userName sw \"J\"", List.of("jsmith", "Jane_Doe")),
-                Arguments.of("urn:ietf:params:scim:schemas:core:2.0:User:userName sw \"J\"", List.of("jsmith", "Jane_Doe")),
+                Arguments.of("urn:ietf:params:scim:schemas:core:2.0:User:userName sw \"J\"",
+                        List.of("jsmith", "Jane_Doe")),
                 Arguments.of("userName sw \"50%\"", List.of("50%off")),
                 Arguments.of("userName co \"_\"", List.of("Jane_Doe")),
                 Arguments.of("title pr", List.of("bjensen", "Jane_Doe")),
                 Arguments.of("not (title pr)", List.of("jsmith", "50%off")),
-                Arguments.of("meta.lastModified gt \"2011-05-13T04:42:34Z\"", List.of("bjensen", "jsmith", "Jane_Doe", "50%off")),
+                Arguments.of("meta.lastModified gt \"2011-05-13T04:42:34Z\"",
+                        List.of("bjensen", "jsmith", "Jane_Doe", "50%off")),
                 Arguments.of("meta.created lt \"2011-05-13T04:42:34Z\"", List.of()),
                 Arguments.of("title pr and userType eq \"Employee\"", List.of("bjensen", "Jane_Doe")),
                 Arguments.of("title pr or userType eq \"Intern\"", List.of("bjensen", "jsmith", "Jane_Doe")),
-                Arguments.of("schemas eq \"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User\"", List.of("jsmith")),
-                Arguments.of("userType eq \"Employee\" and (emails co \"example.com\" or emails.value co \"example.org\")",
+                Arguments.of("schemas eq \"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User\"",
+                        List.of("jsmith")),
+                Arguments.of(
+                        "userType eq \"Employee\" and (emails co \"example.com\" or emails.value co \"example.org\")",
                         List.of("bjensen")),
-                Arguments.of("userType ne \"Employee\" and not (emails co \"example.com\" or emails.value co \"example.org\")",
+                Arguments.of(
+                        "userType ne \"Employee\" and not (emails co \"example.com\" or emails.value co \"example.org\")",
                         List.of("50%off")),
                 Arguments.of("userType eq \"Employee\" and (emails.type eq \"work\")", List.of("bjensen")),
                 Arguments.of("userType eq \"Employee\" and emails[type eq \"work\" and value co \"@example.com\"]",
                         List.of("bjensen")),
-                Arguments.of("emails[type eq \"work\" and value co \"@example.com\"] or ims[type eq \"xmpp\" and value co \"@foo.com\"]",
+                Arguments.of(
+                        "emails[type eq \"work\" and value co \"@example.com\"] or ims[type eq \"xmpp\" and value co \"@foo.com\"]",
                         List.of("bjensen")),
                 Arguments.of("emails.value eq \"BABS@jensen.org\"", List.of("bjensen")),
                 Arguments.of("emails[value eq \"babs@jensen.org\" and type eq \"work\"]", List.of()),
@@ -90,7 +96,8 @@ class FilterQueriesTest {
                 Arguments.of("active ne false", List.of("bjensen", "Jane_Doe", "50%off")),
                 Arguments.of("externalId eq \"B-1\"", List.of("bjensen")),
                 Arguments.of("externalId eq \"b-1\"", List.of()),
-                Arguments.of("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department eq \"r&d\"", List.of("jsmith")),
+                Arguments.of("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department eq \"r&d\"",
+                        List.of("jsmith")),
                 Arguments.of("department eq \"R&D\"", List.of("jsmith")),
                 Arguments.of("name.givenName gt \"J\" and name.givenName lt \"K\"", List.of("jsmith", "Jane_Doe")),
                 Arguments.of("userName eq \"nobody\"", List.of()));
@@ -108,7 +115,8 @@ class FilterQueriesTest {
 
     @Test
     void pagesAreOneBasedStableAndReportTheTotal() {
-        List<String> all = org.scim().queryParam("count", 100).get("/Users").then().extract().path("Resources.userName");
+        List<String> all = org.scim().queryParam("count", 100).get("/Users").then().extract()
+                .path("Resources.userName");
         org.scim().queryParam("startIndex", 2).queryParam("count", 2).get("/Users").then()
                 .body("totalResults", equalTo(4)).body("startIndex", equalTo(2)).body("itemsPerPage", equalTo(2))
                 .body("Resources.userName", contains(all.get(1), all.get(2)));
@@ -116,7 +124,8 @@ class FilterQueriesTest {
                 .body("totalResults", equalTo(4)).body("itemsPerPage", equalTo(0));
         org.scim().queryParam("count", 0).get("/Users").then().body("totalResults", equalTo(4))
                 .body("itemsPerPage", equalTo(0));
-        org.scim().queryParam("startIndex", -5).queryParam("count", 1).get("/Users").then().body("startIndex", equalTo(1));
+        org.scim().queryParam("startIndex", -5).queryParam("count", 1).get("/Users").then().body("startIndex",
+                equalTo(1));
     }
 
     @Test

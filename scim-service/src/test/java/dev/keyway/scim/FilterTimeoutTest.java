@@ -28,6 +28,7 @@ class FilterTimeoutTest {
 
     /** A limit no scan of many rows can meet. */
     public static class TinyTimeout implements QuarkusTestProfile {
+
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("keyway.scim.filter.timeout", "1ms");

@@ -34,6 +34,7 @@ class LogForgingTest {
     private final List<ExtLogRecord> records = new CopyOnWriteArrayList<>();
     private final Logger scim = Logger.getLogger("dev.keyway.scim");
     private final Handler capture = new Handler() {
+
         @Override
         public void publish(LogRecord record) {
             records.add((ExtLogRecord) record);

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.regex.Matcher;
@@ -79,7 +80,7 @@ class OktaConformanceTest {
         Random random = new Random();
         String givenName = "Runscope" + (100 + random.nextInt(900));
         String familyName = "Lovelace" + (100 + random.nextInt(900));
-        String email = (givenName + familyName + "@atko.com").toLowerCase();
+        String email = (givenName + familyName + "@atko.com").toLowerCase(Locale.ROOT);
         Map<String, String> variables = new HashMap<>();
         variables.put("SCIMBaseURL", "/scim/v2");
         variables.put("auth", "Bearer " + org.token());
@@ -87,7 +88,7 @@ class OktaConformanceTest {
         variables.put("randomFamilyName", familyName);
         variables.put("randomUsername", email);
         variables.put("randomEmail", email);
-        variables.put("randomUsernameCaps", email.toUpperCase());
+        variables.put("randomUsernameCaps", email.toUpperCase(Locale.ROOT));
         variables.put("InvalidUserEmail", "nobody-" + random.nextInt(1_000_000) + "@atko.com");
         variables.put("UserIdThatDoesNotExist", "010101001010101010");
         return variables;

@@ -4,7 +4,9 @@ import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.endsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -76,7 +78,7 @@ class PatchStylesTest {
         String a = JumpCloudFlowTest.createUser(org, "a@acme.test");
         String b = JumpCloudFlowTest.createUser(org, "b@acme.test");
         String c = JumpCloudFlowTest.createUser(org, "c@acme.test");
-        List<String> groups = new java.util.ArrayList<>();
+        List<String> groups = new ArrayList<>();
         for (String name : List.of("Entra", "Okta", "Put")) {
             groups.add(org.scim().body("{\"displayName\":\"" + name + "\",\"members\":[{\"value\":\"" + a
                     + "\"},{\"value\":\"" + b + "\"}]}").post("/Groups").then().statusCode(201).extract().path("id"));
@@ -92,7 +94,8 @@ class PatchStylesTest {
                  {"op":"add","path":"members","value":[{"value":"%s","display":"c@acme.test"}]},
                  {"op":"replace","value":{"displayName":"Okta v2"}}]}""".formatted(a, c))
                 .patch("/Groups/" + groups.get(1)).then().statusCode(204);
-        org.scim().body("{\"displayName\":\"Put v2\",\"members\":[{\"value\":\"" + b + "\"},{\"value\":\"" + c + "\"}]}")
+        org.scim()
+                .body("{\"displayName\":\"Put v2\",\"members\":[{\"value\":\"" + b + "\"},{\"value\":\"" + c + "\"}]}")
                 .put("/Groups/" + groups.get(2)).then().statusCode(200);
 
         for (String group : groups) {
@@ -109,7 +112,7 @@ class PatchStylesTest {
     /** The user as returned, without what necessarily differs between users (ids, names, metadata). */
     private static ObjectNode comparable(ScimOrg org, String id) {
         JsonNode user = ScimJson.MAPPER.valueToTree(org.scim().get("/Users/" + id).then().statusCode(200)
-                .extract().as(java.util.Map.class));
+                .extract().as(Map.class));
         ObjectNode copy = ((ObjectNode) user).deepCopy();
         copy.remove(List.of("id", "userName", "meta"));
         return copy;

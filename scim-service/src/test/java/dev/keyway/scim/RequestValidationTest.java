@@ -3,6 +3,8 @@ package dev.keyway.scim;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 
+import java.util.UUID;
+
 import org.junit.jupiter.api.Test;
 
 import dev.keyway.common.tenant.Region;
@@ -32,7 +34,7 @@ class RequestValidationTest {
                 .then().statusCode(400).contentType("application/problem+json")
                 .body("detail", equalTo("A JSON body with groupsEnabled is required."));
         given().auth().oauth2(org.ownerToken()).contentType(ContentType.JSON).body("{\"enabled\":null}")
-                .patch("/admin/orgs/" + org.slug() + "/departments/" + java.util.UUID.randomUUID())
+                .patch("/admin/orgs/" + org.slug() + "/departments/" + UUID.randomUUID())
                 .then().statusCode(400).contentType("application/problem+json")
                 .body("detail", equalTo("enabled: required, true or false."));
     }

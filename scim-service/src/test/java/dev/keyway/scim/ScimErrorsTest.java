@@ -8,6 +8,8 @@ import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.UUID;
+
 import org.junit.jupiter.api.Test;
 
 import dev.keyway.testsupport.KeywayTestStack;
@@ -45,8 +47,10 @@ class ScimErrorsTest {
         scimError(org.scim().body("{\"userName\":").post("/Users").then(), 400, "invalidSyntax");
         scimError(org.scim().body("[1]").post("/Users").then(), 400, "invalidSyntax");
         scimError(org.scim().body("").post("/Users").then(), 400, "invalidSyntax");
-        scimError(org.scim().body("{\"name\":{\"givenName\":\"No userName\"}}").post("/Users").then(), 400, "invalidValue");
-        scimError(org.scim().body("{\"userName\":\"x\",\"active\":\"perhaps\"}").post("/Users").then(), 400, "invalidValue");
+        scimError(org.scim().body("{\"name\":{\"givenName\":\"No userName\"}}").post("/Users").then(), 400,
+                "invalidValue");
+        scimError(org.scim().body("{\"userName\":\"x\",\"active\":\"perhaps\"}").post("/Users").then(), 400,
+                "invalidValue");
         scimError(org.scim().contentType("application/json").body("{\"userName\":{\"a\":1}}").post("/Users").then(),
                 400, "invalidValue");
         assertEquals(0, users(org));
@@ -80,7 +84,7 @@ class ScimErrorsTest {
     @Test
     void badFiltersAreInvalidFilterNeverAnEmptyList() {
         ScimOrg org = ScimOrg.create("badfilter");
-        for (String filter : new String[] { "userName eq", "favoriteColor eq \"red\"", "active eq \"maybe\"",
+        for (String filter : new String[]{ "userName eq", "favoriteColor eq \"red\"", "active eq \"maybe\"",
                 "emails[type eq \"work\"", "meta.created gt \"soon\"" }) {
             scimError(org.scim().queryParam("filter", filter).get("/Users").then(), 400, "invalidFilter");
         }
@@ -123,7 +127,7 @@ class ScimErrorsTest {
                 .body("$", not(hasKey("password")))
                 .body("id", not(equalTo("chosen-by-client")));
         scimError(org.scim().get("/Users/00919288221112222").then(), 404, null);
-        scimError(org.scim().get("/Users/" + java.util.UUID.randomUUID()).then(), 404, null);
+        scimError(org.scim().get("/Users/" + UUID.randomUUID()).then(), 404, null);
         scimError(org.scim().get("/Groups/not-a-uuid").then(), 404, null);
     }
 

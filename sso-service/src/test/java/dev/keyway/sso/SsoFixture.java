@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 
@@ -71,7 +72,8 @@ public final class SsoFixture {
                 ++sequence + System.nanoTime(), new UserState(id, email, null, "Ada", "Lovelace", "Ada Lovelace", email,
                         active, "Engineer", null, null, List.of(groupIds))));
         await().atMost(Duration.ofSeconds(20)).until(() -> TestPostgres.get().count(
-                "select count(*) from sso.login_user where user_id = ?::uuid and active = ?", id.toString(), active) == 1);
+                "select count(*) from sso.login_user where user_id = ?::uuid and active = ?", id.toString(),
+                active) == 1);
         return id;
     }
 
@@ -87,7 +89,7 @@ public final class SsoFixture {
     /** Posts a SAMLResponse to the ACS as the browser would, not following the redirect. */
     public Response post(String xml, String relayState) {
         var request = given().redirects().follow(false).contentType(ContentType.URLENC)
-                .formParam("SAMLResponse", java.util.Base64.getEncoder().encodeToString(xml.getBytes()));
+                .formParam("SAMLResponse", Base64.getEncoder().encodeToString(xml.getBytes()));
         if (relayState != null) {
             request.formParam("RelayState", relayState);
         }

@@ -38,12 +38,14 @@ class DeactivationEndsSessionsIT {
         String acs = saml.path("acsUrl");
         String spEntityId = saml.path("spEntityId");
         String scimToken = await().atMost(Duration.ofSeconds(30)).until(() -> given().baseUri(system.scim().url())
-                .auth().oauth2(owner).post("/admin/orgs/" + slug + "/scim/tokens"), response -> response.statusCode() == 201)
+                .auth().oauth2(owner).post("/admin/orgs/" + slug + "/scim/tokens"),
+                response -> response.statusCode() == 201)
                 .path("token");
 
         String user = given().baseUri(system.scim().url()).basePath("/scim/v2").auth().oauth2(scimToken)
                 .contentType("application/scim+json")
-                .body("{\"userName\":\"ada@" + slug + ".test\",\"name\":{\"givenName\":\"Ada\",\"familyName\":\"Lovelace\"},"
+                .body("{\"userName\":\"ada@" + slug
+                        + ".test\",\"name\":{\"givenName\":\"Ada\",\"familyName\":\"Lovelace\"},"
                         + "\"emails\":[{\"value\":\"ada@" + slug + ".test\",\"primary\":true}]}")
                 .post("/Users").then().statusCode(201).extract().path("id");
 

@@ -48,10 +48,10 @@ class DirectoryImportIT {
         RequestSpecification imports = given().baseUri(system.imports().url()).auth().oauth2(owner)
                 .contentType(ContentType.JSON).basePath("/admin/orgs/" + slug + "/imports");
         String integration = await().atMost(Duration.ofSeconds(30)).until(() -> given().spec(imports)
-                        .body(Map.of("name", "JumpCloud", "apiKey", jumpcloud.adminKey(directory), "dataCenter", "us",
-                                "enabled", false, "groups", List.of(Map.of("jumpcloudGroupId", staff,
-                                        "targetGroup", "Everyone"), Map.of("jumpcloudGroupId", contractors))))
-                        .post(), response -> response.statusCode() == 201)
+                .body(Map.of("name", "JumpCloud", "apiKey", jumpcloud.adminKey(directory), "dataCenter", "us",
+                        "enabled", false, "groups", List.of(Map.of("jumpcloudGroupId", staff,
+                                "targetGroup", "Everyone"), Map.of("jumpcloudGroupId", contractors))))
+                .post(), response -> response.statusCode() == 201)
                 .path("id");
         String scimToken = given().baseUri(system.scim().url()).auth().oauth2(owner)
                 .post("/admin/orgs/" + slug + "/scim/tokens").then().statusCode(201).extract().path("token");
@@ -70,7 +70,8 @@ class DirectoryImportIT {
         assertEquals(true, user.getBoolean("Resources[0].active"));
         await().atMost(Duration.ofSeconds(30)).until(() -> given().spec(scim)
                 .queryParam("filter", "displayName eq \"Everyone\"").get("/Groups").then().extract().jsonPath()
-                .getList("Resources[0].members.value", String.class), members -> members != null && members.size() == 2);
+                .getList("Resources[0].members.value", String.class),
+                members -> members != null && members.size() == 2);
 
         directory.suspend(grace);
         runNow(imports, integration);
@@ -81,7 +82,8 @@ class DirectoryImportIT {
     }
 
     private static void runNow(RequestSpecification imports, String integration) {
-        String run = given().spec(imports).post("/" + integration + "/runs").then().statusCode(202).extract().path("id");
+        String run = given().spec(imports).post("/" + integration + "/runs").then().statusCode(202).extract()
+                .path("id");
         await().atMost(Duration.ofSeconds(30)).until(() -> given().spec(imports)
                 .get("/" + integration + "/runs/" + run).then().extract().path("status"), "succeeded"::equals);
     }

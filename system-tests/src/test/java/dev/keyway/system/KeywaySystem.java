@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -53,6 +54,7 @@ public final class KeywaySystem {
 
     /** One running service: its public port, and the management port that serves health, metrics and OpenAPI. */
     public record Service(String name, int port, int managementPort, Process process, Path log) {
+
         public String url() {
             return "http://localhost:" + port;
         }
@@ -213,7 +215,7 @@ public final class KeywaySystem {
     }
 
     private static int freePort() {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+        try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

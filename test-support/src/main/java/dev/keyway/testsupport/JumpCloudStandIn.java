@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -72,6 +73,7 @@ public final class JumpCloudStandIn implements AutoCloseable {
     }
 
     private record Operation(String literalPrefix, Pattern path, Set<String> queryParameters, String template) {
+
         boolean matches(String requested) {
             return requested.startsWith(literalPrefix) && path.matcher(requested).matches();
         }
@@ -81,6 +83,7 @@ public final class JumpCloudStandIn implements AutoCloseable {
     }
 
     private static final class Fault {
+
         final String pathContains;
         final String apiKey;
         final int status;
@@ -151,14 +154,14 @@ public final class JumpCloudStandIn implements AutoCloseable {
 
     /** The API key of an administrator of one organization (no {@code x-org-id} needed). */
     public synchronized String adminKey(Org org) {
-        String key = "jc-" + java.util.UUID.randomUUID().toString().replace("-", "");
+        String key = "jc-" + UUID.randomUUID().toString().replace("-", "");
         accounts.put(key, new Account(false, Set.of(org.id)));
         return key;
     }
 
     /** The API key of a Multi-Tenant Portal administrator: every request must name the organization. */
     public synchronized String multiTenantAdminKey(Org... managed) {
-        String key = "jc-mtp-" + java.util.UUID.randomUUID().toString().replace("-", "");
+        String key = "jc-mtp-" + UUID.randomUUID().toString().replace("-", "");
         Set<String> ids = new LinkedHashSet<>();
         for (Org org : managed) {
             ids.add(org.id);
@@ -174,6 +177,7 @@ public final class JumpCloudStandIn implements AutoCloseable {
 
     /** One customer's directory. Ids are JumpCloud-like 24-hex object ids, ascending in creation order. */
     public final class Org {
+
         public final String id;
         public final String displayName;
         private final Map<String, ObjectNode> users = new TreeMap<>();
@@ -318,6 +322,7 @@ public final class JumpCloudStandIn implements AutoCloseable {
     }
 
     private record Answer(int status, String body, Map<String, String> headers) {
+
         static Answer json(int status, Object body) {
             try {
                 return new Answer(status, JSON.writeValueAsString(body), Map.of());
@@ -389,7 +394,8 @@ public final class JumpCloudStandIn implements AutoCloseable {
                 fault.remaining--;
                 Answer answer = Answer.message(fault.status, "injected failure");
                 return fault.retryAfterSeconds == null ? answer
-                        : new Answer(answer.status, answer.body, Map.of("Retry-After", fault.retryAfterSeconds.toString()));
+                        : new Answer(answer.status, answer.body,
+                                Map.of("Retry-After", fault.retryAfterSeconds.toString()));
             }
         }
         return null;
@@ -503,7 +509,8 @@ public final class JumpCloudStandIn implements AutoCloseable {
             String template = (basePath + entry.getKey()).replace("//", "/");
             Pattern pattern = Pattern.compile(template.replaceAll("\\{[^}]+}", "[^/]+") + "/?");
             int variable = template.indexOf('{');
-            found.add(new Operation(variable < 0 ? template : template.substring(0, variable), pattern, names, template));
+            found.add(
+                    new Operation(variable < 0 ? template : template.substring(0, variable), pattern, names, template));
         });
         return found;
     }

@@ -1,5 +1,8 @@
 package dev.keyway.testsupport;
 
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -14,8 +17,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 public class KeywayTestStack implements QuarkusTestResourceLifecycleManager {
 
     /** Seals secrets at rest in tests; random per JVM, like the fresh database it protects. */
-    public static final String TEST_ENCRYPTION_KEY = "test:" + java.util.Base64.getEncoder()
-            .encodeToString(new java.security.SecureRandom().generateSeed(32));
+    public static final String TEST_ENCRYPTION_KEY = "test:" + Base64.getEncoder()
+            .encodeToString(new SecureRandom().generateSeed(32));
 
     private boolean trustTestAdminTokens;
 
@@ -36,7 +39,7 @@ public class KeywayTestStack implements QuarkusTestResourceLifecycleManager {
         config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
         config.put("keyway.encryption.keys", TEST_ENCRYPTION_KEY);
         // the service under test is region api's, named by its module (the tests' working directory)
-        String service = java.nio.file.Path.of("").toAbsolutePath().getFileName().toString();
+        String service = Path.of("").toAbsolutePath().getFileName().toString();
         LocalRegions regions = LocalRegions.get();
         if (regions.services().contains(service)) {
             config.putAll(regions.placement("api", service));

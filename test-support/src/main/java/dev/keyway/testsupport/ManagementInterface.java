@@ -24,7 +24,7 @@ public final class ManagementInterface {
      * @param management the management interface's root, as {@code @TestHTTPResource(value = "/", management = true)}
      */
     public static RequestSpecification servesOnlyOnItsOwnPort(URL management, String openApiTitle) {
-        for (String path : new String[] { "/q/metrics", "/q/openapi", "/q/health/ready", "/q/health/live" }) {
+        for (String path : new String[]{ "/q/metrics", "/q/openapi", "/q/health/ready", "/q/health/live" }) {
             given().get(path).then().statusCode(404);
         }
         String port = management.getProtocol() + "://" + management.getHost() + ":" + management.getPort();

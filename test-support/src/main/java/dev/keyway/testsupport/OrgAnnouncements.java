@@ -24,6 +24,7 @@ public final class OrgAnnouncements {
 
     /** A new organization with a unique slug starting with {@code prefix}. */
     public record TestOrg(OrgId id, String slug, Region region) {
+
         public String ownerToken() {
             return AdminTokens.owner(id, slug);
         }
@@ -35,7 +36,8 @@ public final class OrgAnnouncements {
      */
     public static TestOrg announce(String schema, String prefix, Region region) {
         TestOrg org = new TestOrg(OrgId.random(), prefix + "-" + UUID.randomUUID().toString().substring(0, 8), region);
-        EventEnvelope event = EventEnvelope.of(EventType.ORGANIZATION_UPSERTED, org.id(), region, org.id().toString(), 1,
+        EventEnvelope event = EventEnvelope.of(EventType.ORGANIZATION_UPSERTED, org.id(), region, org.id().toString(),
+                1,
                 new OrganizationState(org.id(), OrgSlug.of(org.slug()), "Org " + org.slug(), region, Instant.now()));
         TestKafka.get().publish(event);
         await().atMost(Duration.ofSeconds(30)).until(() -> TestPostgres.get().count(

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
@@ -80,7 +82,8 @@ public final class SamlIdp {
                 </md:EntityDescriptor>
                 """.formatted(entityId, identity.certificateBase64(), declareRedirectEndpoint
                 ? "<md:SingleSignOnService Binding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect\" Location=\""
-                        + ssoUrl + "\"/>\n                    " : "", ssoUrl);
+                        + ssoUrl + "\"/>\n                    "
+                : "", ssoUrl);
     }
 
     /**
@@ -89,9 +92,11 @@ public final class SamlIdp {
      */
     public String signedMetadata(String ssoUrl, String id) {
         String metadata = metadata(ssoUrl, false).strip();
-        String open = "<md:EntityDescriptor xmlns:md=\"urn:oasis:names:tc:SAML:2.0:metadata\" entityID=\"" + entityId + "\">";
-        String template = metadata.replace(open, "<md:EntityDescriptor xmlns:md=\"urn:oasis:names:tc:SAML:2.0:metadata\" ID=\""
-                + id + "\" entityID=\"" + entityId + "\">" + signatureTemplate(id, RSA_SHA256));
+        String open = "<md:EntityDescriptor xmlns:md=\"urn:oasis:names:tc:SAML:2.0:metadata\" entityID=\"" + entityId
+                + "\">";
+        String template = metadata.replace(open,
+                "<md:EntityDescriptor xmlns:md=\"urn:oasis:names:tc:SAML:2.0:metadata\" ID=\""
+                        + id + "\" entityID=\"" + entityId + "\">" + signatureTemplate(id, RSA_SHA256));
         return Xmlsec1.sign(template, "/*[local-name()='EntityDescriptor']/*[local-name()='Signature']", identity);
     }
 
@@ -114,9 +119,11 @@ public final class SamlIdp {
                 at = close + 1;
             }
         }
-        String wrapped = xml.substring(0, start) + "<saml2:EncryptedAssertion xmlns:saml2=\"urn:oasis:names:tc:SAML:2.0:assertion\">"
+        String wrapped = xml.substring(0, start)
+                + "<saml2:EncryptedAssertion xmlns:saml2=\"urn:oasis:names:tc:SAML:2.0:assertion\">"
                 + xml.substring(start, end) + "</saml2:EncryptedAssertion>" + xml.substring(end);
-        return Xmlsec1.encrypt(wrapped, "//*[local-name()='EncryptedAssertion']/*[local-name()='Assertion']", spCertificate,
+        return Xmlsec1.encrypt(wrapped, "//*[local-name()='EncryptedAssertion']/*[local-name()='Assertion']",
+                spCertificate,
                 keyTransport, dataEncryption);
     }
 
@@ -147,6 +154,7 @@ public final class SamlIdp {
 
     /** A response under construction; by default valid for five minutes, assertion signed, not encrypted. */
     public final class Response {
+
         private String destination;
         private String recipient;
         private String audience;
@@ -155,7 +163,7 @@ public final class SamlIdp {
         private String nameIdFormat = NAMEID_EMAIL;
         private String issuer = entityId;
         private String status = "urn:oasis:names:tc:SAML:2.0:status:Success";
-        private String assertionId = "A" + UUID.randomUUID().toString().replace("-", "").toUpperCase();
+        private String assertionId = "A" + UUID.randomUUID().toString().replace("-", "").toUpperCase(Locale.ROOT);
         private Instant issued = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         private Instant notBefore = issued.minus(5, ChronoUnit.MINUTES);
         private Instant notOnOrAfter = issued.plus(5, ChronoUnit.MINUTES);
@@ -322,7 +330,7 @@ public final class SamlIdp {
         }
 
         private String template() {
-            String responseId = "R" + UUID.randomUUID().toString().replace("-", "").toUpperCase();
+            String responseId = "R" + UUID.randomUUID().toString().replace("-", "").toUpperCase(Locale.ROOT);
             String irt = inResponseTo == null ? "" : " InResponseTo=\"" + inResponseTo + "\"";
             StringBuilder attributeStatement = new StringBuilder();
             if (!attributes.isEmpty()) {
@@ -330,15 +338,18 @@ public final class SamlIdp {
                 attributes.forEach((name, values) -> {
                     attributeStatement.append("<saml2:Attribute Name=\"").append(name).append(
                             "\" NameFormat=\"urn:oasis:names:tc:SAML:2.0:attrname-format:unspecified\">");
-                    values.forEach(value -> attributeStatement.append("<saml2:AttributeValue xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" "
-                            + "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"xs:string\">").append(value)
+                    values.forEach(value -> attributeStatement
+                            .append("<saml2:AttributeValue xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" "
+                                    + "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"xs:string\">")
+                            .append(value)
                             .append("</saml2:AttributeValue>"));
                     attributeStatement.append("</saml2:Attribute>");
                 });
                 attributeStatement.append("</saml2:AttributeStatement>");
             }
             return "<?xml version=\"1.0\" encoding=\"UTF-8\"?><saml2p:Response xmlns:saml2p=\"urn:oasis:names:tc:SAML:2.0:protocol\" "
-                    + "Consent=\"urn:oasis:names:tc:SAML:2.0:consent:unspecified\" Destination=\"" + destination + "\" ID=\""
+                    + "Consent=\"urn:oasis:names:tc:SAML:2.0:consent:unspecified\" Destination=\"" + destination
+                    + "\" ID=\""
                     + responseId + "\"" + irt + " IssueInstant=\"" + issued + "\" Version=\"2.0\">"
                     + "<saml2:Issuer xmlns:saml2=\"urn:oasis:names:tc:SAML:2.0:assertion\" "
                     + "Format=\"urn:oasis:names:tc:SAML:2.0:nameid-format:entity\">" + issuer + "</saml2:Issuer>"
@@ -346,7 +357,8 @@ public final class SamlIdp {
                     + "<saml2p:Status><saml2p:StatusCode Value=\"" + status + "\"/></saml2p:Status>"
                     + "<saml2:Assertion xmlns:saml2=\"urn:oasis:names:tc:SAML:2.0:assertion\" ID=\"" + assertionId
                     + "\" IssueInstant=\"" + issued + "\" Version=\"" + assertionVersion + "\">"
-                    + "<saml2:Issuer Format=\"urn:oasis:names:tc:SAML:2.0:nameid-format:entity\">" + issuer + "</saml2:Issuer>"
+                    + "<saml2:Issuer Format=\"urn:oasis:names:tc:SAML:2.0:nameid-format:entity\">" + issuer
+                    + "</saml2:Issuer>"
                     + (signAssertion ? signatureTemplate(assertionId) : "")
                     + "<saml2:Subject><saml2:NameID Format=\"" + nameIdFormat + "\">" + nameId + "</saml2:NameID>"
                     + "<saml2:SubjectConfirmation Method=\"urn:oasis:names:tc:SAML:2.0:cm:bearer\">"
@@ -354,12 +366,14 @@ public final class SamlIdp {
                     + (confirmationNotOnOrAfter != null ? confirmationNotOnOrAfter : notOnOrAfter) + "\" Recipient=\""
                     + recipient + "\"/></saml2:SubjectConfirmation></saml2:Subject>"
                     + "<saml2:Conditions NotBefore=\"" + notBefore + "\"" + conditionsUntil() + ">"
-                    + "<saml2:AudienceRestriction><saml2:Audience>" + audience + "</saml2:Audience></saml2:AudienceRestriction>"
+                    + "<saml2:AudienceRestriction><saml2:Audience>" + audience
+                    + "</saml2:Audience></saml2:AudienceRestriction>"
                     + extraCondition + "</saml2:Conditions>"
                     + (authnStatement ? "<saml2:AuthnStatement AuthnInstant=\"" + issued + "\" SessionIndex=\""
                             + UUID.randomUUID() + "\"><saml2:AuthnContext><saml2:AuthnContextClassRef>"
                             + "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml2:AuthnContextClassRef>"
-                            + "</saml2:AuthnContext></saml2:AuthnStatement>" : "") + attributeStatement
+                            + "</saml2:AuthnContext></saml2:AuthnStatement>" : "")
+                    + attributeStatement
                     + "</saml2:Assertion>" + secondAssertion() + "</saml2p:Response>";
         }
 
@@ -398,7 +412,8 @@ public final class SamlIdp {
         static String sign(String xml, String signatureXpath, TestCertificates.Identity signer) {
             Path key = write(signer.privateKeyPem(), ".pem");
             Path certificate = write(signer.certificatePem(), ".pem");
-            List<String> command = new ArrayList<>(List.of("xmlsec1", "--sign", "--privkey-pem", key + "," + certificate));
+            List<String> command = new ArrayList<>(
+                    List.of("xmlsec1", "--sign", "--privkey-pem", key + "," + certificate));
             command.addAll(ID_ATTRIBUTES);
             command.addAll(List.of("--node-xpath", signatureXpath));
             return run(command, xml);
@@ -409,7 +424,7 @@ public final class SamlIdp {
             Path certificate;
             try {
                 certificate = write(TestCertificates.pem("CERTIFICATE", recipient.getEncoded()), ".pem");
-            } catch (java.security.cert.CertificateEncodingException e) {
+            } catch (CertificateEncodingException e) {
                 throw new IllegalStateException(e);
             }
             Path data = write(xml, ".xml");

@@ -1,5 +1,6 @@
 package dev.keyway.testsupport;
 
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
@@ -46,6 +47,7 @@ public final class TestDns {
         try {
             channel = new Bootstrap().group(group).channel(NioDatagramChannel.class)
                     .handler(new ChannelInitializer<DatagramChannel>() {
+
                         @Override
                         protected void initChannel(DatagramChannel datagrams) {
                             datagrams.pipeline().addLast(new DatagramDnsQueryDecoder(),
@@ -69,7 +71,7 @@ public final class TestDns {
 
     /** {@code host:port} of this server, as {@code keyway.sso.dns.server} takes it. */
     public String address() {
-        return "127.0.0.1:" + ((java.net.InetSocketAddress) channel.localAddress()).getPort();
+        return "127.0.0.1:" + ((InetSocketAddress) channel.localAddress()).getPort();
     }
 
     /** Publishes the TXT records of a name, replacing what it had. */
@@ -88,6 +90,7 @@ public final class TestDns {
     }
 
     private final class Answers extends SimpleChannelInboundHandler<DatagramDnsQuery> {
+
         @Override
         protected void channelRead0(ChannelHandlerContext context, DatagramDnsQuery query) {
             DatagramDnsResponse response = new DatagramDnsResponse(query.recipient(), query.sender(), query.id());

@@ -7,9 +7,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -18,10 +23,16 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
+import dev.keyway.common.event.EventCodec;
+import dev.keyway.common.event.EventEnvelope;
 import io.smallrye.reactive.messaging.kafka.companion.test.EmbeddedKafkaBroker;
 
 /**
@@ -35,10 +46,10 @@ public final class TestKafka {
     private static TestKafka second;
 
     /** The broker's configuration dumps and coordinator chatter drown the tests' own output; strong refs keep it so. */
-    private static final List<java.util.logging.Logger> QUIET = java.util.stream.Stream
+    private static final List<Logger> QUIET = Stream
             .of("kafka", "org.apache.kafka", "state.change.logger")
-            .map(java.util.logging.Logger::getLogger)
-            .peek(logger -> logger.setLevel(java.util.logging.Level.WARNING))
+            .map(Logger::getLogger)
+            .peek(logger -> logger.setLevel(Level.WARNING))
             .toList();
 
     /** How long a snapshot read of a topic may take before the test fails instead of hanging. */
@@ -127,31 +138,30 @@ public final class TestKafka {
 
     /** Publishes one record and waits for the broker's acknowledgement. */
     public void publish(String topic, String key, String value) {
-        try (org.apache.kafka.clients.producer.KafkaProducer<String, String> producer =
-                new org.apache.kafka.clients.producer.KafkaProducer<>(
-                        Map.of(org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                                bootstrapServers()),
-                        new org.apache.kafka.common.serialization.StringSerializer(),
-                        new org.apache.kafka.common.serialization.StringSerializer())) {
-            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, key, value)).get();
-        } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrapServers()),
+                new StringSerializer(),
+                new StringSerializer())) {
+            producer.send(new ProducerRecord<>(topic, key, value)).get();
+        } catch (InterruptedException | ExecutionException e) {
             throw new IllegalStateException("could not publish to " + topic, e);
         }
     }
 
     /** Publishes an event as a producer's outbox relay would: keyed by aggregate, on its type's topic. */
-    public void publish(dev.keyway.common.event.EventEnvelope event) {
-        publish(event.eventType().topic(), event.aggregateId(), dev.keyway.common.event.EventCodec.encode(event));
+    public void publish(EventEnvelope event) {
+        publish(event.eventType().topic(), event.aggregateId(), EventCodec.encode(event));
     }
 
     /** Creates topics that do not exist yet (3 partitions, one replica). */
     public void createTopics(String... names) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
             Set<String> existing = admin.listTopics().names().get();
-            List<NewTopic> missing = java.util.Arrays.stream(names).filter(name -> !existing.contains(name))
+            List<NewTopic> missing = Arrays.stream(names).filter(name -> !existing.contains(name))
                     .map(name -> new NewTopic(name, 3, (short) 1)).toList();
             admin.createTopics(missing).all().get();
-        } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+        } catch (InterruptedException | ExecutionException e) {
             throw new IllegalStateException("could not create topics", e);
         }
     }
@@ -160,7 +170,7 @@ public final class TestKafka {
     public Set<String> topics() {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
             return admin.listTopics().names().get();
-        } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+        } catch (InterruptedException | ExecutionException e) {
             throw new IllegalStateException("could not list topics", e);
         }
     }
@@ -209,7 +219,7 @@ public final class TestKafka {
             OffsetAndMetadata committed = admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get()
                     .get(topicPartition);
             return committed == null ? -1 : committed.offset();
-        } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+        } catch (InterruptedException | ExecutionException e) {
             throw new IllegalStateException("could not read the offsets of " + groupId, e);
         }
     }

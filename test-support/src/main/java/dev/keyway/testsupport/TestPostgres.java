@@ -2,8 +2,11 @@ package dev.keyway.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Optional;
@@ -44,7 +47,7 @@ public final class TestPostgres {
 
     private static Optional<TestPostgres> external() {
         return Optional.ofNullable(setting("KEYWAY_TEST_POSTGRES_URL")).map(url -> {
-            java.net.URI uri = java.net.URI.create(url.substring("jdbc:".length()));
+            URI uri = URI.create(url.substring("jdbc:".length()));
             return new TestPostgres(uri.getHost(), uri.getPort() < 0 ? 5432 : uri.getPort(),
                     Optional.ofNullable(setting("KEYWAY_TEST_POSTGRES_USER")).orElse("postgres"),
                     Optional.ofNullable(setting("KEYWAY_TEST_POSTGRES_PASSWORD")).orElse(""),
@@ -112,11 +115,11 @@ public final class TestPostgres {
     /** The first column of the first row of a query, e.g. a count. */
     public Object queryValue(String sql, Object... parameters) {
         try (Connection connection = connect();
-                java.sql.PreparedStatement statement = connection.prepareStatement(sql)) {
+                PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < parameters.length; i++) {
                 statement.setObject(i + 1, parameters[i]);
             }
-            try (java.sql.ResultSet rows = statement.executeQuery()) {
+            try (ResultSet rows = statement.executeQuery()) {
                 return rows.next() ? rows.getObject(1) : null;
             }
         } catch (SQLException e) {

@@ -1,6 +1,8 @@
 package dev.keyway.common.event;
 
+import java.time.Instant;
 import java.util.Optional;
+import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -71,12 +73,12 @@ public final class EventCodec {
             }
             EventPayload payload = JSON.treeToValue(envelope.path("payload"), type.get().payloadType());
             return Optional.of(new EventEnvelope(
-                    JSON.treeToValue(required(envelope, "id"), java.util.UUID.class),
+                    JSON.treeToValue(required(envelope, "id"), UUID.class),
                     type.get().wireName(),
                     envelope.path("version").asInt(EventType.VERSION),
                     OrgId.parse(required(envelope, "orgId").asText()),
                     Region.fromCode(required(envelope, "region").asText()),
-                    JSON.treeToValue(required(envelope, "occurredAt"), java.time.Instant.class),
+                    JSON.treeToValue(required(envelope, "occurredAt"), Instant.class),
                     required(envelope, "aggregateId").asText(),
                     required(envelope, "sequence").asLong(),
                     payload));
@@ -95,6 +97,7 @@ public final class EventCodec {
 
     /** Text on a Keyway topic that is not a readable event; it can never be applied, so consumers skip it. */
     public static final class MalformedEventException extends RuntimeException {
+
         MalformedEventException(String message) {
             super(message);
         }

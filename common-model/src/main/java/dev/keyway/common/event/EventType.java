@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
 
 /** Every event Keyway publishes: its wire name, schema version, topic and payload record. */
 public enum EventType {
+
     ORGANIZATION_UPSERTED("organization.upserted", Topics.ORGS, OrganizationState.class),
 
     USER_UPSERTED("user.upserted", Topics.DIRECTORY, UserState.class),

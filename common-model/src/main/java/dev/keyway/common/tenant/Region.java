@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 
 /** A deployment region. Each region has its own PostgreSQL and Kafka; a tenant's personal data stays in its home region. */
 public enum Region {
+
     /** United States: regional hosts start with {@code api-}. */
     API("api"),
     /** European Union: regional hosts start with {@code eu-}. */

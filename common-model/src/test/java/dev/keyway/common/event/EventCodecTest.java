@@ -30,7 +30,8 @@ class EventCodecTest {
     /** One example payload per event type; the test below fails if a type is added without one. */
     private static final Map<EventType, EventPayload> EXAMPLES = Map.of(
             EventType.ORGANIZATION_UPSERTED,
-            new OrganizationState(ORG, OrgSlug.of("acme"), "Acme Corp", Region.EU, Instant.parse("2026-01-02T03:04:05.123456Z")),
+            new OrganizationState(ORG, OrgSlug.of("acme"), "Acme Corp", Region.EU,
+                    Instant.parse("2026-01-02T03:04:05.123456Z")),
             EventType.USER_UPSERTED,
             new UserState(USER, "ada@acme.test", "jc-1", "Ada", "Lovelace", "Ada Lovelace", "ada@acme.test", true,
                     "Engineer", "R&D", "E-7", List.of(GROUP)),

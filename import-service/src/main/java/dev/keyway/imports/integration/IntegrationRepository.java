@@ -60,18 +60,18 @@ public class IntegrationRepository {
 
     public Uni<Void> insert(SqlConnection transaction, Integration integration) {
         return transaction.preparedQuery(INSERT).execute(Tuple.from(Arrays.asList(integration.id(), integration.orgId(),
-                        integration.name(), integration.dataCenter().code(), integration.jumpcloudOrgId(),
-                        integration.apiKeySealed(), integration.apiKeyHint(), (int) integration.interval().toSeconds(),
-                        integration.enabled(), at(integration.createdAt()), at(integration.updatedAt()),
-                        at(integration.nextRunAt()))))
+                integration.name(), integration.dataCenter().code(), integration.jumpcloudOrgId(),
+                integration.apiKeySealed(), integration.apiKeyHint(), (int) integration.interval().toSeconds(),
+                integration.enabled(), at(integration.createdAt()), at(integration.updatedAt()),
+                at(integration.nextRunAt()))))
                 .chain(() -> insertMappings(transaction, integration));
     }
 
     public Uni<Void> update(SqlConnection transaction, Integration integration) {
         return transaction.preparedQuery(UPDATE).execute(Tuple.from(Arrays.asList(integration.orgId(), integration.id(),
-                        integration.name(), integration.dataCenter().code(), integration.jumpcloudOrgId(),
-                        integration.apiKeySealed(), integration.apiKeyHint(), (int) integration.interval().toSeconds(),
-                        integration.enabled(), at(integration.updatedAt()), at(integration.nextRunAt()))))
+                integration.name(), integration.dataCenter().code(), integration.jumpcloudOrgId(),
+                integration.apiKeySealed(), integration.apiKeyHint(), (int) integration.interval().toSeconds(),
+                integration.enabled(), at(integration.updatedAt()), at(integration.nextRunAt()))))
                 .chain(() -> transaction.preparedQuery(DELETE_MAPPINGS).execute(Tuple.of(integration.id())))
                 .chain(() -> insertMappings(transaction, integration));
     }
@@ -120,9 +120,9 @@ public class IntegrationRepository {
             return Uni.createFrom().voidItem();
         }
         return transaction.preparedQuery(INSERT_MAPPING).executeBatch(integration.groups().stream()
-                        .map(group -> Tuple.of(integration.id(), group.jumpcloudGroupId(), group.jumpcloudGroupName(),
-                                group.targetGroup()))
-                        .toList())
+                .map(group -> Tuple.of(integration.id(), group.jumpcloudGroupId(), group.jumpcloudGroupName(),
+                        group.targetGroup()))
+                .toList())
                 .replaceWithVoid();
     }
 

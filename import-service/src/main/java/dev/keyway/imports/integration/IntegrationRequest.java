@@ -24,8 +24,9 @@ public record IntegrationRequest(
         String apiKey,
         String jumpcloudOrgId,
         @Pattern(regexp = DataCenter.CODES, message = "must be \"us\" or \"eu\"") String dataCenter,
-        @Size(min = 1, message = "must name at least one JumpCloud user group to import")
-        List<@NotNull(message = "a JumpCloud user group is required") @Valid GroupChoice> groups,
+        @Size(min = 1,
+                message = "must name at least one JumpCloud user group to import") List<@NotNull(
+                        message = "a JumpCloud user group is required") @Valid GroupChoice> groups,
         @ImportInterval Duration interval,
         Boolean enabled) {
 

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,8 +26,8 @@ import dev.keyway.imports.jumpcloud.JumpCloudException;
 import dev.keyway.imports.jumpcloud.UserGroup;
 import dev.keyway.runtime.crypto.SecretBox;
 import dev.keyway.runtime.deployment.Deployment;
-import dev.keyway.runtime.outbox.Outbox.Draft;
 import dev.keyway.runtime.outbox.Outbox;
+import dev.keyway.runtime.outbox.Outbox.Draft;
 import dev.keyway.runtime.problem.ApiException;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -93,10 +94,11 @@ public class Integrations {
             Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
             Integration integration = new Integration(id, orgId, name, credentials.dataCenter(),
                     credentials.organizationId(), secrets.seal(credentials.apiKey(), Integration.sealingContext(id,
-                            orgId)), credentials.apiKeyHint(), interval, enabled, groups, now, now,
+                            orgId)),
+                    credentials.apiKeyHint(), interval, enabled, groups, now, now,
                     enabled ? now : null);
             return pool.withTransaction(transaction -> repository.insert(transaction, integration)
-                            .chain(() -> announceGroups(transaction, integration)))
+                    .chain(() -> announceGroups(transaction, integration)))
                     .onFailure(Integrations::nameTaken).transform(e -> nameConflict(name))
                     .replaceWith(integration);
         });
@@ -122,14 +124,15 @@ public class Integrations {
                 Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
                 Instant nextRunAt = !enabled ? null
                         : current.enabled() && current.nextRunAt() != null && request.interval() == null
-                                ? current.nextRunAt() : now;
+                                ? current.nextRunAt()
+                        : now;
                 Integration updated = new Integration(id, orgId, name, credentials.dataCenter(),
                         credentials.organizationId(), request.apiKey() == null ? current.apiKeySealed()
                                 : secrets.seal(credentials.apiKey(), Integration.sealingContext(id, orgId)),
                         credentials.apiKeyHint(), interval, enabled, resolved, current.createdAt(), now, nextRunAt);
                 return pool.withTransaction(transaction -> repository.update(transaction, updated)
-                                .chain(() -> request.groups() == null ? Uni.createFrom().voidItem()
-                                        : announceGroups(transaction, updated)))
+                        .chain(() -> request.groups() == null ? Uni.createFrom().voidItem()
+                                : announceGroups(transaction, updated)))
                         .onFailure(Integrations::nameTaken).transform(e -> nameConflict(name))
                         .replaceWith(updated);
             });
@@ -219,7 +222,7 @@ public class Integrations {
         return ApiException.conflict("An import integration named '" + name + "' exists already.");
     }
 
-    private static <T> Uni<T> blocking(java.util.function.Supplier<T> call) {
+    private static <T> Uni<T> blocking(Supplier<T> call) {
         return Uni.createFrom().item(call).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 }

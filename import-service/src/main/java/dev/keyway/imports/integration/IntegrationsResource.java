@@ -47,8 +47,9 @@ public class IntegrationsResource {
     public record CredentialsRequest(
             @NotBlank(message = "required") String apiKey,
             String jumpcloudOrgId,
-            @NotNull(message = "required (\"us\" or \"eu\")")
-            @Pattern(regexp = DataCenter.CODES, message = "must be \"us\" or \"eu\"") String dataCenter) {
+            @NotNull(message = "required (\"us\" or \"eu\")") @Pattern(regexp = DataCenter.CODES,
+                    message = "must be \"us\" or \"eu\"") String dataCenter) {
+
         JumpCloudCredentials credentials() {
             return new JumpCloudCredentials(DataCenter.fromCode(dataCenter), apiKey.trim(), jumpcloudOrgId);
         }
@@ -61,6 +62,7 @@ public class IntegrationsResource {
     public record IntegrationView(UUID id, String name, String dataCenter, String jumpcloudOrgId, String apiKeyHint,
             List<GroupMapping> groups, Duration interval, boolean enabled, Instant createdAt, Instant updatedAt,
             Instant nextRunAt) {
+
         static IntegrationView of(Integration integration) {
             return new IntegrationView(integration.id(), integration.name(), integration.dataCenter().code(),
                     integration.jumpcloudOrgId(), integration.apiKeyHint(),

@@ -6,6 +6,7 @@ import dev.keyway.runtime.problem.ApiException;
 
 /** Where a JumpCloud organization lives: the US console or the EU one. Each has its own API base URL. */
 public enum DataCenter {
+
     US("us"),
     EU("eu");
 

@@ -140,7 +140,7 @@ public class JumpCloudClient {
      */
     private <T> T call(String what, JumpCloudCredentials credentials, Reason notFound, Supplier<T> request) {
         Duration backoff = config.initialBackoff();
-        for (int attempt = 1; ; attempt++) {
+        for (int attempt = 1;; attempt++) {
             String failure;
             Optional<Duration> retryAfter = Optional.empty();
             try {

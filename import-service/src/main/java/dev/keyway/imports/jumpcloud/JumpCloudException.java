@@ -1,5 +1,7 @@
 package dev.keyway.imports.jumpcloud;
 
+import java.util.Locale;
+
 import jakarta.ws.rs.core.Response.Status;
 
 import dev.keyway.runtime.problem.ApiException;
@@ -10,6 +12,7 @@ public class JumpCloudException extends ApiException {
 
     /** Each cause, its HTTP answer in the admin API, and the sentence an admin reads. */
     public enum Reason {
+
         INVALID_API_KEY(422, "JumpCloud refused the API key. Check that it is the current key of an administrator "
                 + "(resetting a key invalidates the old one) and that the data center is right."),
         ORGANIZATION_ID_REQUIRED(422, "This API key belongs to a Multi-Tenant Portal administrator: give the "
@@ -31,7 +34,7 @@ public class JumpCloudException extends ApiException {
         }
 
         public String code() {
-            return name().toLowerCase().replace('_', '-');
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
     }
 

@@ -34,7 +34,8 @@ final class BoundedExecution<T> {
                         .onFailure().invoke(e -> LOG.warnf("Queued work failed: %s", e.getMessage()))
                         .onFailure().recoverWithNull())
                 .merge(limit)
-                .subscribe().with(done -> { }, unexpected -> drained.complete(null), () -> drained.complete(null));
+                .subscribe().with(done -> {
+                }, unexpected -> drained.complete(null), () -> drained.complete(null));
     }
 
     void submit(T item) {

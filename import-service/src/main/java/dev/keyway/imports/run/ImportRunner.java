@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,11 +14,9 @@ import jakarta.enterprise.event.Observes;
 import jakarta.ws.rs.core.Response.Status;
 
 import org.eclipse.microprofile.context.ManagedExecutor;
-
 import org.jboss.logging.Logger;
 
 import dev.keyway.common.event.EventType;
-import dev.keyway.common.event.ImportedUser;
 import dev.keyway.common.tenant.OrgId;
 import dev.keyway.imports.config.ImportsConfig;
 import dev.keyway.imports.integration.Integration;
@@ -27,8 +24,8 @@ import dev.keyway.imports.integration.IntegrationRepository;
 import dev.keyway.imports.integration.Integrations;
 import dev.keyway.imports.jumpcloud.JumpCloudException;
 import dev.keyway.runtime.deployment.Deployment;
-import dev.keyway.runtime.outbox.Outbox.Draft;
 import dev.keyway.runtime.outbox.Outbox;
+import dev.keyway.runtime.outbox.Outbox.Draft;
 import dev.keyway.runtime.problem.ApiException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -110,11 +107,11 @@ public class ImportRunner {
         }
         String lock = "keyway-import:" + integration.id();
         return pool.getConnection().chain(holder -> holder.preparedQuery(TRY_LOCK).execute(Tuple.of(lock))
-                        .map(rows -> rows.iterator().next().getBoolean("locked"))
-                        .chain(locked -> locked ? handOver(integration, trigger, holder, lock)
-                                : Uni.createFrom().failure(ApiException.conflict(
-                                        "Integration " + integration.id() + " is running already.")))
-                        .onFailure().call(() -> release(holder, lock)))
+                .map(rows -> rows.iterator().next().getBoolean("locked"))
+                .chain(locked -> locked ? handOver(integration, trigger, holder, lock)
+                        : Uni.createFrom().failure(ApiException.conflict(
+                                "Integration " + integration.id() + " is running already.")))
+                .onFailure().call(() -> release(holder, lock)))
                 .chain(runId -> runs.find(integration.id(), runId));
     }
 
@@ -122,7 +119,7 @@ public class ImportRunner {
     private Uni<UUID> handOver(Integration integration, String trigger, SqlConnection holder, String lock) {
         UUID runId = UUID.randomUUID();
         return pool.withTransaction(transaction -> runs.start(transaction, runId, integration.id(), trigger)
-                        .chain(() -> repository.schedule(transaction, integration.id(), nextRun(integration))))
+                .chain(() -> repository.schedule(transaction, integration.id(), nextRun(integration))))
                 .invoke(() -> {
                     active.incrementAndGet();
                     queue.submit(new Run(integration, runId, holder, lock));
@@ -138,7 +135,7 @@ public class ImportRunner {
         Uni<Void> outcome = stopping
                 ? fail(integration, runId, "Interrupted: the replica stopped before the run began.")
                 : Uni.createFrom().item(() -> pull.read(integration.id(), integrations.credentials(integration),
-                                integration.groups()))
+                        integration.groups()))
                         // JumpCloud's client blocks (HTTP, pauses between retries): a managed worker, not a loop
                         .runSubscriptionOn(executor)
                         .chain(directory -> runs.snapshot(integration.id())
@@ -170,15 +167,15 @@ public class ImportRunner {
             long started) {
         OrgId org = new OrgId(integration.orgId());
         return pool.withTransaction(transaction -> outbox
-                        .appendAll(transaction, org, deployment.region(), events(diff))
-                        .chain(() -> runs.keep(transaction, integration.id(), diff))
-                        .chain(() -> runs.succeed(transaction, runId, directory.inScope().size(), diff,
-                                directory.groupsRead(), directory.skipped()))
-                        .invoke(kept -> {
-                            if (!kept) {
-                                throw new IllegalStateException("deleted during the run");
-                            }
-                        }))
+                .appendAll(transaction, org, deployment.region(), events(diff))
+                .chain(() -> runs.keep(transaction, integration.id(), diff))
+                .chain(() -> runs.succeed(transaction, runId, directory.inScope().size(), diff,
+                        directory.groupsRead(), directory.skipped()))
+                .invoke(kept -> {
+                    if (!kept) {
+                        throw new IllegalStateException("deleted during the run");
+                    }
+                }))
                 .invoke(() -> {
                     meters.counter("keyway.imports.runs", "outcome", "succeeded").increment();
                     LOG.infof("Import %s run %s succeeded in %d ms: %d users seen, %d created, %d updated,"

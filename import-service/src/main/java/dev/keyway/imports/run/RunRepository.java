@@ -1,5 +1,6 @@
 package dev.keyway.imports.run;
 
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -66,7 +67,7 @@ public class RunRepository {
     public Uni<Boolean> succeed(SqlConnection transaction, UUID runId, int seen, SnapshotDiff diff, int groups,
             List<String> skipped) {
         return transaction.preparedQuery(SUCCEEDED).execute(Tuple.from(List.of(runId, seen, diff.created(),
-                        diff.updated(), diff.deactivated(), groups, new JsonArray(new ArrayList<>(skipped)))))
+                diff.updated(), diff.deactivated(), groups, new JsonArray(new ArrayList<>(skipped)))))
                 .map(rows -> rows.rowCount() == 1);
     }
 
@@ -122,7 +123,7 @@ public class RunRepository {
                 row.getInteger("groups"), errors, instant(row.getOffsetDateTime("next_run_at")));
     }
 
-    private static java.time.Instant instant(OffsetDateTime at) {
+    private static Instant instant(OffsetDateTime at) {
         return at == null ? null : at.toInstant();
     }
 }

@@ -72,7 +72,8 @@ public final class ImportBench {
             TestOrg org = OrgAnnouncements.announce("imports", "bench", Region.API);
             String body = "{\"name\":\"bench\",\"apiKey\":\"" + key + "\",\"dataCenter\":\"us\",\"enabled\":false,"
                     + "\"groups\":[" + groupIds.stream().map(id -> "{\"jumpcloudGroupId\":\"" + id + "\"}")
-                            .collect(Collectors.joining(",")) + "]}";
+                            .collect(Collectors.joining(","))
+                    + "]}";
             String base = "http://127.0.0.1:" + port + "/admin/orgs/" + org.slug() + "/imports";
             String integration = field(send(base, "POST", body, org, 201), "id");
 
@@ -109,14 +110,15 @@ public final class ImportBench {
         HttpClient http = HttpClient.newHttpClient();
         int pages = 0;
         for (String group : groupIds) {
-            pages += pageThrough(http, url + "/api/v2/usergroups/" + group + "/membership?sort=id&limit=100&skip=", key);
+            pages += pageThrough(http, url + "/api/v2/usergroups/" + group + "/membership?sort=id&limit=100&skip=",
+                    key);
         }
         return pages + pageThrough(http, url + "/api/systemusers?sort=_id&limit=100&skip=", key);
     }
 
     private static int pageThrough(HttpClient http, String url, String key) throws Exception {
         int pages = 0;
-        for (int skip = 0; ; skip += 100) {
+        for (int skip = 0;; skip += 100) {
             String body = http.send(HttpRequest.newBuilder(URI.create(url + skip)).header("x-api-key", key)
                     .header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofString()).body();
             pages++;
@@ -126,7 +128,8 @@ public final class ImportBench {
         }
     }
 
-    private static Process launch(Path app, int port, TestPostgres postgres, TestKafka kafka, JumpCloudStandIn jumpcloud)
+    private static Process launch(Path app, int port, TestPostgres postgres, TestKafka kafka,
+            JumpCloudStandIn jumpcloud)
             throws IOException {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "-Xmx512m",
@@ -154,7 +157,8 @@ public final class ImportBench {
                 throw new IllegalStateException("import-service exited");
             }
             try {
-                if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build(),
+                if (http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build(),
                         HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
                     return;
                 }
@@ -170,7 +174,8 @@ public final class ImportBench {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
                 .header("Authorization", "Bearer " + org.ownerToken()).header("Content-Type", "application/json")
                 .timeout(Duration.ofSeconds(60));
-        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        request.method(method,
+                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(),
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != expected) {

@@ -41,6 +41,7 @@ class BadAdminInputTest {
     private static TestOrg org;
 
     record Row(String name, String method, String path, String contentType, byte[] body, int status) {
+
         @Override
         public String toString() {
             return name;
@@ -77,7 +78,7 @@ class BadAdminInputTest {
                 json("a surrogate in the organization id", "POST", "/jumpcloud-groups",
                         "{\"apiKey\":\"k\",\"jumpcloudOrgId\":\"\\udc00\",\"dataCenter\":\"us\"}", 400),
                 new Row("invalid UTF-8", "POST", "", "application/json",
-                        bytes("{" + VALID.replace("Staff\"", "St"), new byte[] { (byte) 0xC3, 0x28 }, "\"}"), 400),
+                        bytes("{" + VALID.replace("Staff\"", "St"), new byte[]{ (byte) 0xC3, 0x28 }, "\"}"), 400),
                 json("null as the body", "POST", "", "null", 400),
                 json("an array as the body", "POST", "", "[]", 400),
                 json("a string as groups", "POST", "", "{" + VALID.replace("[]", "\"all\"") + "}", 400),

@@ -105,8 +105,8 @@ class IntegrationsAdminTest {
         String sales = directory.addGroup("Sales");
 
         String id = post(org, "", Map.of("name", "JumpCloud", "apiKey", key, "dataCenter", "us", "interval", "PT2H",
-                        "enabled", false, "groups", List.of(group(engineering),
-                                Map.of("jumpcloudGroupId", sales, "targetGroup", "Sales team"))))
+                "enabled", false, "groups", List.of(group(engineering),
+                        Map.of("jumpcloudGroupId", sales, "targetGroup", "Sales team"))))
                 .statusCode(201)
                 .header("Location", containsString(base(org) + "/"))
                 .body("apiKeyHint", equalTo("…" + key.substring(key.length() - 4)))

@@ -75,7 +75,8 @@ class JumpCloudClientTest {
         assertEquals(List.of("0", "100", "200"), requests.stream()
                 .filter(request -> request.path().equals("/api/v2/usergroups"))
                 .map(request -> request.query().get("skip")).toList());
-        List<Request> userPages = requests.stream().filter(request -> request.path().equals("/api/systemusers")).toList();
+        List<Request> userPages = requests.stream().filter(request -> request.path().equals("/api/systemusers"))
+                .toList();
         assertEquals(3, userPages.size());
         userPages.forEach(page -> assertEquals("_id", page.query().get("sort")));
     }

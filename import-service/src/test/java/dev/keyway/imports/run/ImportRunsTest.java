@@ -1,7 +1,6 @@
 package dev.keyway.imports.run;
 
 import static dev.keyway.imports.ImportsAdmin.awaitEnd;
-import static dev.keyway.imports.ImportsAdmin.base;
 import static dev.keyway.imports.ImportsAdmin.create;
 import static dev.keyway.imports.ImportsAdmin.get;
 import static dev.keyway.imports.ImportsAdmin.group;

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 
@@ -45,7 +46,7 @@ class SnapshotDiffTest {
         assertEquals(Set.of("moved", "suspended"), Set.copyOf(diff.changed().stream().map(ImportedUser::sourceUserId)
                 .toList()));
         assertEquals(Map.of("gone", SnapshotDiff.REMOVED_FROM_GROUPS, "deleted", SnapshotDiff.DELETED),
-                Map.copyOf(diff.left().stream().collect(java.util.stream.Collectors.toMap(
+                Map.copyOf(diff.left().stream().collect(Collectors.toMap(
                         left -> left.sourceUserId(), left -> left.reason()))));
         assertEquals(1, diff.created());
         assertEquals(1, diff.updated());

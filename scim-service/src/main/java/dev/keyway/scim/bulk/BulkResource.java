@@ -1,12 +1,5 @@
 package dev.keyway.scim.bulk;
 
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -18,15 +11,7 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
-
 import dev.keyway.runtime.auth.Roles;
-import dev.keyway.runtime.deployment.Deployment;
-import dev.keyway.scim.groups.GroupService;
-import dev.keyway.scim.protocol.ETags;
 import dev.keyway.scim.protocol.ScimBodies;
 import dev.keyway.scim.protocol.ScimMediaType;
 import dev.keyway.scim.token.ScimCaller;

@@ -3,6 +3,7 @@ package dev.keyway.scim.bulk;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -95,7 +96,7 @@ public class BulkService {
     }
 
     private Uni<Outcome> execute(Tenant tenant, JsonNode operation, Map<String, String> createdIds) {
-        String method = operation.path("method").asText("").toUpperCase();
+        String method = operation.path("method").asText("").toUpperCase(Locale.ROOT);
         String bulkId = operation.hasNonNull("bulkId") ? operation.get("bulkId").asText() : null;
         ObjectNode entry = ScimJson.object().put("method", method);
         if (bulkId != null) {

@@ -2,6 +2,7 @@ package dev.keyway.scim.departments;
 
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.StreamSupport;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -86,7 +87,7 @@ public class Departments {
 
     public Uni<List<Department>> list(OrgId org) {
         return pool.preparedQuery(LIST).execute(Tuple.of(org.value()))
-                .map(rows -> java.util.stream.StreamSupport.stream(rows.spliterator(), false)
+                .map(rows -> StreamSupport.stream(rows.spliterator(), false)
                         .map(Departments::department).toList());
     }
 

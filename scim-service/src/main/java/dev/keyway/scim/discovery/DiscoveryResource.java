@@ -1,8 +1,5 @@
 package dev.keyway.scim.discovery;
 
-import java.util.List;
-import java.util.stream.Stream;
-
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -16,8 +13,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.keyway.runtime.auth.Roles;
-import dev.keyway.runtime.deployment.Deployment;
-import dev.keyway.scim.protocol.ListQuery;
 import dev.keyway.scim.protocol.ListResponse;
 import dev.keyway.scim.protocol.ScimException;
 import dev.keyway.scim.protocol.ScimMediaType;

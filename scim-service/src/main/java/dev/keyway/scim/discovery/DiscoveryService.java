@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.keyway.runtime.deployment.Deployment;
+import dev.keyway.scim.bulk.BulkService;
 import dev.keyway.scim.protocol.ListQuery;
 import dev.keyway.scim.protocol.ListResponse;
 import dev.keyway.scim.protocol.ScimJson;
@@ -17,7 +18,6 @@ import dev.keyway.scim.protocol.schema.Attribute;
 import dev.keyway.scim.protocol.schema.ResourceType;
 import dev.keyway.scim.protocol.schema.Schema;
 import dev.keyway.scim.protocol.schema.ScimSchemas;
-import dev.keyway.scim.bulk.BulkService;
 
 /**
  * What this server supports (RFC 7644 §4), rendered from the same definitions that validate requests, so it cannot

@@ -135,7 +135,7 @@ public class ImportEvents {
                     }
                     ObjectNode document = user.attributes().deepCopy().put("active", false);
                     return users.update(transaction, org.value(), user.id(), document, user.departmentId(),
-                                    user.managedBy())
+                            user.managedBy())
                             .chain(() -> memberships(transaction, org, region, user.id(), source, List.of()))
                             .chain(() -> directory.usersChanged(transaction, org, region, List.of(user.id())));
                 });

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.stream.StreamSupport;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -155,7 +156,7 @@ public class GroupRepository {
      * the Keyway group a JumpCloud group lands in.
      */
     public Uni<UUID> findOrCreate(SqlConnection transaction, UUID orgId, String displayName, String managedBy,
-            java.util.function.Function<Group, Uni<Void>> onCreated) {
+            Function<Group, Uni<Void>> onCreated) {
         String document = ScimJson.object().put("displayName", displayName).toString();
         return transaction.preparedQuery(CREATE_IF_ABSENT)
                 .execute(Tuple.of(UUID.randomUUID(), orgId, displayName, document, managedBy))

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.Response;
@@ -25,6 +26,7 @@ import dev.keyway.scim.token.ScimCaller.Tenant;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 
 /**
@@ -61,7 +63,7 @@ public class GroupService {
         Set<UUID> members = MembershipChange.ids(document.remove("members"));
         UUID id = UUID.randomUUID();
         return pool.withTransaction(transaction -> groups.insert(transaction, tenant.orgId(), id, document,
-                        MANAGED_BY_SCIM)
+                MANAGED_BY_SCIM)
                 .call(group -> groups.addMembers(transaction, tenant.orgId(), id, members, MANAGED_BY_SCIM)
                         .call(added -> events.usersChanged(transaction, tenant.org(), tenant.region(), added)))
                 .call(group -> announce(transaction, tenant, group))
@@ -133,7 +135,7 @@ public class GroupService {
     }
 
     private Uni<Group> change(Tenant tenant, String id, String ifMatch,
-            java.util.function.Function<Group, ObjectNode> attributes, MembershipChange change) {
+            Function<Group, ObjectNode> attributes, MembershipChange change) {
         UUID groupId = parseId(id);
         return pool.withTransaction(transaction -> groups.lock(transaction, tenant.orgId(), groupId)
                 .onItem().ifNull().failWith(() -> notFound(id))
@@ -156,7 +158,8 @@ public class GroupService {
                         "Another group already has this displayName."));
     }
 
-    private Uni<Set<UUID>> apply(SqlConnection transaction, Tenant tenant, UUID groupId, MembershipChange.Action action) {
+    private Uni<Set<UUID>> apply(SqlConnection transaction, Tenant tenant, UUID groupId,
+            MembershipChange.Action action) {
         return switch (action.kind()) {
             case ADD -> groups.addMembers(transaction, tenant.orgId(), groupId, action.userIds(), MANAGED_BY_SCIM);
             case REMOVE -> groups.removeMembers(transaction, groupId, action.userIds());
@@ -182,7 +185,7 @@ public class GroupService {
                 group.externalId());
     }
 
-    private Uni<GroupView> withMembers(io.vertx.mutiny.sqlclient.SqlClient client, Group group, Projection projection) {
+    private Uni<GroupView> withMembers(SqlClient client, Group group, Projection projection) {
         if (!projection.returns("members")) {
             return Uni.createFrom().item(new GroupView(group, null));
         }

@@ -21,6 +21,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestQuery;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import dev.keyway.runtime.auth.Roles;
 import dev.keyway.runtime.deployment.Deployment;
 import dev.keyway.scim.protocol.ETags;
@@ -104,7 +106,7 @@ public class GroupsResource {
     @Operation(summary = "Modify a group: members add/remove/replace, rename")
     public Uni<Response> patch(@PathParam("id") String id, byte[] body, @RestHeader("If-Match") String ifMatch,
             @RestQuery String attributes, @RestQuery String excludedAttributes) {
-        Uni<dev.keyway.scim.groups.Group> patched = groups.patch(caller.tenant(), id, ScimBodies.parse(body), ifMatch);
+        Uni<Group> patched = groups.patch(caller.tenant(), id, ScimBodies.parse(body), ifMatch);
         if (attributes == null && excludedAttributes == null) {
             return patched.map(group -> Response.noContent().tag(tag(group)).build());
         }
@@ -125,7 +127,7 @@ public class GroupsResource {
                 page.groups().stream().map(view -> render(view, query.projection())).toList()));
     }
 
-    private com.fasterxml.jackson.databind.node.ObjectNode render(GroupService.GroupView view, Projection projection) {
+    private ObjectNode render(GroupService.GroupView view, Projection projection) {
         return projection.apply(ScimSchemas.GROUPS, GroupRendering.render(view.group(), view.members(), baseUrl));
     }
 

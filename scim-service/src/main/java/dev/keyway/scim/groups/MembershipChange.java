@@ -3,6 +3,7 @@ package dev.keyway.scim.groups;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -16,6 +17,7 @@ import com.unboundid.scim2.common.filters.FilterType;
 import dev.keyway.scim.protocol.ScimException;
 import dev.keyway.scim.protocol.ScimJson;
 import dev.keyway.scim.protocol.patch.PatchOp;
+import dev.keyway.scim.protocol.schema.ScimSchemas;
 
 /**
  * A group PATCH split in two: operations on the group's own attributes (handled like any document), and changes to
@@ -32,7 +34,10 @@ import dev.keyway.scim.protocol.patch.PatchOp;
 record MembershipChange(List<PatchOp> attributeOperations, List<Action> actions) {
 
     enum Kind {
-        ADD, REMOVE, REPLACE, REMOVE_ALL
+        ADD,
+        REMOVE,
+        REPLACE,
+        REMOVE_ALL
     }
 
     /** One step on the member list. */
@@ -55,7 +60,7 @@ record MembershipChange(List<PatchOp> attributeOperations, List<Action> actions)
             }
             boolean members = path.size() >= 1 && path.getElement(0).getAttribute().equalsIgnoreCase("members")
                     && (path.getSchemaUrn() == null || path.getSchemaUrn().equalsIgnoreCase(
-                            dev.keyway.scim.protocol.schema.ScimSchemas.GROUP_URN));
+                            ScimSchemas.GROUP_URN));
             if (!members) {
                 attributes.add(operation);
             } else {
@@ -135,11 +140,11 @@ record MembershipChange(List<PatchOp> attributeOperations, List<Action> actions)
         return ids;
     }
 
-    private static java.util.Optional<UUID> parse(String id) {
+    private static Optional<UUID> parse(String id) {
         try {
-            return java.util.Optional.of(UUID.fromString(id.trim()));
+            return Optional.of(UUID.fromString(id.trim()));
         } catch (IllegalArgumentException e) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.keyway.scim.protocol;
 
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -138,8 +139,9 @@ public final class Canonicalizer {
         if (input.isBoolean()) {
             return input;
         }
-        if (input.isTextual() && (input.asText().equalsIgnoreCase("true") || input.asText().equalsIgnoreCase("false"))) {
-            return BooleanNode.valueOf(Boolean.parseBoolean(input.asText().toLowerCase()));
+        if (input.isTextual()
+                && (input.asText().equalsIgnoreCase("true") || input.asText().equalsIgnoreCase("false"))) {
+            return BooleanNode.valueOf(Boolean.parseBoolean(input.asText().toLowerCase(Locale.ROOT)));
         }
         throw ScimException.invalidValue("'" + path + "' must be true or false.");
     }

@@ -9,8 +9,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.unboundid.scim2.common.Path;
 import com.unboundid.scim2.common.exceptions.BadRequestException;
 
+import dev.keyway.scim.protocol.schema.Attribute;
 import dev.keyway.scim.protocol.schema.ResourceType;
 import dev.keyway.scim.protocol.schema.ResourceType.Resolved;
+import dev.keyway.scim.protocol.schema.ScimSchemas;
 
 /**
  * The {@code attributes} and {@code excludedAttributes} parameters (RFC 7644 §3.4.2.5), applied to a rendered
@@ -145,8 +147,8 @@ public final class Projection {
         return resolved;
     }
 
-    private static dev.keyway.scim.protocol.schema.Attribute common(String name) {
-        return dev.keyway.scim.protocol.schema.ScimSchemas.COMMON.stream()
+    private static Attribute common(String name) {
+        return ScimSchemas.COMMON.stream()
                 .filter(attribute -> attribute.name().equalsIgnoreCase(name)).findFirst().orElseThrow();
     }
 }

@@ -4,11 +4,10 @@ import java.util.List;
 
 import jakarta.ws.rs.WebApplicationException;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 
 import dev.keyway.runtime.problem.Failure;
-
-import com.fasterxml.jackson.annotation.JsonInclude;
 
 /** The SCIM error body (RFC 7644 §3.12). {@code status} is a string there, by the RFC's own example. */
 @JsonInclude(JsonInclude.Include.NON_NULL)

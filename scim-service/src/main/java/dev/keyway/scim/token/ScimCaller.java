@@ -20,6 +20,7 @@ public class ScimCaller {
 
     /** The authenticated organization and its SCIM settings. */
     public record Tenant(UUID orgId, String slug, Region region, boolean groupsEnabled) {
+
         public OrgId org() {
             return new OrgId(orgId);
         }

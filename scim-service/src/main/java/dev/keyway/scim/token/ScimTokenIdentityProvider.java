@@ -8,7 +8,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.core.Response;
 
 import org.jboss.logging.Logger;
 
@@ -96,6 +95,7 @@ public class ScimTokenIdentityProvider implements IdentityProvider<ScimTokenRequ
     private ScimException misdirected(Region home) {
         return new ScimException(KnownOrganizations.MISDIRECTED, null, "This organization is homed in region '"
                 + home + "'" + deployment.urlOf(home).map(url -> "; its SCIM base URL is " + url + "/scim/v2")
-                        .orElse("") + ".");
+                        .orElse("")
+                + ".");
     }
 }

@@ -1,5 +1,6 @@
 package dev.keyway.scim.token;
 
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -109,7 +110,7 @@ public class ScimTokenRepository {
         return pool.preparedQuery(TOUCH).execute(Tuple.of(id)).replaceWithVoid();
     }
 
-    private static java.time.Instant instant(OffsetDateTime time) {
+    private static Instant instant(OffsetDateTime time) {
         return time == null ? null : time.toInstant();
     }
 }

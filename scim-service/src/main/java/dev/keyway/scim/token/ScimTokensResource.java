@@ -17,10 +17,9 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import dev.keyway.runtime.auth.OrganizationAccess;
 import io.quarkus.security.PermissionsAllowed;
 import io.smallrye.mutiny.Uni;
-
-import dev.keyway.runtime.auth.OrganizationAccess;
 
 @Path("/admin/orgs/{slug}/scim/tokens")
 @Tag(name = "SCIM tokens")
@@ -30,6 +29,7 @@ public class ScimTokensResource {
 
     /** A token as listed: never its secret. */
     public record TokenView(UUID id, String hint, Instant createdAt, Instant lastUsedAt) {
+
         static TokenView of(ScimToken token) {
             return new TokenView(token.id(), "…" + token.hint(), token.createdAt(), token.lastUsedAt());
         }

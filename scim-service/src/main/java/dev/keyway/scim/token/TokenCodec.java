@@ -32,7 +32,7 @@ public final class TokenCodec {
 
     /** The region a token or API key was issued in, if it has our shape. */
     public static Optional<Region> regionOf(String credential) {
-        for (String prefix : new String[] { TOKEN_PREFIX, API_KEY_PREFIX }) {
+        for (String prefix : new String[]{ TOKEN_PREFIX, API_KEY_PREFIX }) {
             if (credential.startsWith(prefix)) {
                 int end = credential.indexOf('_', prefix.length());
                 if (end > 0) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.StreamSupport;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -113,7 +114,7 @@ public class UserRepository {
             }
             return transaction.preparedQuery(LEAVE_GROUPS).execute(Tuple.of(id))
                     .chain(left -> transaction.preparedQuery(TOUCH_GROUPS).execute(Tuple.of(
-                            (Object) java.util.stream.StreamSupport.stream(left.spliterator(), false)
+                            (Object) StreamSupport.stream(left.spliterator(), false)
                                     .map(row -> row.getUUID("group_id")).toArray(UUID[]::new))))
                     .replaceWith(true);
         });

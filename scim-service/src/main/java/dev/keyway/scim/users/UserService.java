@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -80,7 +81,8 @@ public class UserService {
     public Uni<UserPage> list(Tenant tenant, ListQuery query) {
         return users.list(tenant.orgId(), query).chain(page -> {
             Uni<Map<UUID, List<User.GroupRef>>> groups = query.projection().returns("groups")
-                    ? users.groupsOf(pool, page.users().stream().map(User::id).collect(java.util.stream.Collectors.toSet()))
+                    ? users.groupsOf(pool,
+                            page.users().stream().map(User::id).collect(Collectors.toSet()))
                     : Uni.createFrom().item(Map.of());
             return groups.map(byUser -> new UserPage(page.users().stream()
                     .map(user -> new UserView(user, byUser.getOrDefault(user.id(), List.of()))).toList(),
@@ -124,7 +126,7 @@ public class UserService {
                         document.put("active", existing.active());
                     }
                     return departments.sync(transaction, tenant.org(), tenant.region(), department(document),
-                                    existing.departmentId())
+                            existing.departmentId())
                             .chain(department -> users.update(transaction, tenant.orgId(), userId, document,
                                     department, MANAGED_BY_SCIM));
                 })

@@ -12,6 +12,7 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.EntityTag;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -122,7 +123,7 @@ public class UsersResource {
         return projection.apply(ScimSchemas.USERS, UserRendering.render(view.user(), view.groups(), baseUrl));
     }
 
-    private static jakarta.ws.rs.core.EntityTag tag(UserService.UserView view) {
-        return new jakarta.ws.rs.core.EntityTag(Long.toString(view.user().version()), true);
+    private static EntityTag tag(UserService.UserView view) {
+        return new EntityTag(Long.toString(view.user().version()), true);
     }
 }

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
 
+import dev.keyway.common.tenant.OrgId;
 import dev.keyway.common.tenant.Region;
 import dev.keyway.testsupport.AdminTokens;
 import dev.keyway.testsupport.KeywayTestStack;
@@ -92,7 +93,7 @@ class ScimTokensAdminTest {
 
     @Test
     void anUnknownOrganizationIsNotFound() {
-        given().auth().oauth2(AdminTokens.owner(dev.keyway.common.tenant.OrgId.random(), "ghost"))
+        given().auth().oauth2(AdminTokens.owner(OrgId.random(), "ghost"))
                 .get("/admin/orgs/ghost/scim/tokens")
                 .then().statusCode(404).contentType("application/problem+json");
     }

@@ -8,7 +8,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
@@ -103,6 +102,7 @@ public class SecretBox {
     }
 
     public static final class SecretBoxException extends RuntimeException {
+
         SecretBoxException(String message) {
             super(message);
         }

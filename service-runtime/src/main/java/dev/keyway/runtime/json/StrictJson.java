@@ -33,9 +33,9 @@ public final class StrictJson {
     public static final int MAX_NUMBER_LENGTH = 100;
 
     private static final ObjectReader READER = JsonMapper.builder(JsonFactory.builder()
-                    .streamReadConstraints(StreamReadConstraints.builder()
-                            .maxNestingDepth(MAX_NESTING).maxNumberLength(MAX_NUMBER_LENGTH).build())
-                    .build())
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(MAX_NESTING).maxNumberLength(MAX_NUMBER_LENGTH).build())
+            .build())
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build().reader();
 
@@ -43,10 +43,14 @@ public final class StrictJson {
     }
 
     /** Why a body was refused: it is not one well-formed document, or it holds a value that cannot be stored. */
-    public enum Problem { SYNTAX, VALUE }
+    public enum Problem {
+        SYNTAX,
+        VALUE
+    }
 
     /** A refused body; the message is safe to show the client. */
     public static final class Refusal extends RuntimeException {
+
         private final Problem problem;
 
         Refusal(Problem problem, String message) {

@@ -47,6 +47,7 @@ public class KnownOrganizations {
 
     /** 421 Misdirected Request: the right service, but in another region. */
     public static final Response.StatusType MISDIRECTED = new Response.StatusType() {
+
         @Override
         public int getStatusCode() {
             return 421;

@@ -64,7 +64,7 @@ public class IncomingEvents {
         }
         EventEnvelope event = decoded.get();
         return Uni.createFrom().deferred(() -> pool.withTransaction(transaction -> inbox.applyOnce(transaction, event,
-                        () -> effect.apply(transaction, event))))
+                () -> effect.apply(transaction, event))))
                 .onFailure(IncomingEvents::isTransient).invoke(e -> LOG.warnf("Applying %s %s failed, will retry: %s",
                         event.type(), event.id(), LogSafe.value(e.getMessage())))
                 .onFailure(IncomingEvents::isTransient).retry()

@@ -281,6 +281,7 @@ public class OutboxRelay {
 
     /** Some events of a batch could not be published; they stay pending and are retried after a pause. */
     static final class OutboxPublishException extends RuntimeException {
+
         OutboxPublishException(String error, int publishedBeforeFailure) {
             super(error + " (" + publishedBeforeFailure + " published before the failure)");
         }

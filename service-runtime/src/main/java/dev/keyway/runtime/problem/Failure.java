@@ -3,8 +3,9 @@ package dev.keyway.runtime.problem;
 import java.util.stream.Collectors;
 
 import jakarta.validation.ConstraintViolation;
-import jakarta.validation.ElementKind;
 import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.ElementKind;
+import jakarta.validation.Path;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.Response.Status;
@@ -112,7 +113,7 @@ public record Failure(Response.StatusType status, String detail, String reason) 
     /** "field: message." for a field of a body ({@code groups[0].jumpcloudGroupId}); the message alone for a body. */
     private static String describe(ConstraintViolation<?> violation) {
         StringBuilder field = new StringBuilder();
-        for (jakarta.validation.Path.Node node : violation.getPropertyPath()) {
+        for (Path.Node node : violation.getPropertyPath()) {
             // the method and parameter nodes name Java code, not the request
             if (node.getKind() != ElementKind.PROPERTY && node.getKind() != ElementKind.CONTAINER_ELEMENT) {
                 continue;

@@ -16,6 +16,7 @@ public final class HttpStatuses {
 
     private static Response.StatusType clientError(int code, String reason) {
         return new Response.StatusType() {
+
             @Override
             public int getStatusCode() {
                 return code;

@@ -82,7 +82,8 @@ public final class IdpMetadata {
         String redirect = location(idp, SAMLConstants.SAML2_REDIRECT_BINDING_URI, "HTTP-Redirect", allowHttp);
         String post = location(idp, SAMLConstants.SAML2_POST_BINDING_URI, "HTTP-POST", allowHttp);
         if (redirect == null && post == null) {
-            throw ApiException.badRequest("metadata: no SingleSignOnService with the HTTP-Redirect or HTTP-POST binding.");
+            throw ApiException
+                    .badRequest("metadata: no SingleSignOnService with the HTTP-Redirect or HTTP-POST binding.");
         }
         return new Descriptor(entity.getEntityID(), certificates, redirect, post);
     }
@@ -90,8 +91,10 @@ public final class IdpMetadata {
     private static String location(IDPSSODescriptor idp, String binding, String bindingName, boolean allowHttp) {
         return idp.getSingleSignOnServices().stream().filter(service -> binding.equals(service.getBinding()))
                 .findFirst()
-                .map(service -> IdpUrls.require(service.getLocation(), "metadata: SingleSignOnService Location (" + bindingName
-                        + ")", allowHttp).toString())
+                .map(service -> IdpUrls.require(service.getLocation(),
+                        "metadata: SingleSignOnService Location (" + bindingName
+                                + ")",
+                        allowHttp).toString())
                 .orElse(null);
     }
 }

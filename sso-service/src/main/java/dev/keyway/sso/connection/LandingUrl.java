@@ -26,6 +26,7 @@ public @interface LandingUrl {
     Class<? extends Payload>[] payload() default {};
 
     class Validator implements ConstraintValidator<LandingUrl, String> {
+
         @Override
         public boolean isValid(String value, ConstraintValidatorContext context) {
             return value == null || value.startsWith("/") || isHttpUrl(value);

@@ -49,6 +49,7 @@ public class MetadataFetch {
 
     /** Resolves a host name to its addresses (blocking). */
     interface Resolver {
+
         List<InetAddress> resolve(String host) throws UnknownHostException;
     }
 

@@ -96,8 +96,8 @@ public class SamlAdminResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Trust an IdP: {\"metadataUrl\"} or {\"entityId\",\"ssoUrl\",\"certificates\":[PEM, …]}")
     public Uni<SamlView> trust(@PathParam("slug") String slug,
-            @NotNull(message = "A JSON body with metadataUrl, or entityId, ssoUrl and certificates, is required")
-            IdpRequest request) {
+            @NotNull(
+                    message = "A JSON body with metadataUrl, or entityId, ssoUrl and certificates, is required") IdpRequest request) {
         Uni<SamlConnection> trusted = request.metadataUrl() != null
                 ? connections.trustMetadataUrl(slug, request.metadataUrl())
                 : connections.trustManually(slug, request.entityId(), request.ssoUrl(), request.certificates());
@@ -126,7 +126,8 @@ public class SamlAdminResource {
                     .findFirst().orElseThrow(() -> ApiException.notFound("No active SP certificate " + id + "."));
             return accept != null && accept.contains(PEM)
                     ? Response.ok(Certificates.pem(key.certificate()), PEM)
-                            .header("Content-Disposition", "attachment; filename=\"keyway-sp-" + slug + ".pem\"").build()
+                            .header("Content-Disposition", "attachment; filename=\"keyway-sp-" + slug + ".pem\"")
+                            .build()
                     : Response.ok(certificate(key), MediaType.APPLICATION_JSON).build();
         });
     }

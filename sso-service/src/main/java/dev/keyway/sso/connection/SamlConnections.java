@@ -108,7 +108,7 @@ public class SamlConnections {
     private Uni<SamlConnection> trust(String slug, String entityId, String redirectUrl, String postUrl,
             String metadataUrl, List<X509Certificate> certificates) {
         return load(slug).chain(existing -> pool.withTransaction(transaction -> repository.saveIdp(transaction,
-                        existing.orgId(), entityId, redirectUrl, postUrl, metadataUrl, certificates)))
+                existing.orgId(), entityId, redirectUrl, postUrl, metadataUrl, certificates)))
                 .chain(() -> load(slug));
     }
 

@@ -17,6 +17,7 @@ import jakarta.validation.constraints.Pattern;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -44,21 +45,22 @@ import dev.keyway.sso.saml.SignaturePolicy;
  */
 public record SamlSettings(
         boolean allowIdpInitiated,
-        @Min(value = 0, message = "between 0 and 600") @Max(value = 600, message = "between 0 and 600")
-        int clockSkewSeconds,
+        @Min(value = 0, message = "between 0 and 600") @Max(value = 600,
+                message = "between 0 and 600") int clockSkewSeconds,
         @NotNull(message = "one of EITHER, ASSERTION, RESPONSE, BOTH") SignaturePolicy signaturePolicy,
-        @NotEmpty(message = "a non-empty list of " + ALGORITHMS)
-        List<@NotNull(message = "one of " + ALGORITHMS) @Pattern(regexp = SignatureAlgorithms.RSA_SHA256 + "|"
-                + SignatureAlgorithms.RSA_SHA512 + "|" + SignatureAlgorithms.RSA_SHA1,
-                message = "one of " + ALGORITHMS) String> signatureAlgorithms,
+        @NotEmpty(
+                message = "a non-empty list of " + ALGORITHMS) List<@NotNull(message = "one of " + ALGORITHMS) @Pattern(
+                        regexp = SignatureAlgorithms.RSA_SHA256 + "|"
+                                + SignatureAlgorithms.RSA_SHA512 + "|" + SignatureAlgorithms.RSA_SHA1,
+                        message = "one of " + ALGORITHMS) String> signatureAlgorithms,
         String emailAttribute,
         @NotNull(message = A_LIST) List<String> firstNameAttributes,
         @NotNull(message = A_LIST) List<String> lastNameAttributes,
         String groupsAttribute,
         @LandingUrl String defaultLandingUrl,
-        @NotNull(message = A_LIST)
-        List<@NotNull(message = "not a host name") @Pattern(regexp = "[A-Za-z0-9.-]+(:\\d+)?",
-                message = "not a host name") String> allowedRelayStateHosts,
+        @NotNull(
+                message = A_LIST) List<@NotNull(message = "not a host name") @Pattern(regexp = "[A-Za-z0-9.-]+(:\\d+)?",
+                        message = "not a host name") String> allowedRelayStateHosts,
         boolean jitProvisioning,
         boolean passwordLoginAllowed,
         @NotNull(message = A_LIST) List<String> emailDomains) {
@@ -97,7 +99,7 @@ public record SamlSettings(
         SamlSettings settings;
         try {
             settings = JSON.treeToValue(merged, SamlSettings.class);
-        } catch (com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException e) {
+        } catch (UnrecognizedPropertyException e) {
             throw ApiException.badRequest("settings: unknown setting '" + e.getPropertyName() + "'.");
         } catch (Exception e) {
             throw ApiException.badRequest("settings: a value has the wrong type.");

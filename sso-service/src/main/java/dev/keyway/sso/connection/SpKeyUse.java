@@ -11,6 +11,7 @@ import dev.keyway.runtime.problem.ApiException;
  * uses existed do both ({@link #LEGACY_BOTH}) until they are retired.
  */
 public enum SpKeyUse {
+
     SIGNING("signing"),
     ENCRYPTION("encryption"),
     /** Keys generated before keys had a use; never generated any more. */

@@ -47,7 +47,8 @@ public class DomainsResource {
     }
 
     public enum Status {
-        PENDING, VERIFIED
+        PENDING,
+        VERIFIED
     }
 
     private final EmailDomains domains;

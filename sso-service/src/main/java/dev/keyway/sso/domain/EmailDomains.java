@@ -23,7 +23,6 @@ import io.vertx.pgclient.PgException;
 @ApplicationScoped
 public class EmailDomains {
 
-
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** A claim, and whether this request made it (or it existed already). */
@@ -60,7 +59,8 @@ public class EmailDomains {
                         : repository.find(org, name).map(existing -> new Claimed(existing.orElseThrow(
                                 () -> new ApiException(Response.Status.CONFLICT, "too-many-domains", "This "
                                         + "organization claims " + config.maxEmailDomains() + " domains, the most "
-                                        + "allowed; delete one first.")), false))));
+                                        + "allowed; delete one first.")),
+                                false))));
     }
 
     /** Looks the TXT record up now; verified if it holds the claim's value, 422 saying what DNS holds otherwise. */

@@ -24,6 +24,7 @@ public class TxtRecords {
 
     /** DNS gave no usable answer (timeout, SERVFAIL, REFUSED …): nothing can be concluded about the record. */
     public static final class Unavailable extends RuntimeException {
+
         Unavailable(String message) {
             super(message);
         }
@@ -62,7 +63,8 @@ public class TxtRecords {
             }
             return address;
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("keyway.sso.dns.server: host:port of a DNS server, not '" + server + "'");
+            throw new IllegalArgumentException(
+                    "keyway.sso.dns.server: host:port of a DNS server, not '" + server + "'");
         }
     }
 }

@@ -26,6 +26,7 @@ public @interface ValidDomainName {
     Class<? extends Payload>[] payload() default {};
 
     class Validator implements ConstraintValidator<ValidDomainName, String> {
+
         @Override
         public boolean isValid(String value, ConstraintValidatorContext context) {
             if (DomainName.normalize(value).isPresent()) {

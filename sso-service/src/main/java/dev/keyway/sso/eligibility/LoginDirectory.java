@@ -2,6 +2,7 @@ package dev.keyway.sso.eligibility;
 
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.StreamSupport;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -18,6 +19,7 @@ import dev.keyway.sso.session.Sessions;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
@@ -136,7 +138,8 @@ public class LoginDirectory {
      * e-mail's identity appeared meanwhile (a parallel sign-in, a directory event), that one, active or not.
      */
     public Uni<LoginUser> addJustInTime(UUID orgId, String email, String givenName, String familyName) {
-        return pool.preparedQuery(ADD_JIT_USER).execute(Tuple.of(UUID.randomUUID(), orgId, email, givenName, familyName))
+        return pool.preparedQuery(ADD_JIT_USER)
+                .execute(Tuple.of(UUID.randomUUID(), orgId, email, givenName, familyName))
                 .chain(rows -> rows.size() > 0 ? Uni.createFrom().item(user(rows.iterator().next()))
                         : find(orgId, email));
     }
@@ -146,12 +149,12 @@ public class LoginDirectory {
             return Uni.createFrom().item(List.of());
         }
         return pool.preparedQuery(GROUP_NAMES).execute(Tuple.of(user.orgId(), user.groupIds().toArray(UUID[]::new)))
-                .map(rows -> java.util.stream.StreamSupport.stream(rows.spliterator(), false)
+                .map(rows -> StreamSupport.stream(rows.spliterator(), false)
                         .map(row -> row.getString("display_name")).toList());
     }
 
-    private static List<UUID> ids(io.vertx.mutiny.sqlclient.RowSet<Row> rows) {
-        return java.util.stream.StreamSupport.stream(rows.spliterator(), false).map(row -> row.getUUID("user_id"))
+    private static List<UUID> ids(RowSet<Row> rows) {
+        return StreamSupport.stream(rows.spliterator(), false).map(row -> row.getUUID("user_id"))
                 .toList();
     }
 

@@ -23,9 +23,7 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import dev.keyway.common.auth.KeywayClaims;
 import dev.keyway.common.event.OrganizationState;
-import dev.keyway.runtime.problem.ApiException;
 import dev.keyway.runtime.auth.OrganizationAccess;
 import dev.keyway.runtime.auth.Roles;
 import io.quarkus.security.PermissionsAllowed;
@@ -39,16 +37,17 @@ public class OrganizationsResource {
     /** What the operator sends to register an organization. */
     public record NewOrganization(
             @ValidSlug String slug,
-            @NotBlank(message = "required, at most " + OrganizationService.MAX_DISPLAY_NAME + " characters")
-            @Size(max = OrganizationService.MAX_DISPLAY_NAME,
-                    message = "required, at most " + OrganizationService.MAX_DISPLAY_NAME + " characters")
-            String displayName,
-            @NotNull(message = "must be 'api' or 'eu'")
-            @Pattern(regexp = "api|eu", message = "must be 'api' or 'eu'") String region) {
+            @NotBlank(message = "required, at most " + OrganizationService.MAX_DISPLAY_NAME + " characters") @Size(
+                    max = OrganizationService.MAX_DISPLAY_NAME,
+                    message = "required, at most " + OrganizationService.MAX_DISPLAY_NAME
+                            + " characters") String displayName,
+            @NotNull(message = "must be 'api' or 'eu'") @Pattern(regexp = "api|eu",
+                    message = "must be 'api' or 'eu'") String region) {
     }
 
     /** An organization as the admin API shows it. */
     public record OrganizationView(UUID id, String slug, String displayName, String region, Instant createdAt) {
+
         static OrganizationView of(OrganizationState org) {
             return new OrganizationView(org.id().value(), org.slug().value(), org.displayName(), org.region().code(),
                     org.createdAt());
@@ -67,8 +66,8 @@ public class OrganizationsResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Roles.OPERATOR)
     @Operation(summary = "Register an organization homed in this region (operator token)")
-    public Uni<Response> create(@NotNull(message = "A JSON body with slug, displayName and region is required")
-            @Valid NewOrganization body) {
+    public Uni<Response> create(@NotNull(
+            message = "A JSON body with slug, displayName and region is required") @Valid NewOrganization body) {
         return organizations.create(body.slug(), body.displayName(), body.region())
                 .map(org -> Response.created(URI.create("/admin/orgs/" + org.slug().value()))
                         .entity(OrganizationView.of(org)).build());

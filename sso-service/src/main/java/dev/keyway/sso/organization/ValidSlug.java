@@ -27,6 +27,7 @@ public @interface ValidSlug {
     Class<? extends Payload>[] payload() default {};
 
     class Validator implements ConstraintValidator<ValidSlug, String> {
+
         @Override
         public boolean isValid(String value, ConstraintValidatorContext context) {
             try {

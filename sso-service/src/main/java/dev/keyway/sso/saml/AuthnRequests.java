@@ -1,6 +1,7 @@
 package dev.keyway.sso.saml;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -16,6 +17,7 @@ import org.opensaml.saml.common.xml.SAMLConstants;
 import org.opensaml.saml.saml2.core.AuthnRequest;
 import org.opensaml.saml.saml2.core.Issuer;
 import org.opensaml.saml.saml2.core.NameIDPolicy;
+import org.opensaml.security.SecurityException;
 import org.opensaml.security.x509.BasicX509Credential;
 import org.opensaml.xmlsec.keyinfo.impl.X509KeyInfoGeneratorFactory;
 import org.opensaml.xmlsec.signature.Signature;
@@ -37,6 +39,7 @@ public final class AuthnRequests {
 
     /** Where to send the browser: a redirect, or an auto-submitting form. */
     public sealed interface Outgoing permits Redirect, PostForm {
+
         String requestId();
     }
 
@@ -110,11 +113,12 @@ public final class AuthnRequests {
                 request.setSignature(signature);
                 SamlObjects.marshall(request);
                 Signer.signObject(signature);
-            } catch (SignatureException | org.opensaml.security.SecurityException e) {
+            } catch (SignatureException | SecurityException e) {
                 throw new IllegalStateException("could not sign the AuthnRequest", e);
             }
         });
-        String encoded = Base64.getEncoder().encodeToString(SamlObjects.serialize(request).getBytes(StandardCharsets.UTF_8));
+        String encoded = Base64.getEncoder()
+                .encodeToString(SamlObjects.serialize(request).getBytes(StandardCharsets.UTF_8));
         Html.Page page = Html.postForm(connection.idpPostUrl(), encoded, relayState);
         return new PostForm(request.getID(), page.html(), page.contentSecurityPolicy());
     }
@@ -123,7 +127,7 @@ public final class AuthnRequests {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DeflaterOutputStream out = new DeflaterOutputStream(bytes, new Deflater(Deflater.DEFLATED, true))) {
             out.write(xml.getBytes(StandardCharsets.UTF_8));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
         return Base64.getEncoder().encodeToString(bytes.toByteArray());

@@ -42,7 +42,8 @@ final class BrowserBinding {
 
     static boolean wellFormed(String value) {
         return value != null && value.length() == ENCODED_LENGTH && value.chars()
-                .allMatch(c -> c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_');
+                .allMatch(c -> c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-'
+                        || c == '_');
     }
 
     /** What is stored with the pending request: never the value itself, so the table cannot be used to forge it. */

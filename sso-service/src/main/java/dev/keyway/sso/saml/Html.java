@@ -1,6 +1,7 @@
 package dev.keyway.sso.saml;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -32,6 +33,7 @@ final class Html {
 
     @CheckedTemplate
     static class Templates {
+
         static native TemplateInstance refusal(RawString style, String message, String code);
 
         static native TemplateInstance postForm(RawString style, RawString script, String action, String samlRequest,
@@ -66,8 +68,9 @@ final class Html {
             if (!scheme.equals("https") && !scheme.equals("http") || uri.getHost() == null) {
                 return "'none'";
             }
-            return scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + (uri.getPort() >= 0 ? ":" + uri.getPort() : "");
-        } catch (java.net.URISyntaxException | NullPointerException e) {
+            return scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT)
+                    + (uri.getPort() >= 0 ? ":" + uri.getPort() : "");
+        } catch (URISyntaxException | NullPointerException e) {
             return "'none'";
         }
     }

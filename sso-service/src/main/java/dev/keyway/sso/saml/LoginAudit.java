@@ -3,6 +3,7 @@ package dev.keyway.sso.saml;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.StreamSupport;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -44,7 +45,8 @@ public class LoginAudit {
         this.meters = meters;
     }
 
-    public Uni<Void> succeeded(UUID orgId, String slug, String subject, UUID userId, String assertionId, String client) {
+    public Uni<Void> succeeded(UUID orgId, String slug, String subject, UUID userId, String assertionId,
+            String client) {
         meters.counter("keyway.saml.logins", "outcome", "success", "reason", "ok").increment();
         LOG.infof("SAML sign-in org=%s subject=%s user=%s", LogSafe.value(slug), LogSafe.pseudonym(subject), userId);
         return record(orgId, subject, userId, "success", "ok", assertionId, client);
@@ -62,7 +64,7 @@ public class LoginAudit {
 
     public Uni<List<Entry>> recent(UUID orgId, int limit) {
         return pool.preparedQuery(RECENT).execute(Tuple.of(orgId, limit))
-                .map(rows -> java.util.stream.StreamSupport.stream(rows.spliterator(), false).map(LoginAudit::entry)
+                .map(rows -> StreamSupport.stream(rows.spliterator(), false).map(LoginAudit::entry)
                         .toList());
     }
 
@@ -74,6 +76,7 @@ public class LoginAudit {
 
     private static Entry entry(Row row) {
         return new Entry(row.getOffsetDateTime("at").toInstant(), row.getString("subject"), row.getUUID("user_id"),
-                row.getString("outcome"), row.getString("reason"), row.getString("assertion_id"), row.getString("client"));
+                row.getString("outcome"), row.getString("reason"), row.getString("assertion_id"),
+                row.getString("client"));
     }
 }

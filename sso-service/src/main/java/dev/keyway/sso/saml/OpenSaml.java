@@ -2,6 +2,7 @@ package dev.keyway.sso.saml;
 
 import java.io.ByteArrayInputStream;
 import java.util.Map;
+import javax.xml.XMLConstants;
 
 import org.opensaml.core.config.ConfigurationService;
 import org.opensaml.core.config.InitializationException;
@@ -54,7 +55,7 @@ public final class OpenSaml {
                 "http://xml.org/sax/features/external-general-entities", false,
                 "http://xml.org/sax/features/external-parameter-entities", false,
                 "http://apache.org/xml/features/nonvalidating/load-external-dtd", false,
-                javax.xml.XMLConstants.FEATURE_SECURE_PROCESSING, true));
+                XMLConstants.FEATURE_SECURE_PROCESSING, true));
         // the JDK parser's own limit (jdk.xml.maxElementDepth): refused while parsing, before any DOM exists
         pool.setBuilderAttributes(Map.of("http://www.oracle.com/xml/jaxp/properties/maxElementDepth", MAX_DEPTH));
         try {

@@ -52,8 +52,10 @@ public class PendingRequests {
     /** Remembers a request; false (nothing saved) if the organization already has {@code maxPending} live ones. */
     public Uni<Boolean> save(String id, UUID orgId, String returnTo, byte[] browserHash, Instant expiresAt,
             int maxPending) {
-        return pool.preparedQuery(SAVE).execute(Tuple.of(id, orgId, returnTo, io.vertx.core.buffer.Buffer.buffer(browserHash),
-                expiresAt.atOffset(ZoneOffset.UTC), maxPending)).map(rows -> rows.rowCount() == 1);
+        return pool.preparedQuery(SAVE)
+                .execute(Tuple.of(id, orgId, returnTo, io.vertx.core.buffer.Buffer.buffer(browserHash),
+                        expiresAt.atOffset(ZoneOffset.UTC), maxPending))
+                .map(rows -> rows.rowCount() == 1);
     }
 
     /** This organization's live request of that id, if there is one. */

@@ -1,11 +1,14 @@
 package dev.keyway.sso.saml;
 
+import java.util.Locale;
+
 /**
  * Why a SAML response was refused, one code per rule, in the order the rules run. The code is logged, counted and
  * recorded in the organization's login audit, so a failed login can be debugged from the log; what the browser is
  * shown is {@link #outward()}.
  */
 public enum Rejection {
+
     TOO_LARGE("The SAML response is larger than allowed."),
     MALFORMED("The SAML response is not a well-formed SAML 2.0 Response."),
     DTD_FORBIDDEN("The SAML response contains a DOCTYPE (DTDs and entities are refused)."),
@@ -56,7 +59,7 @@ public enum Rejection {
 
     /** Codes are kebab-case in logs, metrics and pages. */
     public String code() {
-        return name().toLowerCase().replace('_', '-');
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /**
@@ -65,8 +68,10 @@ public enum Rejection {
      */
     public Rejection outward() {
         return switch (this) {
-            case SIGNATURE_ALGORITHM_NOT_ALLOWED, SIGNATURE_INVALID, SIGNATURE_MISSING, ENCRYPTION_ALGORITHM_NOT_ALLOWED,
-                    DECRYPTION_FAILED -> NOT_VERIFIED;
+            case SIGNATURE_ALGORITHM_NOT_ALLOWED, SIGNATURE_INVALID, SIGNATURE_MISSING,
+                    ENCRYPTION_ALGORITHM_NOT_ALLOWED,
+                    DECRYPTION_FAILED ->
+                NOT_VERIFIED;
             default -> this;
         };
     }

@@ -63,13 +63,14 @@ public class SamlResource {
     public Uni<Response> login(@PathParam("slug") String slug, @RestQuery String returnTo,
             @CookieParam(BrowserBinding.COOKIE) String browser, HttpServerRequest request) {
         String binding = BrowserBinding.reuseOrCreate(browser);
-        return signIn.start(slug, returnTo, binding, client(request)).map(outgoing -> (outgoing
-                instanceof AuthnRequests.Redirect redirect
+        return signIn.start(slug, returnTo, binding, client(request))
+                .map(outgoing -> (outgoing instanceof AuthnRequests.Redirect redirect
                         ? Response.seeOther(URI.create(redirect.location()))
                         : Response.ok(((AuthnRequests.PostForm) outgoing).html(), MediaType.TEXT_HTML).header(
                                 "Content-Security-Policy", ((AuthnRequests.PostForm) outgoing).contentSecurityPolicy()))
-                .cookie(BrowserBinding.cookie(slug, binding, config.pendingRequestLifetime(), config.cookieSecure()))
-                .header("Cache-Control", "no-store").build())
+                        .cookie(BrowserBinding.cookie(slug, binding, config.pendingRequestLifetime(),
+                                config.cookieSecure()))
+                        .header("Cache-Control", "no-store").build())
                 .onFailure(SamlRejectedException.class)
                 .recoverWithItem(failure -> refusal(((SamlRejectedException) failure).reason()))
                 .onFailure(KnownOrganizations.Misdirected.class)

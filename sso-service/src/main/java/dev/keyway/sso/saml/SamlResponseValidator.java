@@ -33,6 +33,7 @@ import org.opensaml.saml.saml2.core.StatusCode;
 import org.opensaml.saml.saml2.core.SubjectConfirmation;
 import org.opensaml.saml.saml2.core.SubjectConfirmationData;
 import org.opensaml.saml.saml2.encryption.Decrypter;
+import org.opensaml.saml.saml2.encryption.EncryptedElementTypeEncryptedKeyResolver;
 import org.opensaml.saml.security.impl.SAMLSignatureProfileValidator;
 import org.opensaml.security.credential.Credential;
 import org.opensaml.security.x509.BasicX509Credential;
@@ -43,7 +44,6 @@ import org.opensaml.xmlsec.encryption.support.DecryptionException;
 import org.opensaml.xmlsec.encryption.support.EncryptionConstants;
 import org.opensaml.xmlsec.encryption.support.InlineEncryptedKeyResolver;
 import org.opensaml.xmlsec.encryption.support.SimpleRetrievalMethodEncryptedKeyResolver;
-import org.opensaml.saml.saml2.encryption.EncryptedElementTypeEncryptedKeyResolver;
 import org.opensaml.xmlsec.keyinfo.impl.StaticKeyInfoCredentialResolver;
 import org.opensaml.xmlsec.signature.Signature;
 import org.opensaml.xmlsec.signature.impl.SignatureImpl;
@@ -190,8 +190,9 @@ public final class SamlResponseValidator {
 
         StatusCode status = response.getStatus() == null ? null : response.getStatus().getStatusCode();
         if (status == null || !StatusCode.SUCCESS.equals(status.getValue())) {
-            throw new SamlRejectedException(Rejection.STATUS_NOT_SUCCESS, status == null ? "no status" : status.getValue()
-                    + (status.getStatusCode() != null ? " / " + status.getStatusCode().getValue() : ""));
+            throw new SamlRejectedException(Rejection.STATUS_NOT_SUCCESS,
+                    status == null ? "no status" : status.getValue()
+                            + (status.getStatusCode() != null ? " / " + status.getStatusCode().getValue() : ""));
         }
 
         // the unsigned wrapper can only refuse here; the signed value decides below
@@ -352,7 +353,8 @@ public final class SamlResponseValidator {
             for (int j = 0; j < attributes.getLength(); j++) {
                 Node attribute = attributes.item(j);
                 String name = attribute.getLocalName() != null ? attribute.getLocalName() : attribute.getNodeName();
-                if (("ID".equals(name) || "Id".equals(name) || "id".equals(name)) && !seen.add(attribute.getNodeValue())) {
+                if (("ID".equals(name) || "Id".equals(name) || "id".equals(name))
+                        && !seen.add(attribute.getNodeValue())) {
                     throw new SamlRejectedException(Rejection.DUPLICATE_ID, attribute.getNodeValue());
                 }
             }
@@ -383,11 +385,13 @@ public final class SamlResponseValidator {
             for (int i = 0; i < signedInfo.getLength(); i++) {
                 var digestMethod = signedInfo.item(i).getMessageDigestAlgorithm();
                 if (digestMethod == null) {
-                    throw new SamlRejectedException(Rejection.SIGNATURE_INVALID, what + ": DigestMethod without Algorithm");
+                    throw new SamlRejectedException(Rejection.SIGNATURE_INVALID,
+                            what + ": DigestMethod without Algorithm");
                 }
                 String digest = digestMethod.getAlgorithmURI();
                 if (!allowedDigests.contains(digest)) {
-                    throw new SamlRejectedException(Rejection.SIGNATURE_ALGORITHM_NOT_ALLOWED, what + " digest " + digest);
+                    throw new SamlRejectedException(Rejection.SIGNATURE_ALGORITHM_NOT_ALLOWED,
+                            what + " digest " + digest);
                 }
             }
         } catch (XMLSecurityException e) {
@@ -421,7 +425,8 @@ public final class SamlResponseValidator {
         }
         Decrypter decrypter = new Decrypter(null, new StaticKeyInfoCredentialResolver(expected.decryptionKeys()),
                 new ChainingEncryptedKeyResolver(List.of(new InlineEncryptedKeyResolver(),
-                        new EncryptedElementTypeEncryptedKeyResolver(), new SimpleRetrievalMethodEncryptedKeyResolver())),
+                        new EncryptedElementTypeEncryptedKeyResolver(),
+                        new SimpleRetrievalMethodEncryptedKeyResolver())),
                 DECRYPTION_ALGORITHMS, List.of());
         decrypter.setRootInNewDocument(true);
         Assertion assertion;
@@ -443,7 +448,8 @@ public final class SamlResponseValidator {
         String dataAlgorithm = data == null || data.getEncryptionMethod() == null ? null
                 : data.getEncryptionMethod().getAlgorithm();
         if (!DATA_ENCRYPTION.contains(dataAlgorithm)) {
-            throw new SamlRejectedException(Rejection.ENCRYPTION_ALGORITHM_NOT_ALLOWED, "data encryption " + dataAlgorithm);
+            throw new SamlRejectedException(Rejection.ENCRYPTION_ALGORITHM_NOT_ALLOWED,
+                    "data encryption " + dataAlgorithm);
         }
         List<EncryptedKey> keys = new ArrayList<>(encrypted.getEncryptedKeys());
         if (data.getKeyInfo() != null) {
@@ -452,7 +458,8 @@ public final class SamlResponseValidator {
         for (EncryptedKey key : keys) {
             String keyAlgorithm = key.getEncryptionMethod() == null ? null : key.getEncryptionMethod().getAlgorithm();
             if (!KEY_TRANSPORT.contains(keyAlgorithm)) {
-                throw new SamlRejectedException(Rejection.ENCRYPTION_ALGORITHM_NOT_ALLOWED, "key transport " + keyAlgorithm);
+                throw new SamlRejectedException(Rejection.ENCRYPTION_ALGORITHM_NOT_ALLOWED,
+                        "key transport " + keyAlgorithm);
             }
         }
     }
@@ -486,7 +493,8 @@ public final class SamlResponseValidator {
         if (restrictions.isEmpty() || !restrictions.stream().allMatch(restriction -> restriction.getAudiences()
                 .stream().anyMatch(audience -> expected.spEntityId().equals(audience.getURI())))) {
             throw new SamlRejectedException(Rejection.WRONG_AUDIENCE, restrictions.stream()
-                    .flatMap(restriction -> restriction.getAudiences().stream()).map(a -> a.getURI()).toList().toString());
+                    .flatMap(restriction -> restriction.getAudiences().stream()).map(a -> a.getURI()).toList()
+                    .toString());
         }
     }
 
@@ -501,7 +509,8 @@ public final class SamlResponseValidator {
                 problems.add("method " + confirmation.getMethod());
             } else if (data == null || !expected.acsUrl().equals(data.getRecipient())) {
                 problems.add("recipient " + (data == null ? null : data.getRecipient()));
-            } else if (data.getNotOnOrAfter() == null || !now.minus(expected.clockSkew()).isBefore(data.getNotOnOrAfter())) {
+            } else if (data.getNotOnOrAfter() == null
+                    || !now.minus(expected.clockSkew()).isBefore(data.getNotOnOrAfter())) {
                 problems.add("expired " + data.getNotOnOrAfter());
             } else if (data.getNotBefore() != null) {
                 problems.add("bearer confirmation with NotBefore");

@@ -127,7 +127,8 @@ public class SignIn {
     /** A request the ACS refuses without reading it (a binding it does not accept), audited like any refusal. */
     public Uni<Refused> refuse(String slug, Rejection reason, String detail, String client) {
         SamlRejectedException rejection = new SamlRejectedException(reason, detail);
-        return connections.load(slug).chain(connection -> audit.refused(connection.orgId(), slug, null, rejection, client))
+        return connections.load(slug)
+                .chain(connection -> audit.refused(connection.orgId(), slug, null, rejection, client))
                 .replaceWith(Refused.of(rejection));
     }
 
@@ -140,7 +141,8 @@ public class SignIn {
         return Uni.createFrom().item(() -> SamlResponseValidator.parse(xml))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 // the wrapper's InResponseTo only finds a candidate; the validator decides on the signed value
-                .chain(document -> pending.find(connection.orgId(), SamlResponseValidator.candidateInResponseTo(document))
+                .chain(document -> pending
+                        .find(connection.orgId(), SamlResponseValidator.candidateInResponseTo(document))
                         .chain(candidate -> Uni.createFrom().item(() -> validate(document, connection, candidate))
                                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                                 .invoke(login -> requireSameBrowser(login, candidate, browser))
@@ -170,7 +172,8 @@ public class SignIn {
         List<Credential> decryptionKeys = connection.decryptionKeys().stream()
                 .<Credential>map(key -> new BasicX509Credential(key.certificate(), key.privateKey())).toList();
         return validator.validate(document, new SamlResponseValidator.Expectations(connection.idpEntityId(),
-                connection.idpX509Certificates(), endpoints.entityId(connection.slug()), endpoints.acs(connection.slug()),
+                connection.idpX509Certificates(), endpoints.entityId(connection.slug()),
+                endpoints.acs(connection.slug()),
                 settings.signaturePolicy(), Set.copyOf(settings.signatureAlgorithms()),
                 Duration.ofSeconds(settings.clockSkewSeconds()), settings.allowIdpInitiated(),
                 request.map(PendingRequests.Pending::id).orElse(null), decryptionKeys), Instant.now());
@@ -203,12 +206,15 @@ public class SignIn {
                     }
                     return sessions.open(new Sessions.Subject(user.id(), connection.orgId(), connection.slug(),
                             connection.region().code(), user.email() != null ? user.email() : email,
-                            user.givenName() != null ? user.givenName() : attribute(login, settings.firstNameAttributes()),
-                            user.familyName() != null ? user.familyName() : attribute(login, settings.lastNameAttributes()),
+                            user.givenName() != null ? user.givenName()
+                                    : attribute(login, settings.firstNameAttributes()),
+                            user.familyName() != null ? user.familyName()
+                                    : attribute(login, settings.lastNameAttributes()),
                             List.copyOf(new LinkedHashSet<>(all))));
                 }).chain(session -> audit.succeeded(connection.orgId(), connection.slug(), email, user.id(),
-                        login.assertionId(), client).replaceWith((Outcome) new SignedIn(landing(connection, request,
-                                relayState), session))))
+                        login.assertionId(), client).replaceWith(
+                                (Outcome) new SignedIn(landing(connection, request,
+                                        relayState), session))))
                 .onFailure(SamlRejectedException.class).recoverWithUni(failure -> audit.refused(connection.orgId(),
                         connection.slug(), email, (SamlRejectedException) failure, client)
                         .replaceWith(Refused.of((SamlRejectedException) failure)));

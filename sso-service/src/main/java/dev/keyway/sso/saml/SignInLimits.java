@@ -68,6 +68,7 @@ public class SignInLimits {
     }
 
     private static final class Bucket {
+
         private double tokens;
         private long updated;
 

@@ -5,7 +5,11 @@ package dev.keyway.sso.saml;
  * ticks; {@code EITHER} accepts all three and is the default.
  */
 public enum SignaturePolicy {
-    EITHER, ASSERTION, RESPONSE, BOTH;
+
+    EITHER,
+    ASSERTION,
+    RESPONSE,
+    BOTH;
 
     /** Whether the Response itself must be signed (then an encrypted assertion in an unsigned one is not decrypted). */
     public boolean requiresResponseSignature() {

@@ -5,6 +5,9 @@ import java.util.Map;
 import java.util.UUID;
 
 import jakarta.annotation.security.PermitAll;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
 import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -52,11 +55,11 @@ public class SessionResource {
         return sessions.verify(token)
                 .map(jwt -> {
                     Map<String, Object> claims = new LinkedHashMap<>();
-                    for (String name : new String[] { "sub", KeywayClaims.SESSION_ID, KeywayClaims.ORG_ID,
+                    for (String name : new String[]{ "sub", KeywayClaims.SESSION_ID, KeywayClaims.ORG_ID,
                             KeywayClaims.ORG_SLUG, KeywayClaims.REGION, KeywayClaims.EMAIL, KeywayClaims.GIVEN_NAME,
                             KeywayClaims.FAMILY_NAME, KeywayClaims.DIRECTORY_GROUPS, "exp" }) {
                         Object value = jwt.getClaim(name);
-                        claims.put(name, value instanceof jakarta.json.JsonValue json ? unwrap(json) : value);
+                        claims.put(name, value instanceof JsonValue json ? unwrap(json) : value);
                     }
                     return Response.ok(claims).build();
                 })
@@ -90,10 +93,10 @@ public class SessionResource {
         return cookie == null || cookie.isBlank() ? null : cookie;
     }
 
-    private static Object unwrap(jakarta.json.JsonValue value) {
+    private static Object unwrap(JsonValue value) {
         return switch (value.getValueType()) {
-            case STRING -> ((jakarta.json.JsonString) value).getString();
-            case NUMBER -> ((jakarta.json.JsonNumber) value).longValue();
+            case STRING -> ((JsonString) value).getString();
+            case NUMBER -> ((JsonNumber) value).longValue();
             case ARRAY -> value.asJsonArray().stream().map(SessionResource::unwrap).toList();
             case TRUE -> true;
             case FALSE -> false;

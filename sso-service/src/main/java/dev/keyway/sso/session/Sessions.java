@@ -43,6 +43,7 @@ public class Sessions {
 
     /** Why a session presented to GET /session is refused. */
     public static final class Refused extends RuntimeException {
+
         Refused(String reason) {
             super(reason);
         }

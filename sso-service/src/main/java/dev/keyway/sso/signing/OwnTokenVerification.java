@@ -25,6 +25,7 @@ public class OwnTokenVerification {
     @ApplicationScoped
     JWTParser adminTokenParser(SigningKeys keys) {
         return new DefaultJWTParser() {
+
             @Override
             public JsonWebToken parse(String token) throws ParseException {
                 return keys.verify(token, KeywayClaims.ADMIN_AUDIENCE);

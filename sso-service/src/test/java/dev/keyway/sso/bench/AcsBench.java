@@ -21,7 +21,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import javax.xml.crypto.dsig.XMLSignature;
 import javax.xml.crypto.dsig.XMLSignatureFactory;
 import javax.xml.crypto.dsig.dom.DOMValidateContext;
@@ -121,7 +120,8 @@ public final class AcsBench {
         String slug = "acs-bench-" + UUID.randomUUID().toString().substring(0, 6);
         send(http, "POST", ssoUrl + "/admin/orgs", operator, "application/json",
                 "{\"slug\":\"" + slug + "\",\"displayName\":\"ACS bench\",\"region\":\"api\"}");
-        String owner = field(send(http, "POST", ssoUrl + "/admin/orgs/" + slug + "/owner-tokens", operator, null, null), "token");
+        String owner = field(send(http, "POST", ssoUrl + "/admin/orgs/" + slug + "/owner-tokens", operator, null, null),
+                "token");
         SamlIdp idp = SamlIdp.create("https://sso.jumpcloud.com/saml2/" + slug);
         String view = send(http, "PUT", ssoUrl + "/admin/orgs/" + slug + "/saml/idp", owner, "application/xml",
                 idp.metadata("https://sso.jumpcloud.com/saml2/" + slug, true));
@@ -129,7 +129,8 @@ public final class AcsBench {
         String sp = field(view, "spEntityId");
         String scimToken = null;
         for (int attempt = 0; scimToken == null && attempt < 100; attempt++) {
-            HttpResponse<String> issued = request(http, "POST", scimUrl + "/admin/orgs/" + slug + "/scim/tokens", owner, null, null);
+            HttpResponse<String> issued = request(http, "POST", scimUrl + "/admin/orgs/" + slug + "/scim/tokens", owner,
+                    null, null);
             if (issued.statusCode() == 201) {
                 scimToken = field(issued.body(), "token");
             } else {
@@ -145,16 +146,19 @@ public final class AcsBench {
         for (int i = 0; i < requests; i++) {
             String xml = idp.response().to(acs, sp).nameId("ada@bench.test", SamlIdp.NAMEID_EMAIL)
                     .validity(Instant.now().minusSeconds(60), Instant.now().plus(Duration.ofHours(1))).xml();
-            forms.add("SAMLResponse=" + URLEncoder.encode(Base64.getEncoder().encodeToString(xml.getBytes()), StandardCharsets.UTF_8));
+            forms.add("SAMLResponse="
+                    + URLEncoder.encode(Base64.getEncoder().encodeToString(xml.getBytes()), StandardCharsets.UTF_8));
         }
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         List<Callable<Long>> posts = new ArrayList<>();
         for (String form : forms) {
             posts.add(() -> {
                 long started = System.nanoTime();
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(ssoUrl + "/saml/" + slug + "/acs"))
-                        .header("Content-Type", "application/x-www-form-urlencoded")
-                        .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> response = http.send(
+                        HttpRequest.newBuilder(URI.create(ssoUrl + "/saml/" + slug + "/acs"))
+                                .header("Content-Type", "application/x-www-form-urlencoded")
+                                .POST(HttpRequest.BodyPublishers.ofString(form)).build(),
+                        HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() != 303) {
                     throw new IllegalStateException("ACS answered " + response.statusCode() + ": " + response.body());
                 }
@@ -178,15 +182,18 @@ public final class AcsBench {
             throws Exception {
         HttpResponse<String> response = request(http, method, url, bearer, type, body);
         if (response.statusCode() >= 300) {
-            throw new IllegalStateException(method + " " + url + " -> " + response.statusCode() + " " + response.body());
+            throw new IllegalStateException(
+                    method + " " + url + " -> " + response.statusCode() + " " + response.body());
         }
         return response.body();
     }
 
     private static HttpResponse<String> request(HttpClient http, String method, String url, String bearer, String type,
             String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + bearer)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", "Bearer " + bearer)
+                .method(method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (type != null) {
             request.header("Content-Type", type);
         }

@@ -14,10 +14,12 @@ import dev.keyway.testsupport.SamlIdp;
 class IdpUrlsTest {
 
     @ParameterizedTest
-    @ValueSource(strings = { "javascript:alert(document.cookie)", "JavaScript:alert(1)", "data:text/html,<script>x</script>",
-            "/saml2/relative", "//idp.example/sso", "sso.jumpcloud.com/saml2/x", "ftp://idp.example/sso",
-            "https://sso.jumpcloud.com@evil.example/sso", "https://idp.example/\tsso", "https://idp.example\\@evil.example/",
-            "https:///no-host", "http://idp.example/sso", " ", "" })
+    @ValueSource(
+            strings = { "javascript:alert(document.cookie)", "JavaScript:alert(1)", "data:text/html,<script>x</script>",
+                    "/saml2/relative", "//idp.example/sso", "sso.jumpcloud.com/saml2/x", "ftp://idp.example/sso",
+                    "https://sso.jumpcloud.com@evil.example/sso", "https://idp.example/\tsso",
+                    "https://idp.example\\@evil.example/",
+                    "https:///no-host", "http://idp.example/sso", " ", "" })
     void anythingButAnAbsoluteHttpsUrlWithAHostIsRefusedNamingTheField(String url) {
         ApiException refused = assertThrows(ApiException.class, () -> IdpUrls.require(url, "ssoUrl", false));
         assertEquals(400, refused.status().getStatusCode());
@@ -34,7 +36,8 @@ class IdpUrlsTest {
     @ValueSource(booleans = { false, true })
     void plainHttpOnlyWhenTheOperatorAllowsIt(boolean allowHttp) {
         if (allowHttp) {
-            assertEquals("http://127.0.0.1:8080/sso", IdpUrls.require("http://127.0.0.1:8080/sso", "ssoUrl", true).toString());
+            assertEquals("http://127.0.0.1:8080/sso",
+                    IdpUrls.require("http://127.0.0.1:8080/sso", "ssoUrl", true).toString());
         } else {
             assertThrows(ApiException.class, () -> IdpUrls.require("http://127.0.0.1:8080/sso", "ssoUrl", false));
         }
@@ -43,7 +46,8 @@ class IdpUrlsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "javascript:alert(1)", "data:text/html;base64,PHNjcmlwdD4=", "/relative/sso", "http://idp.example/sso" })
+    @ValueSource(strings = { "javascript:alert(1)", "data:text/html;base64,PHNjcmlwdD4=", "/relative/sso",
+            "http://idp.example/sso" })
     void metadataWhoseSingleSignOnUrlIsNotHttpsIsRefusedNamingTheElement(String location) {
         String metadata = SamlIdp.create("https://idp.example").metadata(location, true);
         ApiException refused = assertThrows(ApiException.class, () -> IdpMetadata.parse(metadata, false));

@@ -37,6 +37,7 @@ import dev.keyway.testsupport.TestPostgres;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 
 /** The owner's SAML set-up: what to paste into JumpCloud, and every way JumpCloud's side can be given to us. */
@@ -84,7 +85,8 @@ class SamlAdminTest {
     void jumpCloudsExportedMetadataConfiguresTheIdp() {
         String slug = newOrg();
         SamlIdp idp = SamlIdp.create("IdP Entity ID");
-        owner(slug).contentType("application/samlmetadata+xml").body(idp.metadata("https://sso.jumpcloud.com/saml2/x", false))
+        owner(slug).contentType("application/samlmetadata+xml")
+                .body(idp.metadata("https://sso.jumpcloud.com/saml2/x", false))
                 .put("/admin/orgs/" + slug + "/saml/idp").then().statusCode(200)
                 .body("configured", equalTo(true))
                 .body("idp.entityId", equalTo("IdP Entity ID"))
@@ -106,9 +108,11 @@ class SamlAdminTest {
         String bareOneLine = next.certificateBase64();
         String quotedWithEscapedBreaks = "\"" + current.certificatePem().replace("\n", "\\n") + "\"";
 
-        owner(slug).contentType(ContentType.JSON).body("""
+        owner(slug).contentType(ContentType.JSON)
+                .body("""
                 {"entityId":"https://sso.jumpcloud.com/saml2/acme","ssoUrl":"https://sso.jumpcloud.com/saml2/acme",
-                 "certificates":[%s,%s,%s]}""".formatted(json(withHeaders), json(bareOneLine), json(quotedWithEscapedBreaks)))
+                 "certificates":[%s,%s,%s]}""".formatted(json(withHeaders), json(bareOneLine),
+                        json(quotedWithEscapedBreaks)))
                 .put("/admin/orgs/" + slug + "/saml/idp").then().statusCode(200)
                 .body("idp.certificates", hasSize(2))
                 .body("idp.redirectUrl", equalTo("https://sso.jumpcloud.com/saml2/acme"));
@@ -117,7 +121,8 @@ class SamlAdminTest {
     @Test
     void anIdpCertificateExpiringWithinThirtyDaysFlagsTheOrganization() {
         String slug = newOrg();
-        TestCertificates.Identity expiring = TestCertificates.selfSigned("soon", Instant.now().minus(300, ChronoUnit.DAYS),
+        TestCertificates.Identity expiring = TestCertificates.selfSigned("soon",
+                Instant.now().minus(300, ChronoUnit.DAYS),
                 Instant.now().plus(10, ChronoUnit.DAYS));
         owner(slug).contentType(ContentType.JSON).body("{\"entityId\":\"x\",\"ssoUrl\":\"https://idp.test/sso\","
                 + "\"certificates\":[" + json(expiring.certificatePem()) + "]}")
@@ -131,20 +136,26 @@ class SamlAdminTest {
         String slug = newOrg();
         String path = "/admin/orgs/" + slug + "/saml/idp";
         problem(owner(slug).contentType("application/xml").body("<not-closed").put(path), "not well-formed");
-        problem(owner(slug).contentType("application/xml").body("<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>"
-                + "<md:EntityDescriptor xmlns:md=\"urn:oasis:names:tc:SAML:2.0:metadata\" entityID=\"&e;\"/>").put(path),
+        problem(owner(slug).contentType("application/xml")
+                .body("<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>"
+                        + "<md:EntityDescriptor xmlns:md=\"urn:oasis:names:tc:SAML:2.0:metadata\" entityID=\"&e;\"/>")
+                .put(path),
                 "DTDs are refused");
-        problem(owner(slug).contentType("application/xml").body("<md:EntityDescriptor xmlns:md=\"urn:oasis:names:tc:SAML:"
-                + "2.0:metadata\" entityID=\"x\"/>").put(path), "no IDPSSODescriptor");
+        problem(owner(slug).contentType("application/xml")
+                .body("<md:EntityDescriptor xmlns:md=\"urn:oasis:names:tc:SAML:"
+                        + "2.0:metadata\" entityID=\"x\"/>")
+                .put(path), "no IDPSSODescriptor");
         problem(owner(slug).contentType("application/xml").body(SamlIdp.create("x").metadata("https://idp.test", true)
-                .replaceAll("<ds:X509Certificate>[^<]+</ds:X509Certificate>", "<ds:X509Certificate>bm90IGEgY2VydA==</ds:X509Certificate>"))
+                .replaceAll("<ds:X509Certificate>[^<]+</ds:X509Certificate>",
+                        "<ds:X509Certificate>bm90IGEgY2VydA==</ds:X509Certificate>"))
                 .put(path), "signing certificate 1: not an X.509 certificate");
         problem(owner(slug).contentType(ContentType.JSON).body("{\"entityId\":\"x\",\"ssoUrl\":\"https://idp.test\","
                 + "\"certificates\":[" + json(TestCertificates.selfSigned("ok").certificatePem()) + ",\"@@@\"]}")
                 .put(path), "certificates[1]: not base64");
         problem(owner(slug).contentType(ContentType.JSON).body("{\"entityId\":\"x\",\"ssoUrl\":\"ftp://idp.test\","
                 + "\"certificates\":[]}").put(path), "ssoUrl");
-        problem(owner(slug).contentType(ContentType.JSON).body("{\"ssoUrl\":\"https://idp.test\"}").put(path), "entityId");
+        problem(owner(slug).contentType(ContentType.JSON).body("{\"ssoUrl\":\"https://idp.test\"}").put(path),
+                "entityId");
         owner(slug).get("/admin/orgs/" + slug + "/saml").then().body("configured", equalTo(false));
     }
 
@@ -154,14 +165,16 @@ class SamlAdminTest {
         SamlIdp idp = SamlIdp.create("https://sso.jumpcloud.com/saml2/fetched");
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/api/organizations/o1/applications/a1/metadata.xml", exchange -> {
-            byte[] body = idp.metadata("https://sso.jumpcloud.com/saml2/fetched", true).getBytes(StandardCharsets.UTF_8);
+            byte[] body = idp.metadata("https://sso.jumpcloud.com/saml2/fetched", true)
+                    .getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(200, body.length);
             exchange.getResponseBody().write(body);
             exchange.close();
         });
         server.start();
         try {
-            String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/api/organizations/o1/applications/a1/metadata.xml";
+            String url = "http://127.0.0.1:" + server.getAddress().getPort()
+                    + "/api/organizations/o1/applications/a1/metadata.xml";
             owner(slug).contentType(ContentType.JSON).body("{\"metadataUrl\":\"" + url + "\"}")
                     .put("/admin/orgs/" + slug + "/saml/idp").then().statusCode(200)
                     .body("idp.entityId", equalTo("https://sso.jumpcloud.com/saml2/fetched"))
@@ -187,13 +200,16 @@ class SamlAdminTest {
         owner(slug).contentType(ContentType.JSON).body("{\"jitProvisioning\":true}").patch(path).then()
                 .body("clockSkewSeconds", equalTo(60)).body("jitProvisioning", equalTo(true));
 
-        problem(owner(slug).contentType(ContentType.JSON).body("{\"clockSkew\":5}").patch(path), "unknown setting 'clockSkew'");
+        problem(owner(slug).contentType(ContentType.JSON).body("{\"clockSkew\":5}").patch(path),
+                "unknown setting 'clockSkew'");
         problem(owner(slug).contentType(ContentType.JSON).body("{\"signatureAlgorithms\":[\"HMAC-MD5\"]}").patch(path),
                 "signatureAlgorithms");
         problem(owner(slug).contentType(ContentType.JSON).body("{\"signaturePolicy\":\"SOMETIMES\"}").patch(path),
                 "signaturePolicy");
-        problem(owner(slug).contentType(ContentType.JSON).body("{\"clockSkewSeconds\":3600}").patch(path), "clockSkewSeconds");
-        problem(owner(slug).contentType(ContentType.JSON).body("{\"defaultLandingUrl\":\"javascript:alert(1)\"}").patch(path),
+        problem(owner(slug).contentType(ContentType.JSON).body("{\"clockSkewSeconds\":3600}").patch(path),
+                "clockSkewSeconds");
+        problem(owner(slug).contentType(ContentType.JSON).body("{\"defaultLandingUrl\":\"javascript:alert(1)\"}")
+                .patch(path),
                 "defaultLandingUrl");
         owner(slug).get("/admin/orgs/" + slug + "/saml").then().body("settings.clockSkewSeconds", equalTo(60));
     }
@@ -207,7 +223,8 @@ class SamlAdminTest {
                 .body("spCertificates", hasSize(1))
                 .body(not(containsString("PRIVATE KEY")));
         assertFalse(body.contains("PRIVATE"));
-        assertEquals(0, TestPostgres.get().count("select count(*) from sso.sp_key where private_key not like 'v1:test:%'"));
+        assertEquals(0,
+                TestPostgres.get().count("select count(*) from sso.sp_key where private_key not like 'v1:test:%'"));
     }
 
     @Test
@@ -228,7 +245,8 @@ class SamlAdminTest {
         owner(slug).contentType("application/xml").body(idp.metadata("https://sso.jumpcloud.com/saml2/trusted", false))
                 .put(path).then().statusCode(200);
         SamlIdp attacker = SamlIdp.create("https://idp.attacker.test");
-        for (String location : new String[] { "javascript:alert(document.cookie)", "data:text/html,&lt;script&gt;x&lt;/script&gt;",
+        for (String location : new String[]{ "javascript:alert(document.cookie)",
+                "data:text/html,&lt;script&gt;x&lt;/script&gt;",
                 "/saml2/relative" }) {
             problem(owner(slug).contentType("application/xml").body(attacker.metadata(location, false)).put(path),
                     "metadata: SingleSignOnService Location (HTTP-POST): ");
@@ -273,7 +291,8 @@ class SamlAdminTest {
             owner(slug).contentType(ContentType.JSON).body("{\"metadataUrl\":\"http://127.0.0.1:"
                     + server.getAddress().getPort() + "/metadata.xml\"}").put("/admin/orgs/" + slug + "/saml/idp")
                     .then().statusCode(400).contentType("application/problem+json")
-                    .body("detail", equalTo("metadataUrl: the metadata URL could not be fetched (address-not-allowed)."))
+                    .body("detail",
+                            equalTo("metadataUrl: the metadata URL could not be fetched (address-not-allowed)."))
                     .body("reason", equalTo("address-not-allowed"))
                     .body(not(containsString("169.254")));
         } finally {
@@ -295,7 +314,8 @@ class SamlAdminTest {
         String metadata = given().get("/saml/" + slug + "/metadata").then().statusCode(200).extract().asString();
         String signingDescriptor = keyDescriptor(metadata, "signing");
         String encryptionDescriptor = keyDescriptor(metadata, "encryption");
-        assertTrue(signingDescriptor.contains(base64(signing)) && !signingDescriptor.contains(base64(encryption)), metadata);
+        assertTrue(signingDescriptor.contains(base64(signing)) && !signingDescriptor.contains(base64(encryption)),
+                metadata);
         assertTrue(encryptionDescriptor.contains(base64(encryption)) && !encryptionDescriptor.contains(base64(signing)),
                 metadata);
         owner(slug).get("/admin/orgs/" + slug + "/saml").then()
@@ -374,7 +394,7 @@ class SamlAdminTest {
         return pem.replaceAll("-----(BEGIN|END) CERTIFICATE-----|\\s", "");
     }
 
-    private static void problem(io.restassured.response.Response response, String detail) {
+    private static void problem(Response response, String detail) {
         response.then().statusCode(400).contentType("application/problem+json").body("detail", containsString(detail));
     }
 

@@ -9,6 +9,8 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 
+import java.util.Locale;
+
 import org.junit.jupiter.api.Test;
 
 import dev.keyway.sso.SsoFixture;
@@ -29,7 +31,7 @@ class EmailDomainsTest {
         SsoFixture org = SsoFixture.create("claim");
         String domain = org.slug + ".example";
 
-        Response claimed = VerifiedDomains.claim(org, domain.toUpperCase());
+        Response claimed = VerifiedDomains.claim(org, domain.toUpperCase(Locale.ROOT));
         claimed.then().statusCode(201)
                 .header("Location", endsWith("/admin/orgs/" + org.slug + "/domains/" + domain))
                 .body("domain", equalTo(domain))
@@ -93,7 +95,7 @@ class EmailDomainsTest {
         SsoFixture org = SsoFixture.create("bad-domains");
         String base = "/admin/orgs/" + org.slug + "/domains";
 
-        for (String domain : new String[] { "localhost", "*.acme.example", "10.0.0.1", "acme.example/x",
+        for (String domain : new String[]{ "localhost", "*.acme.example", "10.0.0.1", "acme.example/x",
                 "a".repeat(300) + ".example" }) {
             VerifiedDomains.claim(org, domain).then().statusCode(400).contentType("application/problem+json")
                     .body("detail", startsWith("domain:"));

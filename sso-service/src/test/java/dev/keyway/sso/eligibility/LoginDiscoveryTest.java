@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.Locale;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -41,7 +42,7 @@ class LoginDiscoveryTest {
         String domain = org.slug + ".example";
         VerifiedDomains.verified(org, domain);
 
-        discover("Someone.New@" + domain.toUpperCase()).then().statusCode(200)
+        discover("Someone.New@" + domain.toUpperCase(Locale.ROOT)).then().statusCode(200)
                 .body("email", equalTo("someone.new@" + domain))
                 .body("sso", equalTo(true))
                 .body("passwordLoginAllowed", equalTo(true))
@@ -93,7 +94,8 @@ class LoginDiscoveryTest {
         TestDns.get().remove("_keyway-challenge." + domain);
         discover("ada@" + domain).then().body("sso", equalTo(true));
 
-        given().auth().oauth2(org.owner).delete("/admin/orgs/" + org.slug + "/domains/" + domain).then().statusCode(204);
+        given().auth().oauth2(org.owner).delete("/admin/orgs/" + org.slug + "/domains/" + domain).then()
+                .statusCode(204);
         discover("ada@" + domain).then().body("sso", equalTo(false)).body("organizations", empty());
     }
 

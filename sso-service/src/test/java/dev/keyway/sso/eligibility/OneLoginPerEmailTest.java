@@ -37,7 +37,8 @@ class OneLoginPerEmailTest {
     }
 
     private static long identities(SsoFixture org, String email) {
-        return TestPostgres.get().count("select count(*) from sso.login_user where org_id = ?::uuid and lower(email) = ?",
+        return TestPostgres.get().count(
+                "select count(*) from sso.login_user where org_id = ?::uuid and lower(email) = ?",
                 org.orgId.toString(), email);
     }
 
@@ -61,7 +62,7 @@ class OneLoginPerEmailTest {
 
         org.post(org.response("ada@acme.test").xml(), null).then().statusCode(403)
                 .body(containsString("user-inactive"));
-        for (String session : new String[] { jitEra, directoryEra }) {
+        for (String session : new String[]{ jitEra, directoryEra }) {
             given().cookie("keyway_session", session).get("/session").then().statusCode(401)
                     .contentType("application/problem+json").body("detail", containsString("user-inactive"));
         }

@@ -11,17 +11,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Set;
 
 import jakarta.inject.Inject;
 
+import org.hamcrest.Matchers;
+import org.jose4j.jwk.JsonWebKeySet;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.consumer.JwtConsumerBuilder;
-import org.jose4j.jwk.JsonWebKeySet;
 import org.jose4j.keys.resolvers.JwksVerificationKeyResolver;
 import org.junit.jupiter.api.Test;
 
 import dev.keyway.common.auth.KeywayClaims;
+import dev.keyway.common.tenant.OrgId;
 import dev.keyway.sso.signing.SigningKeys;
 import dev.keyway.testsupport.AdminTokens;
 import dev.keyway.testsupport.KeywayTestStack;
@@ -57,7 +60,7 @@ class AdminAuthenticationTest {
         assertEquals(orgId, claims.getClaimValueAsString(KeywayClaims.ORG_ID));
         assertEquals(slug, claims.getClaimValueAsString(KeywayClaims.ORG_SLUG));
         assertEquals("api", claims.getClaimValueAsString(KeywayClaims.REGION));
-        assertEquals(java.util.List.of(KeywayClaims.OWNER), claims.getStringListClaimValue(KeywayClaims.ROLES));
+        assertEquals(List.of(KeywayClaims.OWNER), claims.getStringListClaimValue(KeywayClaims.ROLES));
         assertTrue(claims.getExpirationTime().getValueInMillis() > System.currentTimeMillis());
         assertEquals("RS256", new String(Base64.getUrlDecoder().decode(token.split("\\.")[0])).replaceAll(
                 ".*\"alg\":\"([^\"]+)\".*", "$1"));
@@ -109,8 +112,8 @@ class AdminAuthenticationTest {
 
         given().get("/admin/orgs/" + slug).then().statusCode(401).header("WWW-Authenticate", "Bearer")
                 .contentType("application/problem+json");
-        for (String bad : new String[] { tampered, expired, session, "not-a-jwt", "test-operator-tokenx",
-                AdminTokens.forgedOwner(dev.keyway.common.tenant.OrgId.parse(orgId), slug) }) {
+        for (String bad : new String[]{ tampered, expired, session, "not-a-jwt", "test-operator-tokenx",
+                AdminTokens.forgedOwner(OrgId.parse(orgId), slug) }) {
             given().auth().oauth2(bad).get("/admin/orgs/" + slug)
                     .then().statusCode(401).contentType("application/problem+json");
         }
@@ -121,6 +124,6 @@ class AdminAuthenticationTest {
         given().get("/.well-known/jwks.json").then().statusCode(200)
                 .body("keys.kid", hasItem(keys.signer().await().indefinitely().kid()))
                 .body("keys[0].kty", equalTo("RSA"))
-                .body("keys[0].d", org.hamcrest.Matchers.nullValue());
+                .body("keys[0].d", Matchers.nullValue());
     }
 }

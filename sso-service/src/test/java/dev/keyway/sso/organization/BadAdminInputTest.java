@@ -31,6 +31,7 @@ class BadAdminInputTest {
     private static final String NESTED = "[".repeat(5000) + "]".repeat(5000);
 
     record Row(String name, String method, String path, String contentType, byte[] body, int status) {
+
         @Override
         public String toString() {
             return name;
@@ -42,7 +43,8 @@ class BadAdminInputTest {
     }
 
     private static String org(String displayName) {
-        return "{\"slug\":\"bad-" + System.nanoTime() + "\",\"displayName\":\"" + displayName + "\",\"region\":\"api\"}";
+        return "{\"slug\":\"bad-" + System.nanoTime() + "\",\"displayName\":\"" + displayName
+                + "\",\"region\":\"api\"}";
     }
 
     private static byte[] bytes(String prefix, byte[] middle, String suffix) {
@@ -63,7 +65,7 @@ class BadAdminInputTest {
                 json("a lone surrogate in the display name", org("Acme \\ud83d"), 400),
                 json("NUL in the slug", "{\"slug\":\"a\\u0000b\",\"displayName\":\"x\",\"region\":\"api\"}", 400),
                 new Row("invalid UTF-8", "POST", "/admin/orgs", "application/json",
-                        bytes(org("Acme").replace("Acme\"", "Acme"), new byte[] { (byte) 0xFF }, "\"}"), 400),
+                        bytes(org("Acme").replace("Acme\"", "Acme"), new byte[]{ (byte) 0xFF }, "\"}"), 400),
                 json("null as the body", "null", 400),
                 json("an array as the body", "[]", 400),
                 json("an object as the slug", "{\"slug\":{},\"displayName\":\"x\",\"region\":\"api\"}", 400),

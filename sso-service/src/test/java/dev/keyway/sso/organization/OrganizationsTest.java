@@ -9,9 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.hamcrest.Matchers;
 import org.junit.jupiter.api.Test;
 
 import dev.keyway.common.event.EventCodec;
@@ -51,7 +53,7 @@ class OrganizationsTest {
                 .body("{\"slug\":\"" + slug + "\",\"displayName\":\"  Acme Corp \",\"region\":\"api\"}")
                 .post("/admin/orgs")
                 .then().statusCode(201)
-                .header("Location", org.hamcrest.Matchers.endsWith("/admin/orgs/" + slug))
+                .header("Location", Matchers.endsWith("/admin/orgs/" + slug))
                 .body("slug", equalTo(slug))
                 .body("displayName", equalTo("Acme Corp"))
                 .body("region", equalTo("api"))
@@ -65,7 +67,7 @@ class OrganizationsTest {
                 .count("select count(*) from sso.outbox where aggregate_id = ? and published_at is not null", id) == 1);
         List<EventEnvelope> announced = TestKafka.get().readAll(Topics.ORGS).stream()
                 .filter(record -> id.equals(record.key()))
-                .map(ConsumerRecord::value).map(EventCodec::decode).map(java.util.Optional::orElseThrow).toList();
+                .map(ConsumerRecord::value).map(EventCodec::decode).map(Optional::orElseThrow).toList();
         assertEquals(1, announced.size());
         OrganizationState state = announced.get(0).payload(OrganizationState.class);
         assertEquals(slug, state.slug().value());
@@ -119,8 +121,8 @@ class OrganizationsTest {
                 .contentType("application/problem+json")
                 .body("status", equalTo(status))
                 .body("detail", containsString(detail))
-                .body(org.hamcrest.Matchers.not(containsString("Exception")))
-                .body(org.hamcrest.Matchers.not(containsString("dev.keyway")));
+                .body(Matchers.not(containsString("Exception")))
+                .body(Matchers.not(containsString("dev.keyway")));
     }
 
     @Test

@@ -104,7 +104,7 @@ class OwnerTokenRevocationTest {
                 .then().statusCode(403).contentType("application/problem+json");
         given().auth().oauth2(owner.<String>path("token")).post("/admin/orgs/" + mine + "/owner-tokens/revoke-all")
                 .then().statusCode(403);
-        for (String unknown : new String[] { theirJti, UUID.randomUUID().toString(), "not-a-token-id" }) {
+        for (String unknown : new String[]{ theirJti, UUID.randomUUID().toString(), "not-a-token-id" }) {
             given().header("Authorization", OPERATOR).delete("/admin/orgs/" + mine + "/owner-tokens/" + unknown)
                     .then().statusCode(404).contentType("application/problem+json").body("status", equalTo(404));
         }

@@ -57,7 +57,8 @@ class HtmlPagesTest {
                 .body(org.idp.metadata("https://sso.jumpcloud.com/saml2/" + org.slug, false))
                 .put("/admin/orgs/" + org.slug + "/saml/idp").then().statusCode(200);
 
-        Response form = given().redirects().follow(false).queryParam("returnTo", ATTACK).get("/saml/" + org.slug + "/login");
+        Response form = given().redirects().follow(false).queryParam("returnTo", ATTACK)
+                .get("/saml/" + org.slug + "/login");
 
         form.then().statusCode(200).contentType("text/html;charset=UTF-8");
         String html = form.asString();
@@ -84,14 +85,16 @@ class HtmlPagesTest {
         }
         assertTrue(Html.postForm("https://IdP.example:8443/sso/x?y=1", "x", null).contentSecurityPolicy()
                 .contains("; form-action https://idp.example:8443;"));
-        for (String notWeb : new String[] { ATTACK, "javascript:alert(1)", "data:text/html,x", "/relative", "not a url",
+        for (String notWeb : new String[]{ ATTACK, "javascript:alert(1)", "data:text/html,x", "/relative", "not a url",
                 "https://idp.example/sso?x=" + ATTACK }) {
-            assertTrue(Html.postForm(notWeb, "x", null).contentSecurityPolicy().contains("form-action 'none';"), notWeb);
+            assertTrue(Html.postForm(notWeb, "x", null).contentSecurityPolicy().contains("form-action 'none';"),
+                    notWeb);
         }
     }
 
     private static List<String> inside(String html, String element) {
-        Matcher matcher = Pattern.compile("<" + element + "[^>]*>(.*?)</" + element + ">", Pattern.DOTALL).matcher(html);
+        Matcher matcher = Pattern.compile("<" + element + "[^>]*>(.*?)</" + element + ">", Pattern.DOTALL)
+                .matcher(html);
         List<String> found = new ArrayList<>();
         while (matcher.find()) {
             found.add(matcher.group(1));

@@ -70,7 +70,8 @@ class SamlAcsHardeningTest {
         String requestId = SamlBadInputTest.pendingRequest(org);
 
         String unsolicited = org.response("ada@acme.test").xml();
-        String dressed = unsolicited.replaceFirst("<saml2p:Response ", "<saml2p:Response InResponseTo=\"" + requestId + "\" ");
+        String dressed = unsolicited.replaceFirst("<saml2p:Response ",
+                "<saml2p:Response InResponseTo=\"" + requestId + "\" ");
         org.post(dressed, null).then().statusCode(400).body(containsString("in-response-to-mismatch"));
         assertEquals("in-response-to-mismatch", SamlBadInputTest.lastReason(org));
 
@@ -89,7 +90,7 @@ class SamlAcsHardeningTest {
 
         record Case(String xml, String loggedReason) {
         }
-        for (Case failure : new Case[] {
+        for (Case failure : new Case[]{
                 new Case(org.response("ada@acme.test").encryptedFor(otherSp.certificate(), SamlIdp.RSA_OAEP,
                         SamlIdp.AES256_CBC).xml(), "decryption-failed"),
                 new Case(org.response("ada@acme.test").encryptedFor(otherSp.certificate(), SamlIdp.RSA_1_5,

@@ -24,7 +24,6 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import javax.xml.parsers.DocumentBuilderFactory;
 
 import org.apache.xml.security.c14n.Canonicalizer;
@@ -61,7 +60,8 @@ class SamlAttacksTest {
     }
 
     private Validated validate(String xml, Expect expect, Instant now) {
-        return validator.validate(SamlResponseValidator.parse(xml.getBytes(StandardCharsets.UTF_8)), expect.build(), now);
+        return validator.validate(SamlResponseValidator.parse(xml.getBytes(StandardCharsets.UTF_8)), expect.build(),
+                now);
     }
 
     private Validated validate(String xml) {
@@ -100,7 +100,8 @@ class SamlAttacksTest {
     @Test
     void characterReferencesAreReadAsTheSignatureSawThem() throws IOException {
         String genuine = resource("assertion.xml");
-        String encoded = genuine.replace(">ulysse.carion@codomaindata.com<", ">&#117;lysse.carion&#64;codomaindata.com<");
+        String encoded = genuine.replace(">ulysse.carion@codomaindata.com<",
+                ">&#117;lysse.carion&#64;codomaindata.com<");
 
         assertEquals("ulysse.carion@codomaindata.com", validate(encoded, genuineExpectations(), GENUINE_NOW).nameId());
         genuineRejected(Rejection.SIGNATURE_INVALID, genuine.replace(">ulysse.carion@codomaindata.com<",
@@ -124,8 +125,9 @@ class SamlAttacksTest {
     void aDoctypeIsRefusedWhereverItHides() throws IOException {
         String genuine = resource("assertion.xml").replace("<?xml version=\"1.0\" encoding=\"UTF-8\"?>", "");
         // an internal subset that declares an ID attribute: what made REXML and Nokogiri resolve IDs differently
-        genuineRejected(Rejection.DTD_FORBIDDEN, "<?xml version=\"1.0\"?><!-- a comment first --><!DOCTYPE saml2p:Response "
-                + "[<!ATTLIST saml2:Assertion ID ID #IMPLIED>]>" + genuine);
+        genuineRejected(Rejection.DTD_FORBIDDEN,
+                "<?xml version=\"1.0\"?><!-- a comment first --><!DOCTYPE saml2p:Response "
+                        + "[<!ATTLIST saml2:Assertion ID ID #IMPLIED>]>" + genuine);
         genuineRejected(Rejection.DTD_FORBIDDEN, "<!DOCTYPE x [<!ENTITY n \"ulysse.carion@codomaindata.com\">]>"
                 + genuine.replace(">ulysse.carion@codomaindata.com<", ">&n;<"));
     }
@@ -139,7 +141,8 @@ class SamlAttacksTest {
 
         // declared Latin-1, sent as UTF-8: the bytes are read one way, and verified the same way
         String signed = response("jörg@acme.test").xml();
-        byte[] mislabelled = signed.replace("encoding=\"UTF-8\"", "encoding=\"ISO-8859-1\"").getBytes(StandardCharsets.UTF_8);
+        byte[] mislabelled = signed.replace("encoding=\"UTF-8\"", "encoding=\"ISO-8859-1\"")
+                .getBytes(StandardCharsets.UTF_8);
         SamlRejectedException error = assertThrows(SamlRejectedException.class, () -> validator.validate(
                 SamlResponseValidator.parse(mislabelled), new Expect().build(), Instant.now()));
         assertEquals(Rejection.SIGNATURE_INVALID, error.reason());
@@ -294,7 +297,8 @@ class SamlAttacksTest {
         id.find();
         String template = unsigned.replaceFirst("(<saml2:Assertion [^>]*>\\s*<saml2:Issuer [^>]*>[^<]*</saml2:Issuer>)",
                 "$1" + Matcher.quoteReplacement(SamlIdp.signatureTemplate(id.group(1), SamlIdp.RSA_SHA256)));
-        String signedResponseFromInside = IDP.sign(template, "//*[local-name()='Assertion']/*[local-name()='Signature']");
+        String signedResponseFromInside = IDP.sign(template,
+                "//*[local-name()='Assertion']/*[local-name()='Signature']");
 
         rejected(Rejection.SIGNATURE_INVALID, signedResponseFromInside);
     }
@@ -368,6 +372,7 @@ class SamlAttacksTest {
 
     private static SpEndpoints endpoints(Region region) {
         return new SpEndpoints(new Deployment() {
+
             @Override
             public Region region() {
                 return region;
@@ -397,7 +402,8 @@ class SamlAttacksTest {
             ByteArrayOutputStream canonical = new ByteArrayOutputStream();
             Canonicalizer.getInstance(Canonicalizer.ALGO_ID_C14N_EXCL_OMIT_COMMENTS).canonicalizeSubtree(assertion,
                     canonical);
-            return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(canonical.toByteArray()));
+            return Base64.getEncoder()
+                    .encodeToString(MessageDigest.getInstance("SHA-256").digest(canonical.toByteArray()));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -9,8 +9,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -50,6 +52,7 @@ class SamlBadInputTest {
 
     /** What came back: status, content type, body. */
     record Answer(int status, String contentType, String body) {
+
         static Answer of(Response response) {
             return new Answer(response.statusCode(), String.valueOf(response.contentType()), response.asString());
         }
@@ -57,6 +60,7 @@ class SamlBadInputTest {
 
     /** A row: what is sent, and the reason the login audit must record (null: the ACS is not reached). */
     record Row(String name, Function<SsoFixture, Answer> request, String loggedReason) {
+
         @Override
         public String toString() {
             return name;
@@ -73,29 +77,38 @@ class SamlBadInputTest {
                 acsForm("an AuthnRequest instead of a Response", base64("<samlp:AuthnRequest xmlns:samlp="
                         + "\"urn:oasis:names:tc:SAML:2.0:protocol\" ID=\"_x\" Version=\"2.0\" IssueInstant=\"2026-01-01T00:00:00Z\"/>"),
                         "malformed"),
-                acsForm("truncated XML", base64("<saml2p:Response xmlns:saml2p=\"urn:oasis:names:tc:SAML:2.0:protocol\">"),
+                acsForm("truncated XML",
+                        base64("<saml2p:Response xmlns:saml2p=\"urn:oasis:names:tc:SAML:2.0:protocol\">"),
                         "malformed"),
-                acsForm("larger than a response may be", "A".repeat(SamlResponseValidator.MAX_BYTES * 4 / 3 + 8), "too-large"),
+                acsForm("larger than a response may be", "A".repeat(SamlResponseValidator.MAX_BYTES * 4 / 3 + 8),
+                        "too-large"),
                 row("DOCTYPE with an external entity", o -> postXml(o, "<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY x "
                         + "SYSTEM \"file:///etc/passwd\">]>" + stripDeclaration(o.response("ada@acme.test").xml())
-                                .replace("ada@acme.test<", "&x;<")), "dtd-forbidden"),
+                                .replace("ada@acme.test<", "&x;<")),
+                        "dtd-forbidden"),
                 row("100k-deep nesting compressed by the form (under the size limit)", o -> postXml(o,
                         o.response("ada@acme.test").xml().replace("</saml2p:Response>", "<saml2p:Extensions>"
-                                + "<a>".repeat(18_000) + "</a>".repeat(18_000) + "</saml2p:Extensions></saml2p:Response>")),
+                                + "<a>".repeat(18_000) + "</a>".repeat(18_000)
+                                + "</saml2p:Extensions></saml2p:Response>")),
                         "malformed"),
                 row("DigestMethod without Algorithm", o -> postXml(o, o.response("ada@acme.test").xml().replace(
-                        "<ds:DigestMethod Algorithm=\"http://www.w3.org/2001/04/xmlenc#sha256\"/>", "<ds:DigestMethod/>")),
+                        "<ds:DigestMethod Algorithm=\"http://www.w3.org/2001/04/xmlenc#sha256\"/>",
+                        "<ds:DigestMethod/>")),
                         "signature-invalid"),
                 row("not UTF-8 though declared so", o -> postBytes(o, invalidUtf8(o)), "malformed"),
                 row("a NUL character", o -> postXml(o, o.response("ada@acme.test").xml().replace("ada@acme.test<",
                         "ada\u0000@acme.test<")), "malformed"),
                 row("deflated as for the Redirect binding, posted", o -> form(o).formParam("SAMLResponse",
                         deflate(o.response("ada@acme.test").xml())).post(acs(o)), "malformed"),
-                row("form field without SAMLResponse", o -> form(o).formParam("RelayState", "/x").post(acs(o)), "malformed"),
+                row("form field without SAMLResponse", o -> form(o).formParam("RelayState", "/x").post(acs(o)),
+                        "malformed"),
                 row("invalid percent-encoding in the form", o -> given().redirects().follow(false)
-                        .contentType("application/x-www-form-urlencoded").body("SAMLResponse=%zz%").post(acs(o)), "malformed"),
-                row("SAMLResponse given twice", o -> form(o).formParam("SAMLResponse", base64(o.response("ada@acme.test")
-                        .xml())).formParam("SAMLResponse", base64(o.response("admin@acme.test").xml())).post(acs(o)),
+                        .contentType("application/x-www-form-urlencoded").body("SAMLResponse=%zz%").post(acs(o)),
+                        "malformed"),
+                row("SAMLResponse given twice",
+                        o -> form(o).formParam("SAMLResponse", base64(o.response("ada@acme.test")
+                                .xml())).formParam("SAMLResponse", base64(o.response("admin@acme.test").xml()))
+                                .post(acs(o)),
                         "malformed"),
                 row("XML body (not a form)", o -> given().redirects().follow(false).contentType(ContentType.XML)
                         .body(o.response("ada@acme.test").xml()).post(acs(o)), "binding-not-supported"),
@@ -124,7 +137,8 @@ class SamlBadInputTest {
                         .get("/saml/%00%20..%2F/login"), null),
                 row("login: a 1000-character slug", o -> given().redirects().follow(false)
                         .get("/saml/" + "a".repeat(1000) + "/login"), null),
-                row("metadata: an unknown organization", o -> given().get("/saml/nobody-" + o.slug + "/metadata"), null),
+                row("metadata: an unknown organization", o -> given().get("/saml/nobody-" + o.slug + "/metadata"),
+                        null),
                 row("metadata: a slug that is no slug", o -> given().urlEncodingEnabled(false)
                         .get("/saml/%C0%AF%00/metadata"), null),
                 row("metadata: POST", o -> given().contentType(ContentType.XML).body("<x/>")
@@ -142,7 +156,7 @@ class SamlBadInputTest {
         int status = response.status();
         assertTrue(status >= 400 && status < 500, row + ": status " + status + " " + response.body());
         assertTrue(response.contentType().startsWith("text/html"), row + ": " + response.contentType());
-        Rejection shown = Rejection.valueOf(row.loggedReason().toUpperCase().replace('-', '_')).outward();
+        Rejection shown = Rejection.valueOf(row.loggedReason().toUpperCase(Locale.ROOT).replace('-', '_')).outward();
         assertTrue(response.body().contains("<code>" + shown.code() + "</code>"), row + ": " + response.body());
         assertEquals(row.loggedReason(), lastReason(o), row.toString());
     }
@@ -238,7 +252,7 @@ class SamlBadInputTest {
         byte[] tail = xml.substring(at).getBytes(StandardCharsets.UTF_8);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(head);
-        out.writeBytes(new byte[] { (byte) 0xC3, (byte) 0x28, (byte) 0xFF });
+        out.writeBytes(new byte[]{ (byte) 0xC3, (byte) 0x28, (byte) 0xFF });
         out.writeBytes(tail);
         return out.toByteArray();
     }
@@ -250,6 +264,6 @@ class SamlBadInputTest {
         deflater.finish();
         byte[] buffer = new byte[xml.length() + 64];
         int length = deflater.deflate(buffer);
-        return Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(buffer, length));
+        return Base64.getEncoder().encodeToString(Arrays.copyOf(buffer, length));
     }
 }

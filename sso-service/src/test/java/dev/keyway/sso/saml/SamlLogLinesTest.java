@@ -32,6 +32,7 @@ class SamlLogLinesTest {
     private final Logger logger = Logger.getLogger(LoginAudit.class.getName());
     private final List<LogRecord> records = new CopyOnWriteArrayList<>();
     private final Handler capture = new Handler() {
+
         @Override
         public void publish(LogRecord record) {
             records.add(record);
@@ -101,6 +102,7 @@ class SamlLogLinesTest {
     /** The record as the console handler writes it, with the service's own format. */
     private static String format(LogRecord record) {
         String pattern = ConfigProvider.getConfig().getValue("quarkus.log.console.format", String.class);
-        return new PatternFormatter(pattern).format(record instanceof ExtLogRecord ext ? ext : ExtLogRecord.wrap(record));
+        return new PatternFormatter(pattern)
+                .format(record instanceof ExtLogRecord ext ? ext : ExtLogRecord.wrap(record));
     }
 }

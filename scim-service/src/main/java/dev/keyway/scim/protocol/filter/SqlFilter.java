@@ -2,11 +2,14 @@ package dev.keyway.scim.protocol.filter;
 
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 
 import com.fasterxml.jackson.databind.node.ValueNode;
 import com.unboundid.scim2.common.Path;
+import com.unboundid.scim2.common.exceptions.BadRequestException;
 import com.unboundid.scim2.common.filters.AndFilter;
 import com.unboundid.scim2.common.filters.ComplexValueFilter;
 import com.unboundid.scim2.common.filters.ContainsFilter;
@@ -63,10 +66,10 @@ public final class SqlFilter implements FilterVisitor<String, SqlFilter.Scope> {
         Path path;
         try {
             path = Path.fromString(sortBy);
-        } catch (com.unboundid.scim2.common.exceptions.BadRequestException e) {
+        } catch (BadRequestException e) {
             throw ScimException.invalidValue("sortBy '" + sortBy + "' is not an attribute path.");
         }
-        SqlFilter translator = new SqlFilter(mapping, new java.util.ArrayList<>());
+        SqlFilter translator = new SqlFilter(mapping, new ArrayList<>());
         Resolved resolved = translator.resolve(path);
         if (resolved.attribute().multiValued()) {
             if (mapping.relations().containsKey(resolved.attribute().name())) {
@@ -84,6 +87,7 @@ public final class SqlFilter implements FilterVisitor<String, SqlFilter.Scope> {
 
     /** Where an attribute path is evaluated: on the resource, inside one element of a multi-valued attribute, or in a relation. */
     record Scope(Attribute parent, String element, SqlMapping.Relation relation) {
+
         static final Scope ROOT = new Scope(null, null, null);
     }
 
@@ -104,7 +108,8 @@ public final class SqlFilter implements FilterVisitor<String, SqlFilter.Scope> {
     }
 
     @Override
-    public String visit(ComplexValueFilter filter, Scope scope) throws com.unboundid.scim2.common.exceptions.ScimException {
+    public String visit(ComplexValueFilter filter, Scope scope)
+            throws com.unboundid.scim2.common.exceptions.ScimException {
         if (scope != Scope.ROOT) {
             throw ScimException.invalidFilter("Value filters cannot be nested.");
         }
@@ -118,14 +123,15 @@ public final class SqlFilter implements FilterVisitor<String, SqlFilter.Scope> {
         String indexed = mapping.equalityIndex().get(resolved.attribute().name() + ".value");
         ValueNode value = indexed == null ? null : valueEquality(filter.getValueFilter());
         return value == null ? elements
-                : "(" + indexed.formatted(parameter(value.asText().toLowerCase(Locale.ROOT))) + " and " + elements + ")";
+                : "(" + indexed.formatted(parameter(value.asText().toLowerCase(Locale.ROOT))) + " and " + elements
+                        + ")";
     }
 
     /** The value of a {@code value eq "x"} that must hold for the whole value filter to hold, if there is one. */
     private static ValueNode valueEquality(Filter filter) {
         if (filter.getFilterType() == FilterType.AND) {
             return filter.getCombinedFilters().stream().map(SqlFilter::valueEquality)
-                    .filter(java.util.Objects::nonNull).findFirst().orElse(null);
+                    .filter(Objects::nonNull).findFirst().orElse(null);
         }
         boolean valueEq = filter.getFilterType() == FilterType.EQUAL && filter.getAttributePath().size() == 1
                 && filter.getAttributePath().getElement(0).getAttribute().equalsIgnoreCase("value")
@@ -269,10 +275,12 @@ public final class SqlFilter implements FilterVisitor<String, SqlFilter.Scope> {
 
     private String booleanCondition(String expression, Attribute attribute, FilterType operator, ValueNode value) {
         Boolean flag = value.isBoolean() ? Boolean.valueOf(value.booleanValue())
-                : value.isTextual() && value.asText().matches("(?i)true|false") ? Boolean.valueOf(value.asText().toLowerCase())
+                : value.isTextual() && value.asText().matches("(?i)true|false")
+                        ? Boolean.valueOf(value.asText().toLowerCase(Locale.ROOT))
                 : null;
         if (flag == null) {
-            throw ScimException.invalidFilter("'" + attribute.name() + "' is a boolean; compare it with true or false.");
+            throw ScimException
+                    .invalidFilter("'" + attribute.name() + "' is a boolean; compare it with true or false.");
         }
         return switch (operator) {
             case EQUAL -> expression + " = " + parameter(flag);
@@ -347,6 +355,7 @@ public final class SqlFilter implements FilterVisitor<String, SqlFilter.Scope> {
 
     @FunctionalInterface
     private interface ElementCondition {
+
         String build(Scope element) throws com.unboundid.scim2.common.exceptions.ScimException;
     }
 
@@ -385,7 +394,7 @@ public final class SqlFilter implements FilterVisitor<String, SqlFilter.Scope> {
         if (resolved.attribute().isReadOnly()) {
             throw ScimException.invalidFilter("Filtering on '" + key + "' is not supported.");
         }
-        List<String> path = new java.util.ArrayList<>();
+        List<String> path = new ArrayList<>();
         if (resolved.inExtension(mapping.type())) {
             path.add(resolved.schema().id());
         }

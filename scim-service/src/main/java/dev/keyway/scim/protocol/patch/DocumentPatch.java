@@ -19,8 +19,8 @@ import dev.keyway.scim.protocol.ScimException;
 import dev.keyway.scim.protocol.ScimJson;
 import dev.keyway.scim.protocol.schema.Attribute;
 import dev.keyway.scim.protocol.schema.ResourceType;
-import dev.keyway.scim.protocol.schema.ScimSchemas;
 import dev.keyway.scim.protocol.schema.Schema;
+import dev.keyway.scim.protocol.schema.ScimSchemas;
 
 /**
  * Applies PATCH operations to a canonical document with the SCIM 2 SDK, after putting each path and value into
@@ -90,7 +90,8 @@ public final class DocumentPatch {
             if (operation.op() == PatchOp.Kind.REMOVE) {
                 document.remove(extension.get().id());
             } else {
-                pathless(type, document, operation.op(), ScimJson.object().set(extension.get().id(), operation.value()));
+                pathless(type, document, operation.op(),
+                        ScimJson.object().set(extension.get().id(), operation.value()));
             }
             return;
         }

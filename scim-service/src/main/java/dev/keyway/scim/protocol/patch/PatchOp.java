@@ -2,6 +2,7 @@ package dev.keyway.scim.protocol.patch;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,7 +21,9 @@ public record PatchOp(Kind op, String path, JsonNode value) {
     public static final int MAX_OPERATIONS = 1000;
 
     public enum Kind {
-        ADD, REPLACE, REMOVE
+        ADD,
+        REPLACE,
+        REMOVE
     }
 
     public boolean hasPath() {
@@ -45,7 +48,7 @@ public record PatchOp(Kind op, String path, JsonNode value) {
             if (op == null || !op.isTextual()) {
                 throw ScimException.invalidSyntax("Each operation needs an 'op'.");
             }
-            Kind kind = switch (op.asText().toLowerCase()) {
+            Kind kind = switch (op.asText().toLowerCase(Locale.ROOT)) {
                 case "add" -> Kind.ADD;
                 case "replace" -> Kind.REPLACE;
                 case "remove" -> Kind.REMOVE;

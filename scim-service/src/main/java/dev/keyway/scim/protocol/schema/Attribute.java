@@ -1,5 +1,7 @@
 package dev.keyway.scim.protocol.schema;
 
+import java.util.Arrays;
+
 import java.util.List;
 import java.util.Optional;
 
@@ -22,8 +24,15 @@ public record Attribute(
         String description) {
 
     public enum Type {
-        STRING("string"), BOOLEAN("boolean"), DECIMAL("decimal"), INTEGER("integer"), DATE_TIME("dateTime"),
-        REFERENCE("reference"), BINARY("binary"), COMPLEX("complex");
+
+        STRING("string"),
+        BOOLEAN("boolean"),
+        DECIMAL("decimal"),
+        INTEGER("integer"),
+        DATE_TIME("dateTime"),
+        REFERENCE("reference"),
+        BINARY("binary"),
+        COMPLEX("complex");
 
         public final String wire;
 
@@ -33,7 +42,11 @@ public record Attribute(
     }
 
     public enum Mutability {
-        READ_ONLY("readOnly"), READ_WRITE("readWrite"), IMMUTABLE("immutable"), WRITE_ONLY("writeOnly");
+
+        READ_ONLY("readOnly"),
+        READ_WRITE("readWrite"),
+        IMMUTABLE("immutable"),
+        WRITE_ONLY("writeOnly");
 
         public final String wire;
 
@@ -43,7 +56,11 @@ public record Attribute(
     }
 
     public enum Returned {
-        ALWAYS("always"), NEVER("never"), DEFAULT("default"), REQUEST("request");
+
+        ALWAYS("always"),
+        NEVER("never"),
+        DEFAULT("default"),
+        REQUEST("request");
 
         public final String wire;
 
@@ -53,7 +70,10 @@ public record Attribute(
     }
 
     public enum Uniqueness {
-        NONE("none"), SERVER("server"), GLOBAL("global");
+
+        NONE("none"),
+        SERVER("server"),
+        GLOBAL("global");
 
         public final String wire;
 
@@ -99,7 +119,7 @@ public record Attribute(
 
     public static Builder complex(String name, Builder... subAttributes) {
         Builder builder = new Builder(name, Type.COMPLEX);
-        builder.subAttributes = java.util.Arrays.stream(subAttributes).map(Builder::build).toList();
+        builder.subAttributes = Arrays.stream(subAttributes).map(Builder::build).toList();
         return builder;
     }
 
@@ -116,6 +136,7 @@ public record Attribute(
 
     /** Fluent construction with RFC 7643's defaults (readWrite, returned default, not unique, case-insensitive). */
     public static final class Builder {
+
         private final String name;
         private final Type type;
         private boolean multiValued;

@@ -39,7 +39,8 @@ public final class ScimSchemas {
     public static final Schema USER = new Schema(USER_URN, "User", "User Account", List.of(
             string("userName").required().unique()
                     .describe("Unique identifier for the User, typically used to sign in; unique per organization, "
-                            + "case-insensitive.").build(),
+                            + "case-insensitive.")
+                    .build(),
             complex("name",
                     string("formatted").describe("The full name, formatted for display."),
                     string("familyName").describe("The family name (last name)."),

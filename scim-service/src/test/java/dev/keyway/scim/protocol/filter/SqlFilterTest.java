@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -57,15 +60,16 @@ class SqlFilterTest {
         List<Object> parameters = new ArrayList<>();
         String sql = sql(filter, parameters);
 
-        java.util.regex.Matcher quoted = java.util.regex.Pattern.compile("\"([^\"]+)\"").matcher(filter);
+        Matcher quoted = Pattern.compile("\"([^\"]+)\"").matcher(filter);
         while (quoted.find()) {
             String value = quoted.group(1);
             if (value.startsWith("urn:")) {
                 continue; // a schema URN selects a schema, it is not compared as a value
             }
             assertFalse(value.length() > 2 && sql.contains(value), "value '" + value + "' spliced into: " + sql);
-            assertTrue(parameters.stream().map(bound -> String.valueOf(bound).toLowerCase())
-                    .anyMatch(bound -> bound.contains(value.toLowerCase())), "'" + value + "' not bound: " + parameters);
+            assertTrue(parameters.stream().map(bound -> String.valueOf(bound).toLowerCase(Locale.ROOT))
+                    .anyMatch(bound -> bound.contains(value.toLowerCase(Locale.ROOT))),
+                    "'" + value + "' not bound: " + parameters);
         }
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -39,7 +40,8 @@ class DocumentPatchTest {
 
     @Test
     void opsAndAttributeNamesAreReadWithoutRegardToCaseAndStringBooleansAreBooleans() {
-        ObjectNode patched = patch(ada(), """
+        ObjectNode patched = patch(ada(),
+                """
                 [{"op":"Replace","path":"NAME.GIVENNAME","value":"Augusta"},{"op":"REPLACE","path":"Active","value":"False"}]""");
 
         assertEquals("Augusta", patched.path("name").path("givenName").asText());
@@ -54,7 +56,8 @@ class DocumentPatchTest {
                 [{"op":"replace","path":"emails[type eq \\"work\\"].value","value":"countess@x.test"},
                  {"op":"add","path":"phoneNumbers[type eq \\"mobile\\"].value","value":"+44 20 7946 0000"}]""");
 
-        assertEquals(json("[{\"value\":\"countess@x.test\",\"type\":\"work\",\"primary\":true}]"), patched.get("emails"));
+        assertEquals(json("[{\"value\":\"countess@x.test\",\"type\":\"work\",\"primary\":true}]"),
+                patched.get("emails"));
         assertEquals(json("[{\"type\":\"mobile\",\"value\":\"+44 20 7946 0000\"}]"), patched.get("phoneNumbers"));
     }
 
@@ -116,6 +119,6 @@ class DocumentPatchTest {
     }
 
     private static List<String> iterator(ObjectNode node) {
-        return node.properties().stream().map(java.util.Map.Entry::getKey).sorted().toList();
+        return node.properties().stream().map(Map.Entry::getKey).sorted().toList();
     }
 }
