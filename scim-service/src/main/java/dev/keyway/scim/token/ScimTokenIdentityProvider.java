@@ -14,7 +14,7 @@ import org.jboss.logging.Logger;
 import dev.keyway.common.tenant.Region;
 import dev.keyway.runtime.auth.Roles;
 import dev.keyway.runtime.deployment.Deployment;
-import dev.keyway.runtime.organization.KnownOrganizations;
+import dev.keyway.runtime.problem.HttpStatuses;
 import dev.keyway.scim.protocol.ScimException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.AuthenticationRequestContext;
@@ -93,7 +93,7 @@ public class ScimTokenIdentityProvider implements IdentityProvider<ScimTokenRequ
     }
 
     private ScimException misdirected(Region home) {
-        return new ScimException(KnownOrganizations.MISDIRECTED, null, "This organization is homed in region '"
+        return new ScimException(HttpStatuses.MISDIRECTED, null, "This organization is homed in region '"
                 + home + "'" + deployment.urlOf(home).map(url -> "; its SCIM base URL is " + url + "/scim/v2")
                         .orElse("")
                 + ".");

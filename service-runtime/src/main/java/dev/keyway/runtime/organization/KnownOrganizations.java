@@ -6,7 +6,6 @@ import java.time.ZoneOffset;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.core.Response;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -19,6 +18,7 @@ import dev.keyway.common.tenant.Region;
 import dev.keyway.runtime.deployment.Deployment;
 import dev.keyway.runtime.outbox.IncomingEvents;
 import dev.keyway.runtime.problem.ApiException;
+import dev.keyway.runtime.problem.HttpStatuses;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -44,25 +44,6 @@ public class KnownOrganizations {
     private static final String COLUMNS = "select id, slug, display_name, region, created_at from known_organization";
     private static final String BY_SLUG = COLUMNS + " where slug = $1";
     private static final String BY_ID = COLUMNS + " where id = $1";
-
-    /** 421 Misdirected Request: the right service, but in another region. */
-    public static final Response.StatusType MISDIRECTED = new Response.StatusType() {
-
-        @Override
-        public int getStatusCode() {
-            return 421;
-        }
-
-        @Override
-        public Response.Status.Family getFamily() {
-            return Response.Status.Family.CLIENT_ERROR;
-        }
-
-        @Override
-        public String getReasonPhrase() {
-            return "Misdirected Request";
-        }
-    };
 
     private final Pool pool;
     private final IncomingEvents events;
@@ -126,7 +107,7 @@ public class KnownOrganizations {
         private final Optional<String> homeUrl;
 
         Misdirected(Optional<String> homeUrl, String detail) {
-            super(MISDIRECTED, detail);
+            super(HttpStatuses.MISDIRECTED, detail);
             this.homeUrl = homeUrl;
         }
 
