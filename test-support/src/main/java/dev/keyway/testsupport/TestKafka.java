@@ -138,12 +138,18 @@ public final class TestKafka {
 
     /** Publishes one record and waits for the broker's acknowledgement. */
     public void publish(String topic, String key, String value) {
+        publish(new ProducerRecord<>(topic, key, value));
+    }
+
+    /** Publishes one record, headers and all, and waits for the broker's acknowledgement. */
+    public void publish(ProducerRecord<String, String> record) {
+        String topic = record.topic();
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(
                 Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                         bootstrapServers()),
                 new StringSerializer(),
                 new StringSerializer())) {
-            producer.send(new ProducerRecord<>(topic, key, value)).get();
+            producer.send(record).get();
         } catch (InterruptedException | ExecutionException e) {
             throw new IllegalStateException("could not publish to " + topic, e);
         }

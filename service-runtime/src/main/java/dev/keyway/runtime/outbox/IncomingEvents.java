@@ -16,6 +16,12 @@ import dev.keyway.common.event.EventCodec;
 import dev.keyway.common.event.EventEnvelope;
 import dev.keyway.runtime.log.LogSafe;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.DecodeException;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -42,15 +48,38 @@ public class IncomingEvents {
     private final Inbox inbox;
     private final DeadLetters deadLetters;
     private final MeterRegistry meters;
+    private final Tracer tracer;
 
-    public IncomingEvents(Inbox inbox, DeadLetters deadLetters, MeterRegistry meters) {
+    public IncomingEvents(Inbox inbox, DeadLetters deadLetters, MeterRegistry meters, Tracer tracer) {
         this.inbox = inbox;
         this.deadLetters = deadLetters;
         this.meters = meters;
+        this.tracer = tracer;
     }
 
-    /** Applies the record's event: {@code effect} runs in the transaction that records it in the inbox. */
+    /**
+     * Applies the record's event: {@code effect} runs in the transaction that records it in the inbox, inside a span
+     * whose parent is the trace context the record's headers carry (the write that produced the event), so one
+     * trace follows a change from the service that made it to every service that applied it.
+     */
     public Uni<Void> apply(ConsumerRecord<String, String> record, Pool pool,
+            BiFunction<SqlConnection, EventEnvelope, Uni<Void>> effect) {
+        Span span = tracer.spanBuilder(record.topic() + " process").setSpanKind(SpanKind.CONSUMER)
+                .setParent(TraceContext.extract(record.headers()))
+                .setAttribute("messaging.system", "kafka")
+                .setAttribute("messaging.destination.name", record.topic())
+                .setAttribute("messaging.kafka.message.offset", record.offset())
+                .startSpan();
+        Context traced = Context.current().with(span);
+        return Uni.createFrom().deferred(() -> {
+            try (Scope scope = traced.makeCurrent()) {
+                return applyTraced(record, pool, effect);
+            }
+        }).onFailure().invoke(failure -> span.setStatus(StatusCode.ERROR, describe(failure)))
+                .onTermination().invoke(span::end);
+    }
+
+    private Uni<Void> applyTraced(ConsumerRecord<String, String> record, Pool pool,
             BiFunction<SqlConnection, EventEnvelope, Uni<Void>> effect) {
         Optional<EventEnvelope> decoded;
         try {

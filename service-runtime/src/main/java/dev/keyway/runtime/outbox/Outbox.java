@@ -17,6 +17,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 /**
  * Writes events into the outbox table inside the caller's transaction, so an event exists exactly when the
  * change it describes was committed. {@link OutboxRelay} publishes them; Kafka being down never fails the write.
+ * Each row keeps the trace context it was written in, so the consumer's work joins the writer's trace.
  */
 @ApplicationScoped
 public class Outbox {
@@ -30,8 +31,8 @@ public class Outbox {
                 insert into outbox_sequence (aggregate_id, last_sequence) values ($4, 1)
                 on conflict (aggregate_id) do update set last_sequence = outbox_sequence.last_sequence + 1
                 returning last_sequence)
-            insert into outbox (event_id, topic, event_type, aggregate_id, payload)
-            select $1, $2, $3, $4, jsonb_set($5::text::jsonb, '{sequence}', to_jsonb(next.last_sequence))::text
+            insert into outbox (event_id, topic, event_type, aggregate_id, payload, traceparent, tracestate)
+            select $1, $2, $3, $4, jsonb_set($5::text::jsonb, '{sequence}', to_jsonb(next.last_sequence))::text, $6, $7
             from next returning (select last_sequence from next)""";
 
     /** An event to append: what happened, to which aggregate. */
@@ -48,9 +49,10 @@ public class Outbox {
             return Uni.createFrom().failure(new IllegalStateException("outbox append outside a transaction"));
         }
         EventEnvelope unnumbered = EventEnvelope.of(type, orgId, region, aggregateId, 0, payload);
+        TraceContext trace = TraceContext.current();
         return transaction.preparedQuery(APPEND)
                 .execute(Tuple.of(unnumbered.id(), type.topic(), type.wireName(), aggregateId,
-                        EventCodec.encode(unnumbered)))
+                        EventCodec.encode(unnumbered)).addString(trace.traceparent()).addString(trace.tracestate()))
                 .map(rows -> new EventEnvelope(unnumbered.id(), unnumbered.type(), unnumbered.version(), orgId,
                         region, unnumbered.occurredAt(), aggregateId, rows.iterator().next().getLong(0), payload));
     }
@@ -60,11 +62,12 @@ public class Outbox {
         if (transaction.transaction() == null) {
             return Uni.createFrom().failure(new IllegalStateException("outbox append outside a transaction"));
         }
+        TraceContext trace = TraceContext.current();
         List<Tuple> rows = drafts.stream().map(draft -> {
             EventEnvelope unnumbered = EventEnvelope.of(draft.type(), orgId, region, draft.aggregateId(), 0,
                     draft.payload());
             return Tuple.of(unnumbered.id(), draft.type().topic(), draft.type().wireName(), draft.aggregateId(),
-                    EventCodec.encode(unnumbered));
+                    EventCodec.encode(unnumbered)).addString(trace.traceparent()).addString(trace.tracestate());
         }).toList();
         return Batches.execute(transaction, APPEND, rows);
     }

@@ -51,7 +51,7 @@ public class OutboxRelay {
     /** The lock key is per schema: services sharing one database do not wait for each other. */
     private static final String BECOME_RELAY = "select pg_try_advisory_xact_lock(hashtext(current_schema() || '.outbox'))";
     private static final String PENDING = """
-            select id, topic, event_type, aggregate_id, payload from outbox
+            select id, topic, event_type, aggregate_id, payload, traceparent, tracestate from outbox
             where published_at is null order by id limit $1 for update""";
     private static final String MARK_PUBLISHED = """
             update outbox set published_at = now(), attempts = attempts + 1, last_error = null where id = any($1)""";
@@ -211,6 +211,7 @@ public class OutboxRelay {
                 ProducerRecord<String, String> record = new ProducerRecord<>(row.getString("topic"),
                         row.getString("aggregate_id"), row.getString("payload"));
                 record.headers().add(EVENT_TYPE_HEADER, row.getString("event_type").getBytes());
+                TraceContext.addTo(record.headers(), row.getString("traceparent"), row.getString("tracestate"));
                 ids.add(row.getLong("id"));
                 acks.add(producer().send(record));
             }
