@@ -1,81 +1,14 @@
 package dev.keyway.scim;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-
-import java.io.IOException;
-import java.lang.annotation.Annotation;
-import java.lang.reflect.AnnotatedElement;
-import java.lang.reflect.Method;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Set;
-import java.util.stream.Stream;
-
-import jakarta.annotation.security.DenyAll;
-import jakarta.annotation.security.PermitAll;
-import jakarta.annotation.security.RolesAllowed;
-import jakarta.ws.rs.HttpMethod;
-
 import org.junit.jupiter.api.Test;
 
-import io.quarkus.security.Authenticated;
-import io.quarkus.security.PermissionsAllowed;
+import dev.keyway.testsupport.EndpointSecurity;
 
-/**
- * Every REST method of this service states who may call it. {@code quarkus.security.jaxrs.deny-unannotated-endpoints}
- * already refuses one that does not; this test names it at build time instead of at the first refused call.
- */
+/** Every REST method of this service states who may call it (see {@link EndpointSecurity}). */
 class EndpointSecurityTest {
 
-    private static final Set<Class<? extends Annotation>> DECISIONS = Set.of(RolesAllowed.class,
-            PermissionsAllowed.class, PermitAll.class, DenyAll.class, Authenticated.class);
-
     @Test
-    void everyRestMethodStatesWhoMayCallIt() throws IOException, ClassNotFoundException {
-        List<String> endpoints = new ArrayList<>();
-        List<String> undecided = new ArrayList<>();
-        for (Class<?> resource : resources()) {
-            for (Method method : resource.getDeclaredMethods()) {
-                if (!isEndpoint(method)) {
-                    continue;
-                }
-                String name = resource.getSimpleName() + "." + method.getName();
-                endpoints.add(name);
-                if (!decides(method) && !decides(resource)) {
-                    undecided.add(name);
-                }
-            }
-        }
-        assertFalse(endpoints.isEmpty(), "no REST method found: is target/classes where this test looks?");
-        assertEquals(List.of(), undecided, "REST methods without a security annotation");
-    }
-
-    private static List<Class<?>> resources() throws IOException, ClassNotFoundException {
-        Path classes = Path.of("target", "classes");
-        List<Class<?>> resources = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(classes)) {
-            for (Path file : files.filter(path -> path.toString().endsWith(".class")).toList()) {
-                String name = classes.relativize(file).toString().replace(file.getFileSystem().getSeparator(), ".")
-                        .replaceAll("\\.class$", "");
-                Class<?> type = Class.forName(name, false, EndpointSecurityTest.class.getClassLoader());
-                // interfaces with @Path are REST clients, not endpoints
-                if (!type.isInterface() && type.isAnnotationPresent(jakarta.ws.rs.Path.class)) {
-                    resources.add(type);
-                }
-            }
-        }
-        return resources;
-    }
-
-    private static boolean isEndpoint(Method method) {
-        return method.isAnnotationPresent(jakarta.ws.rs.Path.class) || Stream.of(method.getAnnotations())
-                .anyMatch(annotation -> annotation.annotationType().isAnnotationPresent(HttpMethod.class));
-    }
-
-    private static boolean decides(AnnotatedElement element) {
-        return DECISIONS.stream().anyMatch(element::isAnnotationPresent);
+    void everyRestMethodStatesWhoMayCallIt() throws Exception {
+        EndpointSecurity.assertEveryRestMethodStatesWhoMayCallIt();
     }
 }

@@ -22,11 +22,15 @@ public class DeadLetters {
                 event_type, reason, error)
             values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
             on conflict (topic, kafka_partition, kafka_offset) do nothing""";
+    private static final String FORGET = """
+            delete from dead_letter where dead_lettered_at < now() - make_interval(secs => $1)""";
 
     private final Pool pool;
+    private final EventsConfig config;
 
-    public DeadLetters(Pool pool) {
+    public DeadLetters(Pool pool, EventsConfig config) {
         this.pool = pool;
+        this.config = config;
     }
 
     /**
@@ -47,6 +51,11 @@ public class DeadLetters {
                 .addString(reason)
                 .addString(storable(error)))
                 .replaceWithVoid();
+    }
+
+    /** Deletes dead letters older than {@code keyway.events.dead-letter-retention}. */
+    public Uni<Void> forgetExpired() {
+        return pool.preparedQuery(FORGET).execute(Tuple.of(config.deadLetterRetention().toSeconds())).replaceWithVoid();
     }
 
     /** PostgreSQL text cannot hold NUL, which a poison record may well contain; it becomes U+FFFD. */

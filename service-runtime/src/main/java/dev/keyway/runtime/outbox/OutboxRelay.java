@@ -64,6 +64,7 @@ public class OutboxRelay {
     private final Pool pool;
     private final Vertx vertx;
     private final OutboxConfig config;
+    private final DeadLetters deadLetters;
     private final Map<String, Object> kafkaConfig;
     private final Counter published;
     private final Counter failures;
@@ -77,10 +78,12 @@ public class OutboxRelay {
     private CompletableFuture<Void> cycle = CompletableFuture.completedFuture(null);
 
     public OutboxRelay(Pool pool, Vertx vertx, OutboxConfig config,
-            @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig, MeterRegistry meters) {
+            @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig, MeterRegistry meters,
+            DeadLetters deadLetters) {
         this.pool = pool;
         this.vertx = vertx;
         this.config = config;
+        this.deadLetters = deadLetters;
         this.kafkaConfig = kafkaConfig;
         this.published = meters.counter("keyway.outbox.published");
         this.failures = meters.counter("keyway.outbox.publish.failures");
@@ -246,14 +249,17 @@ public class OutboxRelay {
                 .replaceWith(new Batch(done.size(), sent.error()));
     }
 
-    /** Keeps the outbox and inbox tables small; ids older than Kafka's retention cannot be redelivered anyway. */
+    /**
+     * Keeps the outbox and inbox tables small (ids older than Kafka's retention cannot be redelivered anyway), and
+     * dead letters for their own, longer, time.
+     */
     @Scheduled(identity = "outbox-cleanup", every = "1h", delayed = "1m",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> forgetOldRows() {
         Tuple seconds = Tuple.of(config.retention().toSeconds());
         return pool.preparedQuery(FORGET_PUBLISHED).execute(seconds)
                 .chain(() -> pool.preparedQuery(FORGET_PROCESSED).execute(seconds))
-                .replaceWithVoid();
+                .chain(deadLetters::forgetExpired);
     }
 
     private synchronized Producer<String, String> producer() {

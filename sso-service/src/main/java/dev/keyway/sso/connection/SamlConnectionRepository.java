@@ -61,14 +61,14 @@ public class SamlConnectionRepository {
     private static final String RETIRE_SP_KEY = """
             update sp_key set retired_at = now() where id = $1 and org_id = $2 and retired_at is null""";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final Pool pool;
     private final SpKeySeals seals;
+    private final ObjectMapper json;
 
-    public SamlConnectionRepository(Pool pool, SpKeySeals seals) {
+    public SamlConnectionRepository(Pool pool, SpKeySeals seals, ObjectMapper json) {
         this.pool = pool;
         this.seals = seals;
+        this.json = json;
     }
 
     /** The set-up of the organization registered here under this slug (perhaps not configured yet), if any. */
@@ -101,7 +101,7 @@ public class SamlConnectionRepository {
     }
 
     public Uni<Void> saveSettings(UUID orgId, SamlSettings settings) {
-        return pool.preparedQuery(SAVE_SETTINGS).execute(Tuple.of(orgId, settings.toJson().toString()))
+        return pool.preparedQuery(SAVE_SETTINGS).execute(Tuple.of(orgId, settings.toJson(json).toString()))
                 .replaceWithVoid();
     }
 
@@ -148,12 +148,13 @@ public class SamlConnectionRepository {
         JsonNode stored;
         try {
             String settings = org.getString("settings");
-            stored = settings == null ? null : JSON.readTree(settings);
+            stored = settings == null ? null : json.readTree(settings);
         } catch (IOException e) {
             throw new IllegalStateException("stored SAML settings are not JSON", e);
         }
         return new SamlConnection(orgId, org.getString("slug"), Region.fromCode(org.getString("region")),
                 org.getString("idp_entity_id"), org.getString("idp_redirect_url"), org.getString("idp_post_url"),
-                org.getString("idp_metadata_url"), List.copyOf(idp), List.copyOf(sp), SamlSettings.merge(stored, null));
+                org.getString("idp_metadata_url"), List.copyOf(idp), List.copyOf(sp),
+                SamlSettings.merge(json, stored, null));
     }
 }

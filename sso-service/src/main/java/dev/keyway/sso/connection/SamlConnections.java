@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.Response.Status;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.keyway.common.tenant.OrgSlug;
 import dev.keyway.runtime.organization.KnownOrganizations;
@@ -37,15 +38,17 @@ public class SamlConnections {
     private final SsoConfig config;
     private final KnownOrganizations known;
     private final MetadataFetch metadataFetch;
+    private final ObjectMapper json;
 
     public SamlConnections(Pool pool, SamlConnectionRepository repository, SpKeySeals seals, SsoConfig config,
-            KnownOrganizations known, MetadataFetch metadataFetch) {
+            KnownOrganizations known, MetadataFetch metadataFetch, ObjectMapper json) {
         this.pool = pool;
         this.repository = repository;
         this.seals = seals;
         this.config = config;
         this.known = known;
         this.metadataFetch = metadataFetch;
+        this.json = json;
     }
 
     /**
@@ -114,7 +117,7 @@ public class SamlConnections {
 
     public Uni<SamlSettings> updateSettings(String slug, JsonNode patch) {
         return load(slug).chain(existing -> {
-            SamlSettings settings = SamlSettings.merge(existing.settings().toJson(), patch);
+            SamlSettings settings = SamlSettings.merge(json, existing.settings().toJson(json), patch);
             return repository.saveSettings(existing.orgId(), settings).replaceWith(settings);
         });
     }

@@ -18,7 +18,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.keyway.runtime.problem.ApiException;
@@ -74,14 +73,13 @@ public record SamlSettings(
             List.of("firstname", "firstName", "givenName"), List.of("lastname", "lastName", "surname"), null, null,
             List.of(), false, true, List.of());
 
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.READ_UNKNOWN_ENUM_VALUES_AS_NULL)
-            .build();
-
-    /** Defaults, overlaid with what is stored, overlaid with a patch; validated. */
-    public static SamlSettings merge(JsonNode stored, JsonNode patch) {
-        ObjectNode merged = JSON.valueToTree(DEFAULTS);
+    /**
+     * Defaults, overlaid with what is stored, overlaid with a patch; validated.
+     *
+     * @param json the application's mapper; this read is stricter than its default (unknown settings are refused)
+     */
+    public static SamlSettings merge(ObjectMapper json, JsonNode stored, JsonNode patch) {
+        ObjectNode merged = json.valueToTree(DEFAULTS);
         if (stored != null && stored.isObject()) {
             merged.setAll((ObjectNode) stored);
         }
@@ -98,7 +96,10 @@ public record SamlSettings(
         }
         SamlSettings settings;
         try {
-            settings = JSON.treeToValue(merged, SamlSettings.class);
+            settings = json.readerFor(SamlSettings.class)
+                    .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES,
+                            DeserializationFeature.READ_UNKNOWN_ENUM_VALUES_AS_NULL)
+                    .readValue(merged);
         } catch (UnrecognizedPropertyException e) {
             throw ApiException.badRequest("settings: unknown setting '" + e.getPropertyName() + "'.");
         } catch (Exception e) {
@@ -107,8 +108,8 @@ public record SamlSettings(
         return settings.validated();
     }
 
-    public JsonNode toJson() {
-        return JSON.valueToTree(this);
+    public JsonNode toJson(ObjectMapper json) {
+        return json.valueToTree(this);
     }
 
     /** Checked by the constraints on the components: a 400 naming every wrong setting. */

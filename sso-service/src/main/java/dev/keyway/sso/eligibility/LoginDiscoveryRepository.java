@@ -30,12 +30,12 @@ public class LoginDiscoveryRepository {
                  join saml_connection c on c.org_id = o.id and c.idp_entity_id is not null
             where d.domain = $1 and d.verified_at is not null""";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final Pool pool;
+    private final ObjectMapper json;
 
-    public LoginDiscoveryRepository(Pool pool) {
+    public LoginDiscoveryRepository(Pool pool, ObjectMapper json) {
         this.pool = pool;
+        this.json = json;
     }
 
     /** @param domain a normalized domain name */
@@ -44,15 +44,15 @@ public class LoginDiscoveryRepository {
             List<VerifiedOrganization> organizations = new ArrayList<>();
             for (Row row : rows) {
                 organizations.add(new VerifiedOrganization(row.getString("slug"), row.getString("display_name"),
-                        SamlSettings.merge(json(row.getString("settings")), null)));
+                        SamlSettings.merge(json, stored(row.getString("settings")), null)));
             }
             return organizations;
         });
     }
 
-    private static JsonNode json(String text) {
+    private JsonNode stored(String text) {
         try {
-            return text == null ? null : JSON.readTree(text);
+            return text == null ? null : json.readTree(text);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

@@ -38,7 +38,10 @@ public class OrganizationService {
         this.deployment = deployment;
     }
 
-    /** Registers the organization and announces it, in one transaction; 409 if its slug is taken in any region. */
+    /**
+     * Registers the organization and announces it, in one transaction; 409 if its slug is taken in any region. The
+     * arguments are those of a valid {@code NewOrganization}.
+     */
     public Uni<OrganizationState> create(String slug, String displayName, String region) {
         OrganizationState org = validated(slug, displayName, region);
         return known.bySlug(org.slug().value()).chain(elsewhere -> {
@@ -63,28 +66,15 @@ public class OrganizationService {
         return ApiException.notFound("No organization '" + slug + "'.");
     }
 
+    /** The slug, display name and region were checked by the constraints on the request; what is left is ours. */
     private OrganizationState validated(String slug, String displayName, String region) {
-        OrgSlug orgSlug;
-        try {
-            orgSlug = OrgSlug.of(slug == null ? "" : slug.trim());
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("slug: " + e.getMessage() + ".");
-        }
-        if (displayName == null || displayName.isBlank() || displayName.length() > MAX_DISPLAY_NAME) {
-            throw ApiException.badRequest("displayName: required, at most " + MAX_DISPLAY_NAME + " characters.");
-        }
-        Region home;
-        try {
-            home = Region.fromCode(region);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("region: must be 'api' or 'eu'.");
-        }
+        Region home = Region.fromCode(region);
         if (home != deployment.region()) {
             throw ApiException.badRequest("region: this deployment serves region '" + deployment.region()
                     + "'; organizations homed in '" + home + "' are created there"
                     + deployment.urlOf(home).map(url -> " (" + url + ")").orElse("") + ".");
         }
-        return new OrganizationState(OrgId.random(), orgSlug, displayName.strip(), home,
+        return new OrganizationState(OrgId.random(), OrgSlug.of(slug.trim()), displayName.strip(), home,
                 Instant.now().truncatedTo(ChronoUnit.MICROS));
     }
 
