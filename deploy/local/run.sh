@@ -225,9 +225,24 @@ start_services() {
   done
   for region in "${REGIONS[@]}"; do
     for name in "${SERVICES[@]}"; do
-      wait_until "$name of $region" 120 service_ready "$(wiring "$region.$name.management-port")"
+      wait_for_service "$name" "$region"
     done
   done
+}
+
+wait_for_service() { # name region: ready, or stop with the end of its log and what it most likely means
+  local name=$1 region=$2 i log="$STATE/logs/$2-$1.log"
+  for ((i = 0; i < 120 * 4; i++)); do
+    service_ready "$(wiring "$region.$name.management-port")" && return 0
+    alive "$STATE/pids/$region-$name" || break
+    sleep 0.25
+  done
+  tail -n 20 "$log" >&2
+  if grep -q "does not open in context\|which is no longer configured" "$log"; then
+    echo "The database holds secrets sealed with another encryption key (another checkout's" \
+      "${STATE#"$ROOT"/}/encryption.key?): set KEYWAY_ENCRYPTION_KEYS to that key, or drop the keyway_* databases." >&2
+  fi
+  die "$name of $region is not ready (the end of its log is above)"
 }
 
 stop_services() {

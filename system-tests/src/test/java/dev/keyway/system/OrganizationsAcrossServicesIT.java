@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import org.junit.jupiter.api.AfterEach;
@@ -110,8 +112,14 @@ class OrganizationsAcrossServicesIT {
                     .body("checks.name", hasItems(containsString("Database"), containsString("Kafka")));
             given().baseUri(service.managementUrl()).get("/q/metrics").then().statusCode(200)
                     .body(containsString("keyway_outbox_published"));
-            given().baseUri(service.managementUrl()).get("/q/openapi?format=json").then().statusCode(200)
-                    .body(containsString("/admin/orgs"));
+            Map<String, Map<String, Object>> paths = given().baseUri(service.managementUrl())
+                    .get("/q/openapi?format=json").then().statusCode(200).body(containsString("/admin/orgs"))
+                    .extract().jsonPath().getMap("paths");
+            List<Object> operationIds = paths.values().stream().flatMap(item -> item.values().stream())
+                    .filter(Map.class::isInstance).<Object>map(operation -> ((Map<?, ?>) operation).get("operationId"))
+                    .toList();
+            // client generators name a method per operationId; a repeated one breaks them
+            assertEquals(Set.copyOf(operationIds).size(), operationIds.size(), "operationIds of " + service.url());
             // the public port serves none of it
             for (String path : List.of("/q/health/ready", "/q/metrics", "/q/openapi")) {
                 given().baseUri(service.url()).get(path).then().statusCode(404);
