@@ -12,7 +12,6 @@ import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -21,6 +20,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import dev.keyway.testsupport.BadInput;
 import dev.keyway.testsupport.KeywayTestStack;
 import dev.keyway.testsupport.TestPostgres;
 import io.quarkus.test.common.ResourceArg;
@@ -83,15 +83,6 @@ class BadInputTest {
         return new Row(name, method, path, contentType, body, status, scimType);
     }
 
-    /** {@code prefix}, then the raw bytes, then {@code suffix}: for bodies that are not valid UTF-8. */
-    private static byte[] bytes(String prefix, byte[] middle, String suffix) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(prefix.getBytes(StandardCharsets.UTF_8));
-        out.writeBytes(middle);
-        out.writeBytes(suffix.getBytes(StandardCharsets.UTF_8));
-        return out.toByteArray();
-    }
-
     private static String ors(int terms) {
         StringBuilder filter = new StringBuilder();
         for (int i = 0; i < terms; i++) {
@@ -137,16 +128,16 @@ class BadInputTest {
                         "{\"Operations\":[{\"op\":\"replace\",\"path\":\"displayName\",\"value\":\"\\udfff\"}]}",
                         400, "invalidValue"),
                 raw("invalid UTF-8 in a string", "POST", "/Users", "application/scim+json",
-                        bytes("{\"userName\":\"bad", invalidUtf8, "@acme.test\"}"), 400, "invalidSyntax"),
+                        BadInput.bytes("{\"userName\":\"bad", invalidUtf8, "@acme.test\"}"), 400, "invalidSyntax"),
                 raw("overlong UTF-8", "POST", "/Users", "application/scim+json",
-                        bytes("{\"userName\":\"bad", overlongSlash, "@acme.test\"}"), 400, "invalidSyntax"),
+                        BadInput.bytes("{\"userName\":\"bad", overlongSlash, "@acme.test\"}"), 400, "invalidSyntax"),
                 raw("an encoded surrogate (CESU-8)", "PUT", "/Users/{user}", "application/scim+json",
-                        bytes("{\"userName\":\"bad", encodedSurrogate, "@acme.test\"}"), 400, "invalidSyntax"),
+                        BadInput.bytes("{\"userName\":\"bad", encodedSurrogate, "@acme.test\"}"), 400, "invalidSyntax"),
                 raw("invalid UTF-8 declared as ISO-8859-1", "POST", "/Users",
                         "application/scim+json; charset=ISO-8859-1",
-                        bytes("{\"userName\":\"bad", invalidUtf8, "@acme.test\"}"), 400, "invalidSyntax"),
+                        BadInput.bytes("{\"userName\":\"bad", invalidUtf8, "@acme.test\"}"), 400, "invalidSyntax"),
                 raw("a raw NUL byte", "POST", "/Users", "application/scim+json",
-                        bytes("{\"userName\":\"bad", new byte[]{ 0 }, "@acme.test\"}"), 400, "invalidSyntax"),
+                        BadInput.bytes("{\"userName\":\"bad", new byte[]{ 0 }, "@acme.test\"}"), 400, "invalidSyntax"),
                 scim("null as the body", "POST", "/Users", "null", 400, "invalidSyntax"),
                 scim("an array as the body", "POST", "/Groups", "[{\"displayName\":\"x\"}]", 400, "invalidSyntax"),
                 scim("a string as the body", "PUT", "/Users/{user}", "\"x\"", 400, "invalidSyntax"),
@@ -308,7 +299,7 @@ class BadInputTest {
                 admin("null as the body", "PATCH", settings, "null", 400),
                 admin("an array as the body", "PATCH", settings, "[]", 400),
                 raw("invalid UTF-8", "PATCH", settings, "application/json",
-                        bytes("{\"groupsEnabled\":\"", invalidUtf8, "\"}"), 400, null),
+                        BadInput.bytes("{\"groupsEnabled\":\"", invalidUtf8, "\"}"), 400, null),
                 raw("a text body", "PATCH", settings, "text/plain",
                         "groupsEnabled=true".getBytes(StandardCharsets.UTF_8), 415, null),
                 admin("a department id that is not one", "PATCH", "/admin/orgs/{slug}/departments/x",

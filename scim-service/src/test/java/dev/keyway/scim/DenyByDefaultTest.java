@@ -9,6 +9,7 @@ import jakarta.ws.rs.PathParam;
 
 import org.junit.jupiter.api.Test;
 
+import dev.keyway.testsupport.EndpointSecurity;
 import dev.keyway.testsupport.KeywayTestStack;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -56,9 +57,7 @@ class DenyByDefaultTest {
     void anAdminEndpointWithoutASecurityAnnotationIsRefusedEvenToTheOwner() {
         ScimOrg org = ScimOrg.create("forgotten");
 
-        given().get("/admin/orgs/" + org.slug() + "/forgotten").then().statusCode(401)
-                .contentType("application/problem+json");
-        given().auth().oauth2(org.org().ownerToken()).get("/admin/orgs/" + org.slug() + "/forgotten").then()
-                .statusCode(403).contentType("application/problem+json");
+        EndpointSecurity.assertAdminEndpointRefusedToEveryone("/admin/orgs/" + org.slug() + "/forgotten",
+                org.org().ownerToken());
     }
 }

@@ -15,10 +15,10 @@ import dev.keyway.common.event.EventEnvelope;
 import dev.keyway.common.event.EventType;
 import dev.keyway.common.event.ImportedUser;
 import dev.keyway.common.event.Topics;
+import dev.keyway.testsupport.DeadLetterProbe;
 import dev.keyway.testsupport.KeywayTestStack;
 import dev.keyway.testsupport.TestKafka;
 import dev.keyway.testsupport.TestPostgres;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -35,19 +35,12 @@ class ImportPoisonEventsTest {
     @Inject
     MeterRegistry meters;
 
-    private double deadLettered(String reason) {
-        Counter counter = meters.find("keyway.events.dead.lettered")
-                .tags("topic", Topics.IMPORTS, "reason", reason).counter();
-        return counter == null ? 0 : counter.count();
-    }
-
     @Test
     void aRecordThatIsNotAnEventAndAUserNameTheDatabaseRefusesAreDeadLetteredAndTheNextUserIsImported() {
         ScimOrg org = ScimOrg.create("poison");
         UUID integration = UUID.randomUUID();
         String key = integration + "/u1";
-        double malformedBefore = deadLettered("malformed");
-        double rejectedBefore = deadLettered("rejected");
+        DeadLetterProbe deadLetters = DeadLetterProbe.watch(meters, "scim", Topics.IMPORTS);
 
         // one key, so one partition: consumed in this order
         TestKafka kafka = TestKafka.get();
@@ -63,11 +56,8 @@ class ImportPoisonEventsTest {
         TestPostgres db = TestPostgres.get();
         await().atMost(Duration.ofSeconds(20)).until(() -> db.count("select count(*) from scim.scim_user "
                 + "where org_id = ?::uuid and user_name = 'u1@acme.test'", org.org().id().toString()) == 1);
-        assertEquals(1, db.count("select count(*) from scim.dead_letter where topic = ? and record_key = ? "
-                + "and reason = 'malformed' and record_value = '[\"not an event\"]'", Topics.IMPORTS, key));
-        assertEquals(1, db.count("select count(*) from scim.dead_letter where record_key = ? and reason = 'rejected' "
-                + "and event_id = ?::uuid", key, refused.id().toString()));
-        assertEquals(malformedBefore + 1, deadLettered("malformed"));
-        assertEquals(rejectedBefore + 1, deadLettered("rejected"));
+        assertEquals(1, deadLetters.rows(key, "malformed", "record_value = '[\"not an event\"]'"));
+        assertEquals(1, deadLetters.rows(key, "rejected", "event_id = ?::uuid", refused.id().toString()));
+        deadLetters.assertOneOfEachReasonCounted();
     }
 }

@@ -30,9 +30,9 @@ class LogForgingTest {
 
     private static final String FORGED = "forged\r\nlevel=ERROR msg=\"root login\" x@acme.test";
 
-    /** Every record of scim-service's loggers, DEBUG included, while a test runs. */
+    /** Every record of Keyway's loggers in scim-service (its own and the shared runtime's), DEBUG included. */
     private final List<ExtLogRecord> records = new CopyOnWriteArrayList<>();
-    private final Logger scim = Logger.getLogger("dev.keyway.scim");
+    private final Logger keyway = Logger.getLogger("dev.keyway");
     private final Handler capture = new Handler() {
 
         @Override
@@ -52,15 +52,15 @@ class LogForgingTest {
 
     @BeforeEach
     void capture() {
-        previous = scim.getLevel();
-        scim.setLevel(Level.FINE);
-        scim.addHandler(capture);
+        previous = keyway.getLevel();
+        keyway.setLevel(Level.FINE);
+        keyway.addHandler(capture);
     }
 
     @AfterEach
     void release() {
-        scim.removeHandler(capture);
-        scim.setLevel(previous);
+        keyway.removeHandler(capture);
+        keyway.setLevel(previous);
     }
 
     @Test

@@ -29,7 +29,8 @@ import dev.keyway.testsupport.TestPostgres;
  * The services as their packaged applications ({@code target/quarkus-app}), each its own process on a free port,
  * wired as in production: region {@code api} (all three, on one real PostgreSQL database and one real Kafka) and, for
  * the tests that need it, region {@code eu} (on another database and another Kafka cluster, the registry mirrored by
- * MirrorMaker 2). import-service reads the JumpCloud stand-ins of this JVM. Each region starts once per JVM.
+ * MirrorMaker 2). import-service reads the JumpCloud stand-ins of this JVM; every service exports its spans to this
+ * JVM's {@link OtlpReceiver}. Each region starts once per JVM.
  */
 public final class KeywaySystem {
 
@@ -140,6 +141,11 @@ public final class KeywaySystem {
             Map<String, String> urls = new LinkedHashMap<>();
             REGIONS.regions().forEach(each -> urls.put(each, url(each, name)));
             config.putAll(LocalRegions.placement(region, urls));
+            // traced, exported to this JVM's OTLP endpoint, in batches sent soon
+            config.put("quarkus.otel.sdk.disabled", "false");
+            config.put("quarkus.otel.exporter.otlp.traces.protocol", "http/protobuf");
+            config.put("quarkus.otel.exporter.otlp.traces.endpoint", OtlpReceiver.get().endpoint());
+            config.put("quarkus.otel.bsp.schedule.delay", "100ms");
             config.put("keyway.outbox.max-backoff", "2s");
             config.put("keyway.outbox.send-timeout", "3s");
             if (name.equals("sso-service")) {

@@ -1,5 +1,7 @@
 package dev.keyway.testsupport;
 
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -23,7 +25,8 @@ import io.quarkus.security.Authenticated;
 import io.quarkus.security.PermissionsAllowed;
 
 /**
- * Checks that every REST method of the service under test states who may call it.
+ * Checks that every REST method of the service under test states who may call it, and what one that does not
+ * answers.
  * {@code quarkus.security.jaxrs.deny-unannotated-endpoints} already refuses one that does not; this check names it at
  * build time instead of at the first refused call.
  */
@@ -53,6 +56,19 @@ public final class EndpointSecurity {
         }
         assertFalse(endpoints.isEmpty(), "no REST method found: is target/classes where this test looks?");
         assertEquals(List.of(), undecided, "REST methods without a security annotation");
+    }
+
+    /**
+     * What a caller gets from an admin endpoint at {@code path} that states nothing (a test declares one): 401 asking
+     * for a bearer token without one, 403 with each of {@code bearerTokens}, both in problem+json.
+     */
+    public static void assertAdminEndpointRefusedToEveryone(String path, String... bearerTokens) {
+        given().get(path).then().statusCode(401).header("WWW-Authenticate", "Bearer")
+                .contentType("application/problem+json").body("status", equalTo(401));
+        for (String token : bearerTokens) {
+            given().auth().oauth2(token).get(path).then().statusCode(403).contentType("application/problem+json")
+                    .body("status", equalTo(403));
+        }
     }
 
     private static List<Class<?>> resources() throws IOException, ClassNotFoundException {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -29,12 +30,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 
 import dev.keyway.imports.jumpcloud.JumpCloudException.Reason;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
  * Reads a customer's JumpCloud directory: every page of users, groups and group members, as JumpCloud's API
  * guidelines ask ({@code limit} ≤ 100, {@code skip}, a sort on a unique field, stop at a short page). 429, 5xx and
- * network failures are retried with exponential backoff and full jitter, honouring {@code Retry-After}; anything
- * else becomes a {@link JumpCloudException} naming the cause. Blocking: call it from a worker thread.
+ * network failures are retried (Mutiny) with exponential backoff and full jitter, honouring {@code Retry-After};
+ * anything else becomes a {@link JumpCloudException} naming the cause. Blocking: call it from a worker thread.
  */
 @ApplicationScoped
 public class JumpCloudClient {
@@ -136,37 +139,84 @@ public class JumpCloudClient {
 
     /**
      * One request with retries. {@code notFound} says what a 404 means for it; null for a directory-wide listing,
-     * whose 404 can only be about the Organization ID.
+     * whose 404 can only be about the Organization ID. Mutiny retries it; {@link Backoff} says how long to wait.
      */
     private <T> T call(String what, JumpCloudCredentials credentials, Reason notFound, Supplier<T> request) {
-        Duration backoff = config.initialBackoff();
-        for (int attempt = 1;; attempt++) {
-            String failure;
-            Optional<Duration> retryAfter = Optional.empty();
-            try {
-                return request.get();
-            } catch (WebApplicationException e) {
-                int status = e.getResponse().getStatus();
-                if (status != 429 && status < 500) {
-                    throw refusal(status, credentials, notFound);
-                }
-                failure = "answered " + status;
-                retryAfter = retryAfter(e.getResponse());
-            } catch (ProcessingException e) {
-                if (causedByJson(e)) {
-                    throw new JumpCloudException(Reason.UNEXPECTED_ANSWER,
-                            "JumpCloud's answer for " + what + " could not be read.");
-                }
-                failure = "could not be reached";
+        Backoff backoff = new Backoff(what);
+        try {
+            return Uni.createFrom().item(request)
+                    .onFailure().transform(failure -> classified(failure, what, credentials, notFound))
+                    // pause, then fail again so that Mutiny retries; after the last attempt the pause fails instead
+                    .onFailure(Transient.class).recoverWithUni(failure -> backoff.after((Transient) failure)
+                            .onItem().transformToUni(paused -> Uni.createFrom().<T>failure(failure)))
+                    .onFailure(Transient.class).retry().indefinitely()
+                    .await().indefinitely();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof InterruptedException) {
+                throw new JumpCloudException(Reason.UNREACHABLE,
+                        "The import was interrupted while waiting for JumpCloud.");
             }
-            if (attempt >= config.maxAttempts()) {
-                throw new JumpCloudException(Reason.UNREACHABLE, "JumpCloud " + failure + " when asked for " + what
-                        + ", " + attempt + " times; try again later.");
+            throw e;
+        }
+    }
+
+    /** What a failed request means: worth another attempt ({@link Transient}), or a {@link JumpCloudException}. */
+    private static RuntimeException classified(Throwable failure, String what, JumpCloudCredentials credentials,
+            Reason notFound) {
+        if (failure instanceof WebApplicationException e) {
+            int status = e.getResponse().getStatus();
+            return status == 429 || status >= 500 ? new Transient("answered " + status, retryAfter(e.getResponse()))
+                    : refusal(status, credentials, notFound);
+        }
+        if (failure instanceof ProcessingException e) {
+            return causedByJson(e)
+                    ? new JumpCloudException(Reason.UNEXPECTED_ANSWER,
+                            "JumpCloud's answer for " + what + " could not be read.")
+                    : new Transient("could not be reached", Optional.empty());
+        }
+        return failure instanceof RuntimeException runtime ? runtime : new IllegalStateException(failure);
+    }
+
+    /** A failure another attempt may not meet: 429, 5xx, no connection. */
+    private static final class Transient extends RuntimeException {
+
+        private final Optional<Duration> retryAfter;
+
+        Transient(String failure, Optional<Duration> retryAfter) {
+            super(failure, null, false, false);
+            this.retryAfter = retryAfter;
+        }
+    }
+
+    /**
+     * The pauses of one request: exponential with full jitter, unless JumpCloud said {@code Retry-After} (capped by
+     * the maximum); after the last attempt, the request fails as unreachable.
+     */
+    private final class Backoff {
+
+        private final String what;
+        private Duration next = config.initialBackoff();
+        private int attempts;
+
+        Backoff(String what) {
+            this.what = what;
+        }
+
+        Uni<Void> after(Transient failure) {
+            attempts++;
+            if (attempts >= config.maxAttempts()) {
+                return Uni.createFrom().failure(new JumpCloudException(Reason.UNREACHABLE, "JumpCloud "
+                        + failure.getMessage() + " when asked for " + what + ", " + attempts
+                        + " times; try again later."));
             }
-            Duration pause = retryAfter.map(this::capped).orElse(jittered(backoff));
-            LOG.debugf("JumpCloud %s for %s (attempt %d); retrying in %d ms", failure, what, attempt, pause.toMillis());
-            sleep(pause);
-            backoff = capped(backoff.multipliedBy(2));
+            Duration pause = failure.retryAfter.map(JumpCloudClient.this::capped).orElse(jittered(next));
+            next = capped(next.multipliedBy(2));
+            LOG.debugf("JumpCloud %s for %s (attempt %d); retrying in %d ms", failure.getMessage(), what, attempts,
+                    pause.toMillis());
+            Uni<Void> now = Uni.createFrom().voidItem();
+            // the timer fires on an event loop; the next attempt blocks, so it runs on a worker
+            return pause.isZero() ? now
+                    : now.onItem().delayIt().by(pause).emitOn(Infrastructure.getDefaultWorkerPool());
         }
     }
 
@@ -221,14 +271,5 @@ public class JumpCloudClient {
             }
         }
         return false;
-    }
-
-    private static void sleep(Duration pause) {
-        try {
-            Thread.sleep(pause.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new JumpCloudException(Reason.UNREACHABLE, "The import was interrupted while waiting for JumpCloud.");
-        }
     }
 }

@@ -133,6 +133,33 @@ class JumpCloudClientTest {
     }
 
     @Test
+    void retriesA429AndA503UntilJumpCloudAnswersButNeverAPermanentRefusal() {
+        Org org = jumpcloud.newOrganization("Retried");
+        String key = jumpcloud.adminKey(org);
+        String group = org.addGroup("Retried group");
+        String user = org.addUser("ada", "ada@example.com", "Ada", "Lovelace");
+        org.addMember(group, user);
+        JumpCloudCredentials credentials = new JumpCloudCredentials(DataCenter.US, key, null);
+
+        int before = jumpcloud.requests(key).size();
+        jumpcloud.rateLimitNext(1, 0, group);
+        jumpcloud.failNext(1, 503, group);
+        assertEquals(Set.of(user), client.memberIds(credentials, group));
+        assertEquals(List.of(429, 503, 200), statusesSince(key, before));
+
+        before = jumpcloud.requests(key).size();
+        jumpcloud.failNext(3, 403, group);
+        assertEquals(Reason.FORBIDDEN,
+                assertThrows(JumpCloudException.class, () -> client.memberIds(credentials, group)).why());
+        assertEquals(List.of(403), statusesSince(key, before), "a refusal is not asked again");
+    }
+
+    private List<Integer> statusesSince(String key, int before) {
+        List<Request> requests = jumpcloud.requests(key);
+        return requests.subList(before, requests.size()).stream().map(Request::status).toList();
+    }
+
+    @Test
     void eachDataCenterHasItsOwnConsole() {
         Org european = JumpCloudStandIn.eu().newOrganization("Europe");
         String euKey = JumpCloudStandIn.eu().adminKey(european);

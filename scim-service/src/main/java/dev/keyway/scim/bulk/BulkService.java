@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.Response;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -45,10 +46,12 @@ public class BulkService {
     private final UserService users;
     private final GroupService groups;
     private final String baseUrl;
+    private final ObjectMapper json;
 
-    public BulkService(UserService users, GroupService groups, Deployment deployment) {
+    public BulkService(UserService users, GroupService groups, Deployment deployment, ObjectMapper json) {
         this.users = users;
         this.groups = groups;
+        this.json = json;
         this.baseUrl = deployment.ownUrl() + "/scim/v2";
     }
 
@@ -154,10 +157,10 @@ public class BulkService {
     private record Result(int status, String id, long version) {
     }
 
-    private static Outcome failed(ObjectNode entry, Throwable failure) {
+    private Outcome failed(ObjectNode entry, Throwable failure) {
         ScimError error = ScimError.of(failure);
         entry.put("status", error.status());
-        entry.set("response", ScimJson.MAPPER.valueToTree(error));
+        entry.set("response", json.valueToTree(error));
         return new Outcome(entry, true);
     }
 

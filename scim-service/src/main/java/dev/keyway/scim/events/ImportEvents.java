@@ -30,7 +30,6 @@ import dev.keyway.scim.users.User;
 import dev.keyway.scim.users.UserRepository;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -60,16 +59,14 @@ public class ImportEvents {
             on conflict (integration_id, source_user_id) do update set user_id = excluded.user_id""";
     private static final String IMPORTED_GROUPS = "select group_id from group_member where user_id = $1 and source = $2";
 
-    private final Pool pool;
     private final IncomingEvents events;
     private final UserRepository users;
     private final GroupRepository groups;
     private final Departments departments;
     private final DirectoryEvents directory;
 
-    public ImportEvents(Pool pool, IncomingEvents events, UserRepository users, GroupRepository groups,
+    public ImportEvents(IncomingEvents events, UserRepository users, GroupRepository groups,
             Departments departments, DirectoryEvents directory) {
-        this.pool = pool;
         this.events = events;
         this.users = users;
         this.groups = groups;
@@ -79,7 +76,7 @@ public class ImportEvents {
 
     @Incoming("imports")
     public Uni<Void> onImportEvent(ConsumerRecord<String, String> record) {
-        return events.apply(record, pool, this::apply);
+        return events.apply(record, this::apply);
     }
 
     Uni<Void> apply(SqlConnection transaction, EventEnvelope event) {

@@ -15,6 +15,7 @@ import java.util.stream.StreamSupport;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.keyway.scim.protocol.ListQuery;
@@ -90,10 +91,12 @@ public class GroupRepository {
 
     private final Pool pool;
     private final FilterQueries filterQueries;
+    private final ObjectMapper json;
 
-    public GroupRepository(Pool pool, FilterQueries filterQueries) {
+    public GroupRepository(Pool pool, FilterQueries filterQueries, ObjectMapper json) {
         this.pool = pool;
         this.filterQueries = filterQueries;
+        this.json = json;
     }
 
     public Uni<Group> insert(SqlConnection transaction, UUID orgId, UUID id, ObjectNode document, String managedBy) {
@@ -249,10 +252,10 @@ public class GroupRepository {
         return ids;
     }
 
-    static Group group(Row row) {
+    Group group(Row row) {
         try {
             return new Group(row.getUUID("id"), row.getString("display_name"), row.getString("external_id"),
-                    (ObjectNode) ScimJson.MAPPER.readTree(row.getString("attributes")), row.getLong("version"),
+                    (ObjectNode) json.readTree(row.getString("attributes")), row.getLong("version"),
                     row.getOffsetDateTime("created_at").withOffsetSameInstant(ZoneOffset.UTC).toInstant(),
                     row.getOffsetDateTime("updated_at").withOffsetSameInstant(ZoneOffset.UTC).toInstant());
         } catch (JsonProcessingException e) {

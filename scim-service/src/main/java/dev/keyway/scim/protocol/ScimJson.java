@@ -1,23 +1,25 @@
 package dev.keyway.scim.protocol;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-/** The JSON tree factory and mapper of the SCIM layer. */
+/**
+ * Where the SCIM layer gets new JSON tree nodes. Building a tree needs no mapper; reading and writing one goes through
+ * the application's managed {@code ObjectMapper}.
+ */
 public final class ScimJson {
 
-    public static final ObjectMapper MAPPER = JsonMapper.builder().build();
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private ScimJson() {
     }
 
     public static ObjectNode object() {
-        return MAPPER.createObjectNode();
+        return NODES.objectNode();
     }
 
     public static ArrayNode array() {
-        return MAPPER.createArrayNode();
+        return NODES.arrayNode();
     }
 }

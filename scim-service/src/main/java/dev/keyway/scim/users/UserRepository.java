@@ -12,10 +12,10 @@ import java.util.stream.StreamSupport;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.keyway.scim.protocol.ListQuery;
-import dev.keyway.scim.protocol.ScimJson;
 import dev.keyway.scim.protocol.filter.FilterQueries;
 import dev.keyway.scim.protocol.filter.SqlFilter;
 import dev.keyway.scim.protocol.filter.SqlMapping;
@@ -77,10 +77,12 @@ public class UserRepository {
 
     private final Pool pool;
     private final FilterQueries filterQueries;
+    private final ObjectMapper json;
 
-    public UserRepository(Pool pool, FilterQueries filterQueries) {
+    public UserRepository(Pool pool, FilterQueries filterQueries, ObjectMapper json) {
         this.pool = pool;
         this.filterQueries = filterQueries;
+        this.json = json;
     }
 
     public Uni<User> insert(SqlConnection transaction, UUID orgId, UUID id, ObjectNode document, UUID departmentId,
@@ -184,10 +186,10 @@ public class UserRepository {
                 .addValue(departmentId).addString(document.toString()).addString(managedBy);
     }
 
-    static User user(Row row) {
+    User user(Row row) {
         try {
             return new User(row.getUUID("id"), row.getString("user_name"), row.getBoolean("active"),
-                    row.getUUID("department_id"), (ObjectNode) ScimJson.MAPPER.readTree(row.getString("attributes")),
+                    row.getUUID("department_id"), (ObjectNode) json.readTree(row.getString("attributes")),
                     row.getLong("version"), row.getString("managed_by"),
                     row.getOffsetDateTime("created_at").withOffsetSameInstant(ZoneOffset.UTC).toInstant(),
                     row.getOffsetDateTime("updated_at").withOffsetSameInstant(ZoneOffset.UTC).toInstant());

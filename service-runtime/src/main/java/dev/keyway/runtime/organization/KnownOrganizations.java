@@ -57,7 +57,7 @@ public class KnownOrganizations {
 
     @Incoming("orgs")
     public Uni<Void> onOrganizationEvent(ConsumerRecord<String, String> record) {
-        return events.apply(record, pool, this::apply);
+        return events.apply(record, this::apply);
     }
 
     Uni<Void> apply(SqlConnection transaction, EventEnvelope event) {

@@ -3,7 +3,6 @@ package dev.keyway.runtime.outbox;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.function.BiFunction;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -25,7 +24,6 @@ import io.opentelemetry.context.Scope;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.DecodeException;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.pgclient.PgException;
 
 /**
@@ -45,25 +43,32 @@ public class IncomingEvents {
     /** Dead-letter reason: the event was read, but applying it failed on its data. */
     static final String REJECTED = "rejected";
 
+    private final Pool pool;
     private final Inbox inbox;
     private final DeadLetters deadLetters;
     private final MeterRegistry meters;
     private final Tracer tracer;
 
-    public IncomingEvents(Inbox inbox, DeadLetters deadLetters, MeterRegistry meters, Tracer tracer) {
+    public IncomingEvents(Pool pool, Inbox inbox, DeadLetters deadLetters, MeterRegistry meters, Tracer tracer) {
+        this.pool = pool;
         this.inbox = inbox;
         this.deadLetters = deadLetters;
         this.meters = meters;
         this.tracer = tracer;
     }
 
+    /** Applies the record's event to this service's database: what a consumer's {@code @Incoming} method returns. */
+    public Uni<Void> apply(ConsumerRecord<String, String> record, EventEffect effect) {
+        return apply(record, pool, effect);
+    }
+
     /**
-     * Applies the record's event: {@code effect} runs in the transaction that records it in the inbox, inside a span
+     * Applies the record's event through {@code pool}: {@code effect} runs in the transaction that records it in the inbox, inside a span
      * whose parent is the trace context the record's headers carry (the write that produced the event), so one
      * trace follows a change from the service that made it to every service that applied it.
      */
     public Uni<Void> apply(ConsumerRecord<String, String> record, Pool pool,
-            BiFunction<SqlConnection, EventEnvelope, Uni<Void>> effect) {
+            EventEffect effect) {
         Span span = tracer.spanBuilder(record.topic() + " process").setSpanKind(SpanKind.CONSUMER)
                 .setParent(TraceContext.extract(record.headers()))
                 .setAttribute("messaging.system", "kafka")
@@ -80,7 +85,7 @@ public class IncomingEvents {
     }
 
     private Uni<Void> applyTraced(ConsumerRecord<String, String> record, Pool pool,
-            BiFunction<SqlConnection, EventEnvelope, Uni<Void>> effect) {
+            EventEffect effect) {
         Optional<EventEnvelope> decoded;
         try {
             decoded = EventCodec.decode(record.value());

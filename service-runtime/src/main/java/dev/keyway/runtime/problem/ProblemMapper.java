@@ -1,8 +1,12 @@
 package dev.keyway.runtime.problem;
 
+import java.util.List;
+
+import jakarta.enterprise.inject.Instance;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -10,75 +14,48 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
+import dev.keyway.runtime.log.LogSafe;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 
 /**
- * How a service turns failures into HTTP answers unless it maps them itself: problem+json, 4xx logged at DEBUG,
- * 5xx with its cause. The narrower signatures only take precedence over Quarkus' built-in mappers; all lead to
- * {@link #render}. A service with another protocol (SCIM) overrides these with mappers of higher priority.
+ * The one place a service turns failures into HTTP answers: status and detail by {@link Failure#of}, the body in
+ * problem+json, or in the format of the service's own protocol on its paths ({@link ProtocolErrors}); 4xx logged at
+ * DEBUG, 5xx with its cause.
  */
 public class ProblemMapper {
 
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
 
-    @ServerExceptionMapper
-    public Response api(ApiException e) {
-        return render(e);
+    private final List<ProtocolErrors> protocols;
+
+    public ProblemMapper(Instance<ProtocolErrors> protocols) {
+        this.protocols = protocols.stream().toList();
     }
 
-    @ServerExceptionMapper
-    public Response badJson(JsonProcessingException e) {
-        return render(e);
-    }
-
-    @ServerExceptionMapper
-    public Response badJsonShape(MismatchedInputException e) {
-        return render(e);
-    }
-
-    /** Bean Validation of a request body; ahead of Quarkus' own mapper, whose body is not problem+json. */
-    @ServerExceptionMapper
-    public Response invalid(ConstraintViolationException e) {
-        return render(e);
-    }
-
-    @ServerExceptionMapper
-    public Response unauthenticated(UnauthorizedException e) {
-        return render(e);
-    }
-
-    @ServerExceptionMapper
-    public Response badToken(AuthenticationFailedException e) {
-        return render(e);
-    }
-
-    @ServerExceptionMapper
-    public Response forbidden(ForbiddenException e) {
-        return render(e);
-    }
-
-    @ServerExceptionMapper
-    public Response web(WebApplicationException e) {
-        return render(e);
-    }
-
-    @ServerExceptionMapper
-    public Response unexpected(Throwable e) {
-        return render(e);
-    }
-
-    private static Response render(Throwable e) {
+    /**
+     * Every failure. {@code Throwable} alone would do but for Quarkus' built-in mappers of narrower types (JSON, Bean
+     * Validation, security, {@code WebApplicationException}), whose bodies are not problem+json: naming those types
+     * makes this mapper the more specific one for them.
+     */
+    @ServerExceptionMapper({ ApiException.class, JsonProcessingException.class, MismatchedInputException.class,
+            ConstraintViolationException.class, UnauthorizedException.class, AuthenticationFailedException.class,
+            ForbiddenException.class, WebApplicationException.class, Throwable.class })
+    public Response map(Throwable e, UriInfo uri) {
         Failure failure = Failure.of(e);
         if (failure.isServerError()) {
-            LOG.error("Request failed", e);
+            LOG.errorf(e, "Request failed: %s", LogSafe.value(uri.getPath()));
         } else {
-            LOG.debugf("Request refused (%d): %s", failure.status().getStatusCode(), failure.detail());
+            LOG.debugf("Request refused (%d): %s", failure.status().getStatusCode(), LogSafe.value(failure.detail()));
         }
-        Response response = Problem.response(failure.status(), failure.detail(), failure.reason());
-        return failure.status().getStatusCode() == 401
-                ? Response.fromResponse(response).header("WWW-Authenticate", "Bearer").build()
-                : response;
+        Response.ResponseBuilder response = protocols.stream().filter(protocol -> protocol.covers(uri.getPath()))
+                .findFirst().map(protocol -> protocol.answer(e, failure))
+                .orElseGet(() -> Response.fromResponse(
+                        Problem.response(failure.status(), failure.detail(), failure.reason())));
+        if (failure.status().getStatusCode() == 401) {
+            response.header("WWW-Authenticate", "Bearer");
+        }
+        return response.build();
     }
 }

@@ -15,10 +15,9 @@ import dev.keyway.common.event.Topics;
 import dev.keyway.common.event.UserState;
 import dev.keyway.common.tenant.Region;
 import dev.keyway.sso.SsoFixture;
+import dev.keyway.testsupport.DeadLetterProbe;
 import dev.keyway.testsupport.KeywayTestStack;
 import dev.keyway.testsupport.TestKafka;
-import dev.keyway.testsupport.TestPostgres;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -34,18 +33,11 @@ class PoisonEventsTest {
     @Inject
     MeterRegistry meters;
 
-    private double deadLettered(String reason) {
-        Counter counter = meters.find("keyway.events.dead.lettered")
-                .tags("topic", Topics.DIRECTORY, "reason", reason).counter();
-        return counter == null ? 0 : counter.count();
-    }
-
     @Test
     void poisonRecordsAreDeadLetteredAndTheRecordsAfterThemAreApplied() {
         SsoFixture org = SsoFixture.create("poison");
         UUID user = UUID.randomUUID();
-        double malformedBefore = deadLettered("malformed");
-        double rejectedBefore = deadLettered("rejected");
+        DeadLetterProbe deadLetters = DeadLetterProbe.watch(meters, "sso", Topics.DIRECTORY);
 
         // keyed like the user's events, so all land on one partition and are consumed in this order
         TestKafka.get().publish(Topics.DIRECTORY, user.toString(), "{\"id\": not an event");
@@ -57,15 +49,12 @@ class PoisonEventsTest {
         // waits until the good event after them is applied
         org.user(user, "ada@poison.test", true);
 
-        TestPostgres db = TestPostgres.get();
-        assertEquals(1, db.count("select count(*) from sso.dead_letter where topic = ? and record_key = ? "
-                + "and reason = 'malformed' and event_id is null and record_value = ?",
-                Topics.DIRECTORY, user.toString(), "{\"id\": not an event"));
-        assertEquals(1, db.count("select count(*) from sso.dead_letter where topic = ? and record_key = ? "
-                + "and reason = 'rejected' and event_id = ?::uuid and event_type = 'user.upserted' "
-                + "and error like 'SQLSTATE 23502:%'", Topics.DIRECTORY, user.toString(), refused.id().toString()));
-        assertEquals(malformedBefore + 1, deadLettered("malformed"));
-        assertEquals(rejectedBefore + 1, deadLettered("rejected"));
+        assertEquals(1, deadLetters.rows(user.toString(), "malformed", "event_id is null and record_value = ?",
+                "{\"id\": not an event"));
+        assertEquals(1, deadLetters.rows(user.toString(), "rejected",
+                "event_id = ?::uuid and event_type = 'user.upserted' and error like 'SQLSTATE 23502:%'",
+                refused.id().toString()));
+        deadLetters.assertOneOfEachReasonCounted();
 
         // and the consumer keeps consuming
         org.user(user, "ada@poison.test", false);

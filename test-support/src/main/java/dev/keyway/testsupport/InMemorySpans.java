@@ -1,4 +1,4 @@
-package dev.keyway.scim.tracing;
+package dev.keyway.testsupport;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -6,7 +6,10 @@ import jakarta.inject.Singleton;
 
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 
-/** Spans end up here in tests (Quarkus exports to every SpanExporter bean), never at a collector. */
+/**
+ * Spans end up here in every service's tests (Quarkus exports to every SpanExporter bean), never at a collector; a
+ * test injects the {@link InMemorySpanExporter} to read them.
+ */
 @ApplicationScoped
 public class InMemorySpans {
 
