@@ -57,9 +57,9 @@ public class GroupsResource {
     @Operation(summary = "List or filter groups (excludedAttributes=members skips loading members)")
     public Uni<ListResponse> list(@RestQuery String filter, @RestQuery String startIndex, @RestQuery String count,
             @RestQuery String sortBy, @RestQuery String sortOrder, @RestQuery String attributes,
-            @RestQuery String excludedAttributes) {
+            @RestQuery String excludedAttributes, @RestQuery String cursor) {
         return list(ListQuery.of(ScimSchemas.GROUPS, filter, startIndex, count, sortBy, sortOrder, attributes,
-                excludedAttributes));
+                excludedAttributes, cursor));
     }
 
     @POST
@@ -123,7 +123,7 @@ public class GroupsResource {
     }
 
     private Uni<ListResponse> list(ListQuery query) {
-        return groups.list(caller.tenant(), query).map(page -> ListResponse.of(page.total(), query.startIndex(),
+        return groups.list(caller.tenant(), query).map(page -> ListResponse.of(query, page.total(), page.next(),
                 page.groups().stream().map(view -> render(view, query.projection())).toList()));
     }
 

@@ -57,9 +57,9 @@ public class UsersResource {
     @Operation(summary = "List or filter users")
     public Uni<ListResponse> list(@RestQuery String filter, @RestQuery String startIndex, @RestQuery String count,
             @RestQuery String sortBy, @RestQuery String sortOrder, @RestQuery String attributes,
-            @RestQuery String excludedAttributes) {
+            @RestQuery String excludedAttributes, @RestQuery String cursor) {
         return list(ListQuery.of(ScimSchemas.USERS, filter, startIndex, count, sortBy, sortOrder, attributes,
-                excludedAttributes));
+                excludedAttributes, cursor));
     }
 
     @POST
@@ -111,7 +111,7 @@ public class UsersResource {
     }
 
     private Uni<ListResponse> list(ListQuery query) {
-        return users.list(caller.tenant(), query).map(page -> ListResponse.of(page.total(), query.startIndex(),
+        return users.list(caller.tenant(), query).map(page -> ListResponse.of(query, page.total(), page.next(),
                 page.users().stream().map(view -> render(view, query.projection())).toList()));
     }
 
