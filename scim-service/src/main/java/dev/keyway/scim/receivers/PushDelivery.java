@@ -223,7 +223,7 @@ public class PushDelivery {
     }
 
     /** The hex HMAC-SHA256 of the body, keyed with the receiver's secret. */
-    static String hmac(String secret, String body) {
+    public static String hmac(String secret, String body) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
