@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 
+import org.awaitility.core.ConditionTimeoutException;
 import org.jboss.logging.Logger;
 import org.junit.jupiter.api.Test;
 
@@ -52,8 +53,8 @@ class SetEventsIT {
 
     private static final Logger LOG = Logger.getLogger(SetEventsIT.class);
     private static final String PATCH = "{\"schemas\":[\"urn:ietf:params:scim:api:messages:2.0:PatchOp\"],\"Operations\":";
-    private static final int SCIM_USERS = 1500;
-    private static final int IMPORTED_USERS = 1000;
+    private static final int SCIM_USERS = Integer.getInteger("keyway.it.scim-users", 1000);
+    private static final int IMPORTED_USERS = Integer.getInteger("keyway.it.imported-users", 1000);
 
     private final KeywaySystem system = KeywaySystem.get();
 
@@ -241,11 +242,23 @@ class SetEventsIT {
             LOG.infof("SetEventsIT: writes done after %d ms; the app recovers", elapsed(started));
             app.mode(App.Mode.SERVE);
 
-            Map<String, Map<String, Object>> store = await().atMost(Duration.ofSeconds(180))
-                    .pollInterval(Duration.ofSeconds(1))
-                    .until(() -> listAll(scim), all -> all.keySet().equals(app.users.keySet())
-                            && all.entrySet().stream().allMatch(entry -> same(entry.getValue(),
-                                    app.users.get(entry.getKey()))));
+            Map<String, Map<String, Object>> store;
+            try {
+                store = await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1))
+                        .until(() -> listAll(scim), all -> all.keySet().equals(app.users.keySet())
+                                && all.entrySet().stream().allMatch(entry -> same(entry.getValue(),
+                                        app.users.get(entry.getKey()))));
+            } catch (ConditionTimeoutException e) {
+                Map<String, Map<String, Object>> all = listAll(scim);
+                List<String> differing = all.keySet().stream()
+                        .filter(id -> !same(all.get(id), app.users.get(id))).limit(3).toList();
+                throw new AssertionError("the app's copy differs: store " + all.size() + ", app " + app.users.size()
+                        + ", applied " + app.applied.size() + ", e.g. " + differing.stream()
+                                .map(id -> all.get(id) + " vs " + app.users.get(id)).toList()
+                        + "; receiver " + given().baseUri(system.scim().url())
+                                .auth().oauth2(KeywaySystem.OPERATOR_TOKEN).get("/admin/event-receivers").asString(),
+                        e);
+            }
             LOG.infof("SetEventsIT: %d users, %d SETs applied, %d duplicates ignored, %d refusals; %d ms",
                     store.size(), app.applied.size(), app.duplicates.get(), app.refused.get(), elapsed(started));
             assertEquals(SCIM_USERS - SCIM_USERS / 9 - (SCIM_USERS % 9 > 2 ? 1 : 0) + IMPORTED_USERS, store.size());

@@ -191,20 +191,27 @@ public class PushDelivery {
         return tokens.token(event, receiver.audience()).chain(token -> {
             RequestOptions request = new RequestOptions().setMethod(HttpMethod.POST)
                     .setAbsoluteURI(receiver.url())
+                    .setIdleTimeout(config.deliveryTimeout().toMillis())
                     .putHeader("Content-Type", "application/secevent+jwt")
                     .putHeader("Accept", "application/json");
             authenticate(receiver, request, token);
-            return client.request(request)
-                    .chain(outgoing -> outgoing.send(token))
-                    .chain(response -> response.body().map(body -> {
-                        int status = response.statusCode();
-                        if (status >= 200 && status < 300) {
-                            return new Outcome(event, null);
-                        }
-                        return new Outcome(event, "HTTP " + status + (body.length() == 0 ? ""
-                                : ": " + truncate(body.toString(StandardCharsets.UTF_8))));
-                    }))
-                    .ifNoItem().after(config.deliveryTimeout()).fail();
+            return client.request(request).chain(outgoing -> {
+                // failures are answered through send(); without a handler Vert.x logs each one again
+                outgoing.exceptionHandler(ignored -> {
+                });
+                return outgoing.send(token)
+                        .chain(response -> response.body().map(body -> {
+                            int status = response.statusCode();
+                            if (status >= 200 && status < 300) {
+                                return new Outcome(event, null);
+                            }
+                            return new Outcome(event, "HTTP " + status + (body.length() == 0 ? ""
+                                    : ": " + truncate(body.toString(StandardCharsets.UTF_8))));
+                        }))
+                        .ifNoItem().after(config.deliveryTimeout()).fail()
+                        // an endpoint that never answers: give the connection up rather than leave it waiting
+                        .onFailure().invoke(() -> outgoing.reset());
+            });
         }).onFailure().recoverWithItem(failure -> new Outcome(event,
                 failure instanceof TimeoutException ? "no answer within " + config.deliveryTimeout()
                         : truncate(String.valueOf(failure.getMessage()))));
