@@ -148,6 +148,16 @@ public final class KeywaySystem {
             config.put("quarkus.otel.bsp.schedule.delay", "100ms");
             config.put("keyway.outbox.max-backoff", "2s");
             config.put("keyway.outbox.send-timeout", "3s");
+            if (name.equals("scim-service")) {
+                // the receivers of directory events are registered by the operator; SetEventsIT's receiver is http,
+                // fails and times out on purpose, so its retries are quick
+                config.put("keyway.operator-token", OPERATOR_TOKEN);
+                config.put("keyway.events.allow-http-urls", "true");
+                config.put("keyway.events.delivery-interval", "50ms");
+                config.put("keyway.events.delivery-timeout", "2s");
+                config.put("keyway.events.initial-backoff", "200ms");
+                config.put("keyway.events.max-backoff", "2s");
+            }
             if (name.equals("sso-service")) {
                 config.put("keyway.operator-token", OPERATOR_TOKEN);
             } else {

@@ -18,6 +18,7 @@ import dev.keyway.scim.protocol.schema.Attribute;
 import dev.keyway.scim.protocol.schema.ResourceType;
 import dev.keyway.scim.protocol.schema.Schema;
 import dev.keyway.scim.protocol.schema.ScimSchemas;
+import dev.keyway.scim.setevents.ScimEventUris;
 
 /**
  * What this server supports (RFC 7644 §4), rendered from the same definitions that validate requests, so it cannot
@@ -51,6 +52,14 @@ public class DiscoveryService {
         config.putObject("changePassword").put("supported", false);
         config.putObject("sort").put("supported", true);
         config.putObject("etag").put("supported", true);
+        // RFC 9865: cursor paging on /Users and /Groups (cursors hold the last id, so they never expire)
+        config.putObject("pagination").put("cursor", true).put("index", true)
+                .put("defaultPaginationMethod", "index").put("defaultPageSize", ListQuery.DEFAULT_COUNT)
+                .put("maxPageSize", ListQuery.MAX_RESULTS);
+        // RFC 9967: the SCIM events Keyway emits (pushed or polled per receiver, see /admin/event-receivers); no
+        // asynchronous SCIM requests
+        ObjectNode securityEvents = config.putObject("securityEvents").put("asyncRequest", "none");
+        ScimEventUris.EMITTED.forEach(securityEvents.putArray("eventUris")::add);
         config.putArray("authenticationSchemes").addObject()
                 .put("type", "oauthbearertoken")
                 .put("name", "OAuth Bearer Token")

@@ -15,6 +15,7 @@ import dev.keyway.common.tenant.OrgId;
 import dev.keyway.common.tenant.Region;
 import dev.keyway.runtime.outbox.Outbox;
 import dev.keyway.scim.protocol.schema.ScimSchemas;
+import dev.keyway.scim.setevents.SecurityEventLog;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
@@ -24,7 +25,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 /**
  * Publishes the user store's changes on {@code keyway.directory.v1}, through the outbox of the same transaction.
  * Users travel as their whole state, read back from the store after the change; membership travels on the users,
- * so a membership change costs O(change).
+ * so a membership change costs O(change). Each change is also written, in the same transaction, to the event log the
+ * SaaS's apps read (SCIM events, {@link SecurityEventLog}), under the same event id.
  */
 @ApplicationScoped
 public class DirectoryEvents {
@@ -39,9 +41,11 @@ public class DirectoryEvents {
             where u.id = any($1) and u.deleted_at is null""".formatted(ScimSchemas.ENTERPRISE_USER_URN);
 
     private final Outbox outbox;
+    private final SecurityEventLog log;
 
-    public DirectoryEvents(Outbox outbox) {
+    public DirectoryEvents(Outbox outbox, SecurityEventLog log) {
         this.outbox = outbox;
+        this.log = log;
     }
 
     /** Announces the current state of these users (after a write in this transaction). */
@@ -52,24 +56,34 @@ public class DirectoryEvents {
         return transaction.preparedQuery(USER_STATES).execute(Tuple.of(userIds.toArray(UUID[]::new)))
                 .onItem().transformToMulti(rows -> Multi.createFrom().iterable(rows))
                 .onItem().transformToUniAndConcatenate(row -> outbox.append(transaction, EventType.USER_UPSERTED,
-                        org, region, row.getUUID("id").toString(), state(row)))
+                        org, region, row.getUUID("id").toString(), state(row))
+                        .call(event -> log.userChanged(transaction, org, row.getUUID("id"), event.id())))
                 .collect().last().replaceWithVoid();
     }
 
     public Uni<Void> userDeleted(SqlConnection transaction, OrgId org, Region region, UUID id) {
         return outbox.append(transaction, EventType.USER_DELETED, org, region, id.toString(), new UserDeleted(id))
-                .replaceWithVoid();
+                .call(event -> log.userDeleted(transaction, org, id, event.id())).replaceWithVoid();
     }
 
     public Uni<Void> groupChanged(SqlConnection transaction, OrgId org, Region region, UUID id, String displayName,
             String externalId) {
         return outbox.append(transaction, EventType.GROUP_UPSERTED, org, region, id.toString(),
-                new GroupState(id, displayName, externalId)).replaceWithVoid();
+                new GroupState(id, displayName, externalId))
+                .call(event -> log.groupChanged(transaction, org, id, event.id())).replaceWithVoid();
     }
 
     public Uni<Void> groupDeleted(SqlConnection transaction, OrgId org, Region region, UUID id) {
         return outbox.append(transaction, EventType.GROUP_DELETED, org, region, id.toString(), new GroupDeleted(id))
-                .replaceWithVoid();
+                .call(event -> log.groupDeleted(transaction, org, id, event.id())).replaceWithVoid();
+    }
+
+    /**
+     * These users joined or left the group in this transaction. Kafka carries membership on the users
+     * ({@link #usersChanged}); the event log also tells it as a change of the group, as SCIM clients expect.
+     */
+    public Uni<Void> membersChanged(SqlConnection transaction, OrgId org, UUID groupId, Collection<UUID> userIds) {
+        return log.membersChanged(transaction, org, groupId, userIds);
     }
 
     private static UserState state(Row row) {

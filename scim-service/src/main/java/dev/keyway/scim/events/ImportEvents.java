@@ -184,11 +184,15 @@ public class ImportEvents {
                             return Multi.createFrom().iterable(joining)
                                     .onItem().transformToUniAndConcatenate(group -> groups.addMembers(transaction,
                                             org.value(), group, List.of(userId), source)
-                                            .call(() -> groups.touch(transaction, group)))
+                                            .call(() -> groups.touch(transaction, group))
+                                            .call(() -> directory.membersChanged(transaction, org, group,
+                                                    List.of(userId))))
                                     .collect().last()
                                     .chain(() -> Multi.createFrom().iterable(leaving)
                                             .onItem().transformToUniAndConcatenate(group -> groups
-                                                    .removeSourcedMember(transaction, group, userId, source))
+                                                    .removeSourcedMember(transaction, group, userId, source)
+                                                    .call(() -> directory.membersChanged(transaction, org, group,
+                                                            List.of(userId))))
                                             .collect().last())
                                     .replaceWithVoid();
                         }));

@@ -207,34 +207,51 @@ public class GroupRepository {
         List<Object> parameters = new ArrayList<>(List.of(orgId));
         String where = "g.org_id = $1 and g.deleted_at is null"
                 + (query.filter() == null ? "" : " and " + SqlFilter.translate(MAPPING, query.filter(), parameters));
-        String order = (query.sortBy() == null ? ""
-                : SqlFilter.sortExpression(MAPPING, query.sortBy()) + (query.descending() ? " desc" : " asc")
-                        + " nulls last, ")
-                + "g.created_at, g.id";
         int filterParameters = parameters.size();
-        parameters.add(query.count());
-        parameters.add(query.startIndex() - 1);
-        String sql = "select " + COLUMNS + ", count(*) over () as total from scim_group g where " + where
+        boolean cursor = query.cursorPaging();
+        String page = "";
+        if (cursor && query.after() != null) {
+            parameters.add(query.after());
+            page = " and g.id > $" + parameters.size();
+        }
+        String order = cursor ? "g.id"
+                : (query.sortBy() == null ? ""
+                        : SqlFilter.sortExpression(MAPPING, query.sortBy()) + (query.descending() ? " desc" : " asc")
+                                + " nulls last, ")
+                        + "g.created_at, g.id";
+        // a cursor page reads one row more than it shows: whether there is a next page
+        parameters.add(cursor ? query.count() + 1 : query.count());
+        parameters.add(cursor ? 0 : query.startIndex() - 1);
+        String total = cursor ? "(select count(*) from scim_group g where " + where + ")" : "count(*) over ()";
+        String sql = "select " + COLUMNS + ", " + total + " as total from scim_group g where " + where + page
                 + " order by " + order + " limit $" + (parameters.size() - 1) + " offset $" + parameters.size();
         return filterQueries.run(connection -> connection.preparedQuery(sql).execute(Tuple.from(parameters))
                 .chain(rows -> {
                     List<Group> groups = new ArrayList<>(rows.size());
-                    long total = 0;
+                    long count = 0;
                     for (Row row : rows) {
                         groups.add(group(row));
-                        total = row.getLong("total");
+                        count = row.getLong("total");
                     }
-                    if (!groups.isEmpty() || query.startIndex() == 1 && query.count() > 0) {
-                        return Uni.createFrom().item(new Page(groups, total));
+                    UUID next = null;
+                    if (cursor && groups.size() > query.count()) {
+                        groups = new ArrayList<>(groups.subList(0, query.count()));
+                        next = query.count() == 0 ? query.after() : groups.get(groups.size() - 1).id();
                     }
+                    if (!groups.isEmpty() || !cursor && query.startIndex() == 1 && query.count() > 0) {
+                        return Uni.createFrom().item(new Page(groups, count, next));
+                    }
+                    // an empty page past the end (or count=0) still reports the total
+                    List<Group> found = groups;
+                    UUID following = next;
                     return connection.preparedQuery("select count(*) from scim_group g where " + where)
                             .execute(Tuple.from(parameters.subList(0, filterParameters)))
-                            .map(count -> new Page(groups, count.iterator().next().getLong(0)));
+                            .map(all -> new Page(found, all.iterator().next().getLong(0), following));
                 }));
     }
 
     /** A page of groups and the number of all matches. */
-    public record Page(List<Group> groups, long total) {
+    public record Page(List<Group> groups, long total, UUID next) {
     }
 
     public static boolean isDisplayNameTaken(Throwable failure) {

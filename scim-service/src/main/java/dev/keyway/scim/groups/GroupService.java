@@ -44,7 +44,7 @@ public class GroupService {
     }
 
     /** A page of groups and the number of all matches. */
-    public record GroupPage(List<GroupView> groups, long total) {
+    public record GroupPage(List<GroupView> groups, long total, UUID next) {
     }
 
     private final Pool pool;
@@ -67,6 +67,7 @@ public class GroupService {
                 .call(group -> groups.addMembers(transaction, tenant.orgId(), id, members, MANAGED_BY_SCIM)
                         .call(added -> events.usersChanged(transaction, tenant.org(), tenant.region(), added)))
                 .call(group -> announce(transaction, tenant, group))
+                .call(group -> events.membersChanged(transaction, tenant.org(), id, members))
                 .chain(group -> withMembers(transaction, group, Projection.all())))
                 .onFailure(GroupRepository::isDisplayNameTaken).transform(e -> taken(document));
     }
@@ -87,7 +88,7 @@ public class GroupService {
             return members.map(byGroup -> new GroupPage(page.groups().stream()
                     .map(group -> new GroupView(group, query.projection().returns("members")
                             ? byGroup.getOrDefault(group.id(), List.of()) : null))
-                    .toList(), page.total()));
+                    .toList(), page.total(), page.next()));
         });
     }
 
@@ -152,7 +153,8 @@ public class GroupService {
                             .call(updated -> events.usersChanged(transaction, tenant.org(), tenant.region(),
                                     changedUsers))
                             .call(updated -> updated.attributes().equals(existing.attributes())
-                                    ? Uni.createFrom().voidItem() : announce(transaction, tenant, updated));
+                                    ? Uni.createFrom().voidItem() : announce(transaction, tenant, updated))
+                            .call(() -> events.membersChanged(transaction, tenant.org(), groupId, changedUsers));
                 }))
                 .onFailure(GroupRepository::isDisplayNameTaken).transform(e -> ScimException.uniqueness(
                         "Another group already has this displayName."));

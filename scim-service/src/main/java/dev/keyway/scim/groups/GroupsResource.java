@@ -12,9 +12,11 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.EntityTag;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -57,9 +59,13 @@ public class GroupsResource {
     @Operation(summary = "List or filter groups (excludedAttributes=members skips loading members)")
     public Uni<ListResponse> list(@RestQuery String filter, @RestQuery String startIndex, @RestQuery String count,
             @RestQuery String sortBy, @RestQuery String sortOrder, @RestQuery String attributes,
-            @RestQuery String excludedAttributes) {
+            @RestQuery String excludedAttributes, @RestQuery String cursor, @Context UriInfo uri) {
+        // "?cursor" or "?cursor=" asks for the first page of a cursor listing (RFC 9865)
+        if (cursor == null && uri.getQueryParameters().containsKey("cursor")) {
+            cursor = "";
+        }
         return list(ListQuery.of(ScimSchemas.GROUPS, filter, startIndex, count, sortBy, sortOrder, attributes,
-                excludedAttributes));
+                excludedAttributes, cursor));
     }
 
     @POST
@@ -123,7 +129,7 @@ public class GroupsResource {
     }
 
     private Uni<ListResponse> list(ListQuery query) {
-        return groups.list(caller.tenant(), query).map(page -> ListResponse.of(page.total(), query.startIndex(),
+        return groups.list(caller.tenant(), query).map(page -> ListResponse.of(query, page.total(), page.next(),
                 page.groups().stream().map(view -> render(view, query.projection())).toList()));
     }
 

@@ -142,35 +142,51 @@ public class UserRepository {
         List<Object> parameters = new ArrayList<>(List.of(orgId));
         String where = "u.org_id = $1 and u.deleted_at is null"
                 + (query.filter() == null ? "" : " and " + SqlFilter.translate(MAPPING, query.filter(), parameters));
-        String order = (query.sortBy() == null ? ""
-                : SqlFilter.sortExpression(MAPPING, query.sortBy()) + (query.descending() ? " desc" : " asc")
-                        + " nulls last, ")
-                + "u.created_at, u.id";
-        parameters.add(query.count());
-        parameters.add(query.startIndex() - 1);
-        String sql = "select " + COLUMNS + ", count(*) over () as total from scim_user u where " + where
+        int filterParameters = parameters.size();
+        boolean cursor = query.cursorPaging();
+        String page = "";
+        if (cursor && query.after() != null) {
+            parameters.add(query.after());
+            page = " and u.id > $" + parameters.size();
+        }
+        String order = cursor ? "u.id"
+                : (query.sortBy() == null ? ""
+                        : SqlFilter.sortExpression(MAPPING, query.sortBy()) + (query.descending() ? " desc" : " asc")
+                                + " nulls last, ")
+                        + "u.created_at, u.id";
+        // a cursor page reads one row more than it shows: whether there is a next page
+        parameters.add(cursor ? query.count() + 1 : query.count());
+        parameters.add(cursor ? 0 : query.startIndex() - 1);
+        String total = cursor ? "(select count(*) from scim_user u where " + where + ")" : "count(*) over ()";
+        String sql = "select " + COLUMNS + ", " + total + " as total from scim_user u where " + where + page
                 + " order by " + order + " limit $" + (parameters.size() - 1) + " offset $" + parameters.size();
         return filterQueries.run(connection -> connection.preparedQuery(sql).execute(Tuple.from(parameters))
                 .chain(rows -> {
                     List<User> users = new ArrayList<>(rows.size());
-                    long total = 0;
+                    long count = 0;
                     for (Row row : rows) {
                         users.add(user(row));
-                        total = row.getLong("total");
+                        count = row.getLong("total");
                     }
-                    if (!users.isEmpty() || query.startIndex() == 1 && query.count() > 0) {
-                        return Uni.createFrom().item(new Page(users, total));
+                    UUID next = null;
+                    if (cursor && users.size() > query.count()) {
+                        users = new ArrayList<>(users.subList(0, query.count()));
+                        next = query.count() == 0 ? query.after() : users.get(users.size() - 1).id();
+                    }
+                    if (!users.isEmpty() || !cursor && query.startIndex() == 1 && query.count() > 0) {
+                        return Uni.createFrom().item(new Page(users, count, next));
                     }
                     // an empty page past the end (or count=0) still reports the total
-                    List<Object> countParameters = parameters.subList(0, parameters.size() - 2);
+                    List<User> found = users;
+                    UUID following = next;
                     return connection.preparedQuery("select count(*) from scim_user u where " + where)
-                            .execute(Tuple.from(countParameters))
-                            .map(count -> new Page(users, count.iterator().next().getLong(0)));
+                            .execute(Tuple.from(parameters.subList(0, filterParameters)))
+                            .map(all -> new Page(found, all.iterator().next().getLong(0), following));
                 }));
     }
 
     /** A page of users and the number of all matches. */
-    public record Page(List<User> users, long total) {
+    public record Page(List<User> users, long total, UUID next) {
     }
 
     public static boolean isUserNameTaken(Throwable failure) {

@@ -40,7 +40,7 @@ public class UserService {
     }
 
     /** A page of users and the number of all matches. */
-    public record UserPage(List<UserView> users, long total) {
+    public record UserPage(List<UserView> users, long total, UUID next) {
     }
 
     private final Pool pool;
@@ -86,7 +86,7 @@ public class UserService {
                     : Uni.createFrom().item(Map.of());
             return groups.map(byUser -> new UserPage(page.users().stream()
                     .map(user -> new UserView(user, byUser.getOrDefault(user.id(), List.of()))).toList(),
-                    page.total()));
+                    page.total(), page.next()));
         });
     }
 

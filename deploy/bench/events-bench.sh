@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Directory events benchmark, run by hand (never in CI): SETs per second to one fast endpoint and the lag from a SCIM
+# write to its delivery (p50, p99), beside the outbox's own publish rate and lag measured in the same run.
+#
+#   deploy/bench/events-bench.sh [users per phase, default 3000]
+#
+# Self-contained: it runs the packaged services as processes on free ports with their own PostgreSQL and Kafka
+# (system-tests' KeywaySystem), so it never touches a running deploy/local/run.sh. Builds first.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$ROOT"
+OUT=$(mktemp)
+./mvnw -B -pl system-tests -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+  -Dit.test=SetEventsBench -Dkeyway.bench=true -Dkeyway.bench.users="${1:-3000}" >"$OUT" 2>&1 ||
+  { tail -50 "$OUT"; exit 1; }
+grep -A6 "Directory events benchmark" "$OUT"
