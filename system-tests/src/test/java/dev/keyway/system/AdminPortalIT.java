@@ -187,7 +187,10 @@ class AdminPortalIT {
         String token = wait.until(ExpectedConditions.presenceOfElementLocated(By.id("issued-token")))
                 .getAttribute("value");
         assertTrue(token.startsWith("kws_api_"), token);
+        String apiKeyForm = browser.findElement(By.id("issued-api-key")).getAttribute("value");
         screenshot("06-scim-token");
+        // the API-key form ("API_KEY:SCIM_KEY") is accepted as well
+        given().baseUri(SYSTEM.scim().url()).auth().oauth2(apiKeyForm).get("/scim/v2/Users").then().statusCode(200);
 
         // JumpCloud's SCIM client, with the token the admin pasted
         String email = "ada@" + slug + ".test";
@@ -259,6 +262,14 @@ class AdminPortalIT {
             browser.navigate().refresh();
             return browser.findElements(By.cssSelector("td.run-status")).stream()
                     .anyMatch(cell -> cell.getText().equals("succeeded"));
+        });
+        // run now: a second run appears in the history
+        click(By.cssSelector("button.run-now"));
+        wait.until(ExpectedConditions.urlContains("done=run-started"));
+        await().atMost(PATIENCE).until(() -> {
+            browser.navigate().refresh();
+            return browser.findElements(By.cssSelector("td.run-status")).stream()
+                    .filter(cell -> cell.getText().equals("succeeded")).count() == 2;
         });
         screenshot("11-imports");
     }
