@@ -30,7 +30,7 @@ import io.quarkus.security.PermissionsAllowed;
 import io.smallrye.mutiny.Uni;
 
 /** The operator's side of setup links: the SaaS's back end asks for one per organization, and may revoke it. */
-@Path("/admin/setup-links")
+@Path("/admin")
 @Tag(name = "Setup links")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed(Roles.OPERATOR)
@@ -64,6 +64,7 @@ public class SetupLinksResource {
     }
 
     @POST
+    @Path("setup-links")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "A setup link for one organization's IT admin (operator token); the URL is shown only here")
     public Uni<Response> create(@NotNull(message = "A JSON body with org is required") @Valid NewLink request) {
@@ -74,7 +75,7 @@ public class SetupLinksResource {
     }
 
     @GET
-    @Path("/orgs/{slug}")
+    @Path("orgs/{slug}/setup-links")
     @PermissionsAllowed(OrganizationAccess.ADMINISTER)
     @Operation(summary = "An organization's setup links, newest first, without their secrets (operator, or the"
             + " organization's owner)")
@@ -83,7 +84,7 @@ public class SetupLinksResource {
     }
 
     @DELETE
-    @Path("{id}")
+    @Path("setup-links/{id}")
     @Operation(summary = "Revoke a setup link: it no longer opens, its sessions end and their owner tokens are revoked")
     public Uni<Response> revoke(@PathParam("id") UUID id) {
         return links.revoke(id).replaceWith(Response.noContent().build());

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,6 +19,7 @@ import dev.keyway.common.tenant.Region;
 import dev.keyway.testsupport.KeywayTestStack;
 import dev.keyway.testsupport.OrgAnnouncements;
 import dev.keyway.testsupport.TestPostgres;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -28,7 +30,7 @@ import io.restassured.response.Response;
  * into a session cookie, revocable; only hashes stored; every unusable link gets a page that says why.
  */
 @QuarkusTest
-@WithTestResource(KeywayTestStack.class)
+@WithTestResource(value = KeywayTestStack.class, initArgs = @ResourceArg(name = "trustTestAdminTokens", value = "true"))
 class SetupLinksTest {
 
     static final String OPERATOR = "test-operator-token";
@@ -147,17 +149,24 @@ class SetupLinksTest {
         OrgAnnouncements.TestOrg org = OrgAnnouncements.announce("portal", "op", Region.API);
         given().contentType(ContentType.JSON).body("{\"org\":\"" + org.slug() + "\"}").post("/admin/setup-links")
                 .then().statusCode(401);
+        // an organization's owner may not make links (they are the operator's to hand out), only see its own
         given().auth().oauth2(org.ownerToken()).contentType(ContentType.JSON).body("{\"org\":\"" + org.slug() + "\"}")
-                .post("/admin/setup-links").then().statusCode(401);
+                .post("/admin/setup-links").then().statusCode(403);
         create("{\"org\":\"nobody-here\"}").then().statusCode(404).contentType("application/problem+json");
         create("{\"org\":\"" + org.slug() + "\",\"scopes\":[\"everything\"]}").then().statusCode(400)
                 .body("detail", containsString("scopes"));
         create("{\"org\":\"" + org.slug() + "\",\"expiresIn\":\"P30D\"}").then().statusCode(400)
                 .body("detail", containsString("expiresIn"));
         create("{}").then().statusCode(400);
+        create("{\"org\":\"" + org.slug() + "\"}").then().statusCode(201);
+        given().auth().oauth2(org.ownerToken()).get("/admin/orgs/" + org.slug() + "/setup-links").then()
+                .statusCode(200).body("size()", equalTo(1)).body("[0].url", nullValue());
+        OrgAnnouncements.TestOrg other = OrgAnnouncements.announce("portal", "op-other", Region.API);
+        given().auth().oauth2(org.ownerToken()).get("/admin/orgs/" + other.slug() + "/setup-links").then()
+                .statusCode(403);
         OrgAnnouncements.TestOrg european = OrgAnnouncements.announce("portal", "eu", Region.EU);
         create("{\"org\":\"" + european.slug() + "\"}").then().statusCode(421);
-        assertEquals(0, TestPostgres.get().count("select count(*) from portal.setup_link where org_slug in (?, ?)",
-                org.slug(), european.slug()));
+        assertEquals(0, TestPostgres.get().count("select count(*) from portal.setup_link where org_slug = ?",
+                european.slug()));
     }
 }
