@@ -284,8 +284,9 @@ class AdminPortalIT {
         assertTrue(text("main").contains("_keyway-challenge." + slug + ".example"));
         screenshot("12-domains");
 
-        browser.get(SYSTEM.portal().url() + "/portal/" + slug + "/logs?outcome=success");
+        browser.get(SYSTEM.portal().url() + "/portal/" + slug + "/logs?outcome=ok");
         assertTrue(text("main").contains("ada@" + slug + ".test"));
+        assertTrue(text("main").contains("JumpCloud"), "the import runs are listed too");
         screenshot("13-logs");
 
         browser.manage().window().setSize(new Dimension(390, 844));

@@ -59,7 +59,7 @@ public class LogsPage {
     /**
      * @param from    "yyyy-MM-ddTHH:mm" (UTC), as a datetime-local field sends it
      * @param user    part of the subject (e-mail), any case
-     * @param outcome success or refused (sign-ins), succeeded, failed or running (runs)
+     * @param outcome "ok" (sign-ins that succeeded, runs that succeeded) or "failed" (refused sign-ins, failed runs)
      */
     @GET
     public Uni<TemplateInstance> show(@PathParam("slug") String slug,
@@ -77,13 +77,13 @@ public class LogsPage {
                         if (within(at, since, until)
                                 && (who.isEmpty() || login.path("subject").asText("").toLowerCase(Locale.ROOT)
                                         .contains(who))
-                                && (result.isEmpty() || result.equals(login.path("outcome").asText()))) {
+                                && matches(result, login.path("outcome").asText(), "success", "refused")) {
                             logins.add(portal.map(login));
                         }
                     }
                     List<Map<String, Object>> runs = all.getItem2().stream()
                             .filter(run -> within(Instant.parse((String) run.get("startedAt")), since, until))
-                            .filter(run -> result.isEmpty() || result.equals(run.get("status")))
+                            .filter(run -> matches(result, (String) run.get("status"), "succeeded", "failed"))
                             .toList();
                     return page.data("nav", visit.nav()).data("logins", logins).data("runs", runs)
                             .data("from", Objects.toString(from, "")).data("to", Objects.toString(to, ""))
@@ -114,6 +114,15 @@ public class LogsPage {
                     .sorted(Comparator.comparing(run -> (String) run.get("startedAt"), Comparator.reverseOrder()))
                     .toList());
         });
+    }
+
+    /** One filter for both logs: "ok" is a sign-in's success and a run's success, "failed" their failures. */
+    private static boolean matches(String filter, String value, String ok, String failed) {
+        return switch (filter) {
+            case "ok" -> ok.equals(value);
+            case "failed" -> failed.equals(value);
+            default -> true;
+        };
     }
 
     private static boolean within(Instant at, Instant since, Instant until) {
