@@ -131,6 +131,16 @@ class SetupLinksTest {
     }
 
     @Test
+    void aServiceThatDoesNotAnswerGetsAPageNotAStackTrace() {
+        OrgAnnouncements.TestOrg org = OrgAnnouncements.announce("portal", "down", Region.API);
+        String session = exchange(secret(create("{\"org\":\"" + org.slug() + "\"}").path("url")))
+                .getCookie("keyway_portal");
+        given().cookie("keyway_portal", session).get("/portal/" + org.slug() + "/saml").then().statusCode(503)
+                .contentType(containsString("text/html")).body(containsString("not reachable right now"))
+                .body(not(containsString("Exception")));
+    }
+
+    @Test
     void aFormPostWithoutTheCsrfTokenIsRefusedWithAPageAndChangesNothing() {
         OrgAnnouncements.TestOrg org = OrgAnnouncements.announce("portal", "csrf", Region.API);
         String secret = secret(create("{\"org\":\"" + org.slug() + "\"}").path("url"));
