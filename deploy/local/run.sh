@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs Keyway on this machine: PostgreSQL, a Kafka broker (KRaft) and the three services.
+# Runs Keyway on this machine: PostgreSQL, a Kafka broker (KRaft), the three services and the admin portal.
 #
 #   deploy/local/run.sh         start everything, wait until it is ready, print the URLs and the operator token;
 #                               Ctrl-C (or SIGTERM) stops everything this run started
@@ -15,7 +15,7 @@
 # Where each service of each region runs (ports, database, base URLs) is deploy/regions.properties, which the tests and
 # the chart's tests read too.
 # PostgreSQL: the server on 127.0.0.1:5432 if there is one, otherwise Debian's package is installed and started.
-# Each service gets its own database and role (keyway_sso, keyway_scim, keyway_imports).
+# Each service gets its own database and role (keyway_sso, keyway_scim, keyway_imports, keyway_portal).
 # Kafka: fetched from Maven Central on first use, run as its own process on 127.0.0.1, data under the state folder.
 # The services inherit this environment, so any setting can be overridden the Quarkus way, e.g.
 # KEYWAY_JUMPCLOUD_US_URL=http://localhost:9999 deploy/local/run.sh
@@ -182,7 +182,7 @@ start_mirror_maker() {
 
 build() {
   log "Building the services (mvnw package)"
-  "$ROOT/mvnw" -B -q package -DskipTests -pl sso-service,scim-service,import-service -am
+  "$ROOT/mvnw" -B -q package -DskipTests -pl sso-service,scim-service,import-service,admin-portal -am
 }
 
 service_ready() { curl -fs -o /dev/null "http://127.0.0.1:$1/q/health/ready"; } # management port
@@ -218,6 +218,8 @@ start_services() {
         QUARKUS_DATASOURCE_REACTIVE_URL=postgresql://127.0.0.1:$PG_PORT/$db \
         QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:$PG_PORT/$db \
         MP_JWT_VERIFY_PUBLICKEY_LOCATION=http://127.0.0.1:$(wiring "$region.sso-service.port")/.well-known/jwks.json \
+        KEYWAY_PORTAL_SSO_URL=$(wiring "$region.sso-service.url") KEYWAY_PORTAL_SCIM_URL=$(wiring "$region.scim-service.url") \
+        KEYWAY_PORTAL_IMPORTS_URL=$(wiring "$region.import-service.url") \
         setsid nohup java -Xmx384m -jar "$ROOT/$name/target/quarkus-app/quarkus-run.jar" \
         >"$STATE/logs/$region-$name.log" 2>&1 &
       echo $! >"$STATE/pids/$region-$name"
@@ -286,7 +288,7 @@ if [ "${1:-up}" = infra ]; then
   encryption_key
   cat <<EOF
 
-PostgreSQL (127.0.0.1:$PG_PORT; databases keyway_sso, keyway_scim, keyway_imports) and Kafka (127.0.0.1:$KAFKA_PORT)
+PostgreSQL (127.0.0.1:$PG_PORT; databases keyway_sso, keyway_scim, keyway_imports, keyway_portal) and Kafka (127.0.0.1:$KAFKA_PORT)
 are running. Run a service in dev mode in another terminal, from $ROOT:
   export KEYWAY_ENCRYPTION_KEYS=\$(cat ${STATE#"$ROOT"/}/encryption.key)
   ./mvnw quarkus:dev -pl sso-service      (scim-service, import-service: each in a terminal of its own)
@@ -304,13 +306,17 @@ Keyway is running (ready in $(($(date +%s) - started)) s), region${REGIONS[1]:+s
   sso-service     http://127.0.0.1:8081   (SAML, sessions, organizations; JWKS at /.well-known/jwks.json)
   scim-service    http://127.0.0.1:8082   (SCIM 2.0 at /scim/v2)
   import-service  http://127.0.0.1:8083   (JumpCloud directory import)
-  health /q/health/ready · metrics /q/metrics · OpenAPI /q/openapi on the management ports :9001, :9002, :9003
-${REGIONS[1]:+  region eu: the same on :9081, :9082, :9083, management :9011, :9012, :9013 (Kafka 127.0.0.1:$EU_KAFKA_PORT,
+  admin-portal    http://localhost:8084   (the IT admin's pages, opened from a setup link)
+  health /q/health/ready · metrics /q/metrics · OpenAPI /q/openapi on the management ports :9001 to :9004
+${REGIONS[1]:+  region eu: the same on :9081 to :9084, management :9011 to :9014 (Kafka 127.0.0.1:$EU_KAFKA_PORT,
   MirrorMaker 2 between the two)
 }
 Operator token: $KEYWAY_OPERATOR_TOKEN
   curl -H "Authorization: Bearer \$KEYWAY_OPERATOR_TOKEN" -H 'Content-Type: application/json' \\
        -d '{"slug":"acme","displayName":"Acme","region":"api"}' http://127.0.0.1:8081/admin/orgs
+  curl -H "Authorization: Bearer \$KEYWAY_OPERATOR_TOKEN" -H 'Content-Type: application/json' \
+       -d '{"org":"acme","scopes":["sso","scim","imports","domains","logs"],"expiresIn":"PT4H"}' \
+       http://127.0.0.1:8084/admin/setup-links      (a setup link for acme's IT admin: open its "url")
 
 Ctrl-C stops everything this run started.
 EOF

@@ -7,9 +7,9 @@
 {{- end -}}
 {{- end -}}
 
-{{/* The service's Kubernetes name: sso-service, scim-service, import-service. */}}
+{{/* The service's Kubernetes name: sso-service, scim-service, import-service, admin-portal. */}}
 {{- define "keyway.serviceName" -}}
-{{- if eq . "imports" -}}import-service{{- else -}}{{ . }}-service{{- end -}}
+{{- if eq . "imports" -}}import-service{{- else if eq . "portal" -}}admin-portal{{- else -}}{{ . }}-service{{- end -}}
 {{- end -}}
 
 {{/* Name of one service's objects: <fullname>-<service>. Call with (dict "root" $ "service" "sso"). */}}

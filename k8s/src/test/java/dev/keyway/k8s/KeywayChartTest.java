@@ -34,7 +34,8 @@ class KeywayChartTest {
 
     private static final Path CHART = Path.of("keyway");
     private static final String KEYS = "k1:" + "A".repeat(43) + "=";
-    private static final List<String> SERVICES = List.of("sso-service", "scim-service", "import-service");
+    private static final List<String> SERVICES = List.of("sso-service", "scim-service", "import-service",
+            "admin-portal");
 
     @Test
     void lintsClean() {
@@ -64,6 +65,7 @@ class KeywayChartTest {
             String database = switch (service) {
                 case "sso-service" -> "keyway_sso";
                 case "scim-service" -> "keyway_scim";
+                case "admin-portal" -> "keyway_portal";
                 default -> "keyway_imports";
             };
             assertEquals("postgresql://postgresql:5432/" + database, env.get("QUARKUS_DATASOURCE_REACTIVE_URL")
@@ -76,6 +78,16 @@ class KeywayChartTest {
         JsonNode scim = env(objects.get("Deployment/keyway-scim").at("/spec/template/spec/containers/0"))
                 .get("MP_JWT_VERIFY_PUBLICKEY_LOCATION");
         assertEquals("http://keyway-sso:8081/.well-known/jwks.json", scim.get("value").asText());
+        // the portal calls the services' admin APIs inside the cluster, as the operator (for owner tokens)
+        Map<String, JsonNode> portal = env(objects.get("Deployment/keyway-portal")
+                .at("/spec/template/spec/containers/0"));
+        assertEquals("http://keyway-sso:8081", portal.get("KEYWAY_PORTAL_SSO_URL").get("value").asText());
+        assertEquals("http://keyway-scim:8082", portal.get("KEYWAY_PORTAL_SCIM_URL").get("value").asText());
+        assertEquals("http://keyway-imports:8083", portal.get("KEYWAY_PORTAL_IMPORTS_URL").get("value").asText());
+        assertEquals("https://api-scim.keyway.example",
+                portal.get("KEYWAY_PORTAL_SCIM_PUBLIC_URL").get("value").asText());
+        assertEquals("operator-token", portal.get("KEYWAY_OPERATOR_TOKEN").at("/valueFrom/secretKeyRef/key").asText());
+        assertNotNull(portal.get("MP_JWT_VERIFY_PUBLICKEY_LOCATION"));
         assertNotNull(objects.get("NetworkPolicy/keyway"));
         assertNotNull(objects.get("ServiceAccount/keyway"));
     }
@@ -114,7 +126,7 @@ class KeywayChartTest {
             List<String> hosts = new ArrayList<>();
             objects.get("Ingress/keyway").at("/spec/rules").forEach(rule -> hosts.add(rule.get("host").asText()));
             assertEquals(List.of(region + "-sso.keyway.example", region + "-scim.keyway.example",
-                    region + "-import.keyway.example"), hosts);
+                    region + "-import.keyway.example", region + "-portal.keyway.example"), hosts);
             Map<String, JsonNode> scim = env(
                     objects.get("Deployment/keyway-scim").at("/spec/template/spec/containers/0"));
             assertEquals("https://eu-scim.keyway.example", scim.get("KEYWAY_DEPLOYMENT_URLS_EU").get("value").asText(),
@@ -143,7 +155,8 @@ class KeywayChartTest {
     @Test
     void healthMetricsAndOpenApiAreOnAManagementPortTheIngressNeverRoutes() {
         Map<String, JsonNode> objects = render(template -> template.set("secrets.encryptionKeys", KEYS));
-        Map<String, Integer> managementPorts = Map.of("sso", 9001, "scim", 9002, "imports", 9003);
+        Map<String, Integer> managementPorts = Map.of("sso", 9001, "scim", 9002, "imports", 9003, "portal",
+                9004);
         managementPorts.forEach((component, port) -> {
             JsonNode container = objects.get("Deployment/keyway-" + component).at("/spec/template/spec/containers/0");
             Map<String, Integer> containerPorts = new HashMap<>();
@@ -164,18 +177,19 @@ class KeywayChartTest {
             routedNames.add(port.path("name").asText(""));
             routed.add(port.path("number").asInt(0));
         }));
-        assertEquals(List.of("http", "http", "http"), routedNames, "the Ingress routes the public port only");
+        assertEquals(List.of("http", "http", "http", "http"), routedNames, "the Ingress routes the public port only");
         assertTrue(routed.stream().noneMatch(managementPorts.values()::contains));
 
         JsonNode rules = objects.get("NetworkPolicy/keyway").at("/spec/ingress");
         List<Integer> monitoringPorts = new ArrayList<>();
         rules.get(1).get("ports").forEach(p -> monitoringPorts.add(p.get("port").asInt()));
-        assertEquals(List.of(9001, 9002, 9003), monitoringPorts, "monitoring may reach the management ports");
+        assertEquals(List.of(9001, 9002, 9003, 9004), monitoringPorts, "monitoring may reach the management ports");
         assertEquals("monitoring", rules.get(1).at("/from/0/namespaceSelector/matchLabels")
                 .get("kubernetes.io/metadata.name").asText());
         List<Integer> publicPorts = new ArrayList<>();
         rules.get(0).get("ports").forEach(p -> publicPorts.add(p.get("port").asInt()));
-        assertEquals(List.of(8081, 8082, 8083), publicPorts, "the ingress controller reaches the public ports only");
+        assertEquals(List.of(8081, 8082, 8083, 8084), publicPorts,
+                "the ingress controller reaches the public ports only");
     }
 
     /**
@@ -268,6 +282,9 @@ class KeywayChartTest {
     }
 
     private static String component(String service) {
+        if (service.equals("admin-portal")) {
+            return "portal";
+        }
         return service.equals("import-service") ? "imports" : service.replace("-service", "");
     }
 }

@@ -53,8 +53,10 @@ class DirectoryImportIT {
                                 "targetGroup", "Everyone"), Map.of("jumpcloudGroupId", contractors))))
                 .post(), response -> response.statusCode() == 201)
                 .path("id");
-        String scimToken = given().baseUri(system.scim().url()).auth().oauth2(owner)
-                .post("/admin/orgs/" + slug + "/scim/tokens").then().statusCode(201).extract().path("token");
+        // scim-service learns of the organization from keyway.orgs.v1 on its own time, like import-service above
+        String scimToken = await().atMost(Duration.ofSeconds(30)).until(() -> given().baseUri(system.scim().url())
+                .auth().oauth2(owner).post("/admin/orgs/" + slug + "/scim/tokens"),
+                response -> response.statusCode() == 201).path("token");
         RequestSpecification scim = given().baseUri(system.scim().url()).basePath("/scim/v2").auth().oauth2(scimToken);
 
         await().atMost(Duration.ofSeconds(30)).until(() -> given().spec(scim)

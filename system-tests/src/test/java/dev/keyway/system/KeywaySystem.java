@@ -106,6 +106,10 @@ public final class KeywaySystem {
         return services.get("import-service");
     }
 
+    public Service portal() {
+        return services.get("admin-portal");
+    }
+
     public List<Service> all() {
         return List.copyOf(services.values());
     }
@@ -160,7 +164,16 @@ public final class KeywaySystem {
             }
             if (name.equals("sso-service")) {
                 config.put("keyway.operator-token", OPERATOR_TOKEN);
+                // the admin portal's test sign-in goes through an IdP stand-in on plain http
+                config.put("keyway.sso.allow-http-metadata-urls", "true");
             } else {
+                if (name.equals("admin-portal")) {
+                    // the portal acts as an organization's owner with owner tokens it asks sso-service for
+                    config.put("keyway.operator-token", OPERATOR_TOKEN);
+                    config.put("quarkus.rest-client.sso.url", url(region, "sso-service"));
+                    config.put("quarkus.rest-client.scim.url", url(region, "scim-service"));
+                    config.put("quarkus.rest-client.imports.url", url(region, "import-service"));
+                }
                 if (name.equals("import-service")) {
                     config.put("keyway.jumpcloud.us-url", JumpCloudStandIn.us().url());
                     config.put("keyway.jumpcloud.eu-url", JumpCloudStandIn.eu().url());

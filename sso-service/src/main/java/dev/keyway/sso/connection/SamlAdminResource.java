@@ -60,7 +60,8 @@ public class SamlAdminResource {
      * → "SP Certificate"), and the IdP side.
      */
     public record SamlView(String spEntityId, String acsUrl, String metadataUrl, String loginUrl, boolean configured,
-            IdpView idp, List<CertificateView> spCertificates, boolean certificateExpiresSoon, SamlSettings settings) {
+            boolean spInitiated, IdpView idp, List<CertificateView> spCertificates, boolean certificateExpiresSoon,
+            SamlSettings settings) {
     }
 
     /** JSON for PUT /idp: a metadata URL, or entity id, SSO URL and certificates by hand. */
@@ -94,7 +95,8 @@ public class SamlAdminResource {
     @PUT
     @Path("idp")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Trust an IdP: {\"metadataUrl\"} or {\"entityId\",\"ssoUrl\",\"certificates\":[PEM, …]}")
+    @Operation(summary = "Trust an IdP: {\"metadataUrl\"} or {\"entityId\",\"certificates\":[PEM, …]} and, if known,"
+            + " \"ssoUrl\" (without it sign-in starts from the JumpCloud user portal)")
     public Uni<SamlView> trust(@PathParam("slug") String slug,
             @NotNull(
                     message = "A JSON body with metadataUrl, or entityId, ssoUrl and certificates, is required") IdpRequest request) {
@@ -152,6 +154,7 @@ public class SamlAdminResource {
                 .map(certificate -> certificate(certificate.id(), certificate.certificate(), "signing")).toList();
         return new SamlView(endpoints.entityId(connection.slug()), endpoints.acs(connection.slug()),
                 endpoints.metadata(connection.slug()), endpoints.login(connection.slug()), connection.configured(),
+                connection.spInitiated(),
                 connection.idpEntityId() == null ? null : new IdpView(connection.idpEntityId(),
                         connection.idpRedirectUrl(), connection.idpPostUrl(), connection.idpMetadataUrl(), idp),
                 connection.spKeys().stream().map(this::certificate).toList(),

@@ -46,8 +46,17 @@ public record SamlConnection(
         return new OrgId(orgId);
     }
 
+    /** An IdP is trusted: its responses can be verified, so IdP-initiated sign-in works. */
     public boolean configured() {
-        return idpEntityId != null && !idpCertificates.isEmpty() && (idpRedirectUrl != null || idpPostUrl != null);
+        return idpEntityId != null && !idpCertificates.isEmpty();
+    }
+
+    /**
+     * Sign-in can start here (SP-initiated): the IdP's SSO URL is known. An IdP given as entity id and certificate
+     * alone is reached from its own portal (JumpCloud's user console) until then.
+     */
+    public boolean spInitiated() {
+        return configured() && (idpRedirectUrl != null || idpPostUrl != null);
     }
 
     /** The newest signing key: it signs AuthnRequests and is announced in our metadata with use="signing". */

@@ -1,6 +1,5 @@
 package dev.keyway.sso.connection;
 
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
@@ -91,12 +90,17 @@ public class SamlConnections {
                 new String(document, StandardCharsets.UTF_8), url.strip()));
     }
 
-    /** Trusts an IdP configured by hand: entity id, SSO URL and one or more certificates. */
+    /**
+     * Trusts an IdP configured by hand: entity id and one or more certificates, and its SSO URL if known. Without an
+     * SSO URL (some vendor guides ask only for JumpCloud's IdP Entity ID and certificate) sign-in starts from the
+     * JumpCloud user portal (IdP-initiated) until an SSO URL is given.
+     */
     public Uni<SamlConnection> trustManually(String slug, String entityId, String ssoUrl, List<String> certificates) {
         if (entityId == null || entityId.isBlank()) {
             throw ApiException.badRequest("entityId: required (JumpCloud's \"IdP Entity ID\").");
         }
-        URI sso = IdpUrls.require(ssoUrl, "ssoUrl", config.allowHttpMetadataUrls());
+        String sso = ssoUrl == null || ssoUrl.isBlank() ? null
+                : IdpUrls.require(ssoUrl, "ssoUrl", config.allowHttpMetadataUrls()).toString();
         if (certificates == null || certificates.isEmpty()) {
             throw ApiException.badRequest("certificates: at least one IdP signing certificate.");
         }
@@ -105,7 +109,7 @@ public class SamlConnections {
             parsed.add(Certificates.parse(certificates.get(i), "certificates[" + i + "]"));
         }
         // a hand-configured JumpCloud app takes the AuthnRequest by Redirect and by POST at the same URL
-        return trust(slug, entityId.strip(), sso.toString(), sso.toString(), null, parsed);
+        return trust(slug, entityId.strip(), sso, sso, null, parsed);
     }
 
     private Uni<SamlConnection> trust(String slug, String entityId, String redirectUrl, String postUrl,

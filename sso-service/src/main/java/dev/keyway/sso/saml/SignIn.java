@@ -86,7 +86,8 @@ public class SignIn {
      */
     public Uni<AuthnRequests.Outgoing> start(String slug, String returnTo, String browser, String client) {
         return connections.load(slug).chain(connection -> {
-            if (!connection.configured()) {
+            if (!connection.spInitiated()) {
+                // no IdP, or one given without its SSO URL: sign-in starts from the IdP's portal only
                 throw new SamlRejectedException(Rejection.NOT_CONFIGURED, slug);
             }
             if (!limits.tryStart(connection.orgId(), client)) {

@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 
@@ -116,6 +117,39 @@ class SamlAdminTest {
                 .put("/admin/orgs/" + slug + "/saml/idp").then().statusCode(200)
                 .body("idp.certificates", hasSize(2))
                 .body("idp.redirectUrl", equalTo("https://sso.jumpcloud.com/saml2/acme"));
+    }
+
+    @Test
+    void anEntityIdAndACertificateAloneAreEnoughAndSignInThenStartsFromJumpCloud() {
+        String slug = newOrg();
+        SamlIdp idp = SamlIdp.create("https://sso.jumpcloud.com/saml2/" + slug);
+        String quotedPem = "\"" + idp.identity().certificatePem() + "\"";
+        owner(slug).contentType(ContentType.JSON)
+                .body("{\"entityId\":" + json(idp.entityId()) + ",\"certificates\":[" + json(quotedPem) + "]}")
+                .put("/admin/orgs/" + slug + "/saml/idp").then().statusCode(200)
+                .body("configured", equalTo(true))
+                .body("spInitiated", equalTo(false))
+                .body("idp.entityId", equalTo(idp.entityId()))
+                .body("idp.redirectUrl", nullValue())
+                .body("idp.postUrl", nullValue())
+                .body("idp.certificates", hasSize(1));
+        // sign-in cannot start here without JumpCloud's SSO URL: the page says so, nothing is pending
+        given().redirects().follow(false).get("/saml/" + slug + "/login").then().statusCode(404)
+                .body(containsString("not-configured"));
+        // from the JumpCloud user portal (IdP-initiated) it works: the response verifies against the pasted key
+        String acs = "http://localhost:8081/saml/" + slug + "/acs";
+        String xml = idp.response().to(acs, "http://localhost:8081/saml/" + slug + "/metadata")
+                .nameId("nobody@acme.test", SamlIdp.NAMEID_EMAIL).xml();
+        given().redirects().follow(false).contentType(ContentType.URLENC)
+                .formParam("SAMLResponse", Base64.getEncoder()
+                        .encodeToString(xml.getBytes(StandardCharsets.UTF_8)))
+                .post("/saml/" + slug + "/acs").then().statusCode(403).body(containsString("user-unknown"));
+        // once the SSO URL is known, sign-in may start here too
+        owner(slug).contentType(ContentType.JSON)
+                .body("{\"entityId\":" + json(idp.entityId()) + ",\"ssoUrl\":\"https://sso.jumpcloud.com/saml2/x\","
+                        + "\"certificates\":[" + json(idp.identity().certificatePem()) + "]}")
+                .put("/admin/orgs/" + slug + "/saml/idp").then().statusCode(200).body("spInitiated", equalTo(true));
+        given().redirects().follow(false).get("/saml/" + slug + "/login").then().statusCode(303);
     }
 
     @Test
