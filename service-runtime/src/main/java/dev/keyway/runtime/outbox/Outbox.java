@@ -23,17 +23,20 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class Outbox {
 
     /**
-     * The event and its aggregate's next sequence in one round trip: the row is written with sequence 0 and
-     * PostgreSQL sets the sequence into it. The sequence row's lock also orders concurrent writers of one aggregate.
+     * The event and its aggregate's next sequence in one round trip: PostgreSQL numbers the event and the JSON is
+     * joined around the number as text, never parsed. The sequence row's lock orders concurrent writers of one
+     * aggregate until they commit, so a later sequence always gets a later outbox id; the update is HOT (the number is
+     * not indexed). The notification wakes the relay when the transaction commits (and never if it rolls back);
+     * PostgreSQL sends one per transaction however many events it wrote.
      */
-    private static final String APPEND = """
+    static final String APPEND = """
             with next as (
                 insert into outbox_sequence (aggregate_id, last_sequence) values ($4, 1)
                 on conflict (aggregate_id) do update set last_sequence = outbox_sequence.last_sequence + 1
                 returning last_sequence)
             insert into outbox (event_id, topic, event_type, aggregate_id, payload, traceparent, tracestate)
-            select $1, $2, $3, $4, jsonb_set($5::text::jsonb, '{sequence}', to_jsonb(next.last_sequence))::text, $6, $7
-            from next returning (select last_sequence from next)""";
+            select $1, $2, $3, $4, $5 || next.last_sequence || $6, $7, $8 from next
+            returning (select last_sequence from next), pg_notify(%s, '')""".formatted(OutboxRelay.CHANNEL);
 
     /** An event to append: what happened, to which aggregate. */
     public record Draft(EventType type, String aggregateId, EventPayload payload) {
@@ -49,10 +52,7 @@ public class Outbox {
             return Uni.createFrom().failure(new IllegalStateException("outbox append outside a transaction"));
         }
         EventEnvelope unnumbered = EventEnvelope.of(type, orgId, region, aggregateId, 0, payload);
-        TraceContext trace = TraceContext.current();
-        return transaction.preparedQuery(APPEND)
-                .execute(Tuple.of(unnumbered.id(), type.topic(), type.wireName(), aggregateId,
-                        EventCodec.encode(unnumbered)).addString(trace.traceparent()).addString(trace.tracestate()))
+        return transaction.preparedQuery(APPEND).execute(row(unnumbered, TraceContext.current()))
                 .map(rows -> new EventEnvelope(unnumbered.id(), unnumbered.type(), unnumbered.version(), orgId,
                         region, unnumbered.occurredAt(), aggregateId, rows.iterator().next().getLong(0), payload));
     }
@@ -63,12 +63,15 @@ public class Outbox {
             return Uni.createFrom().failure(new IllegalStateException("outbox append outside a transaction"));
         }
         TraceContext trace = TraceContext.current();
-        List<Tuple> rows = drafts.stream().map(draft -> {
-            EventEnvelope unnumbered = EventEnvelope.of(draft.type(), orgId, region, draft.aggregateId(), 0,
-                    draft.payload());
-            return Tuple.of(unnumbered.id(), draft.type().topic(), draft.type().wireName(), draft.aggregateId(),
-                    EventCodec.encode(unnumbered)).addString(trace.traceparent()).addString(trace.tracestate());
-        }).toList();
+        List<Tuple> rows = drafts.stream().map(draft -> row(
+                EventEnvelope.of(draft.type(), orgId, region, draft.aggregateId(), 0, draft.payload()), trace))
+                .toList();
         return Batches.execute(transaction, APPEND, rows);
+    }
+
+    private static Tuple row(EventEnvelope unnumbered, TraceContext trace) {
+        EventCodec.Unnumbered json = EventCodec.encodeUnnumbered(unnumbered);
+        return Tuple.of(unnumbered.id(), unnumbered.eventType().topic(), unnumbered.type(), unnumbered.aggregateId(),
+                json.head(), json.tail()).addString(trace.traceparent()).addString(trace.tracestate());
     }
 }

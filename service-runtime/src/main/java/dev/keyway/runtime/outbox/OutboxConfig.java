@@ -9,8 +9,11 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "keyway.outbox")
 public interface OutboxConfig {
 
-    /** How often the relay looks for unpublished events (it also drains a full backlog at once). */
-    @WithDefault("200ms")
+    /**
+     * How often the relay looks for unpublished events if nothing woke it: a commit that wrote events wakes it at
+     * once, so this only bounds the delay of one whose notification was missed (the listening connection was lost).
+     */
+    @WithDefault("1s")
     Duration pollInterval();
 
     /** Most events published in one relay transaction. */
@@ -29,7 +32,7 @@ public interface OutboxConfig {
     @WithDefault("10s")
     Duration sendTimeout();
 
-    /** Published outbox rows and processed inbox ids are kept this long, then deleted. */
+    /** Processed inbox ids are kept this long, then deleted (published outbox rows are deleted at once). */
     @WithDefault("P7D")
     Duration retention();
 }

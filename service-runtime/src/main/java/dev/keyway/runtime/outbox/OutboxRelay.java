@@ -30,6 +30,7 @@ import io.quarkus.scheduler.Scheduled;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.pgclient.PgConnection;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -37,11 +38,16 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * Publishes pending outbox rows to Kafka, oldest first, keyed by aggregate id, and stamps them published.
+ * Publishes pending outbox rows to Kafka, oldest first, keyed by aggregate id, and deletes them once Kafka has
+ * acknowledged them: every row in the outbox is pending.
  *
  * <p>One replica relays at a time (a transaction-scoped advisory lock), which keeps each aggregate's events in
  * order across replicas. A failed send leaves the row pending; the relay pauses with exponential backoff and tries
  * again, so Kafka being down delays events but never loses them and never touches the write path.
+ *
+ * <p>The relay wakes when a transaction that wrote events commits (PostgreSQL {@code NOTIFY}, which reaches every
+ * replica, on one pool connection it keeps listening); the poll interval only covers a notification missed while
+ * that connection was being re-established.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -50,13 +56,18 @@ public class OutboxRelay {
 
     /** The lock key is per schema: services sharing one database do not wait for each other. */
     private static final String BECOME_RELAY = "select pg_try_advisory_xact_lock(hashtext(current_schema() || '.outbox'))";
+    /**
+     * No row lock: the advisory lock already keeps other relays out, and writers only ever insert. Deleting what was
+     * published (rather than stamping it) writes no new row version and keeps the table as small as the backlog.
+     */
     private static final String PENDING = """
             select id, topic, event_type, aggregate_id, payload, traceparent, tracestate from outbox
-            where published_at is null order by id limit $1 for update""";
-    private static final String MARK_PUBLISHED = """
-            update outbox set published_at = now(), attempts = attempts + 1, last_error = null where id = any($1)""";
+            order by id limit $1""";
+    private static final String FORGET_PUBLISHED = "delete from outbox where id = any($1)";
     private static final String MARK_FAILED = "update outbox set attempts = attempts + 1, last_error = $2 where id = $1";
-    private static final String FORGET_PUBLISHED = "delete from outbox where published_at < now() - make_interval(secs => $1)";
+    /** The channel writers notify on commit; per schema, like the lock. */
+    static final String CHANNEL = "'keyway_outbox_' || current_schema()";
+    private static final String CHANNEL_NAME = "select " + CHANNEL;
     private static final String FORGET_PROCESSED = "delete from inbox where processed_at < now() - make_interval(secs => $1)";
 
     public static final String EVENT_TYPE_HEADER = "keyway-event-type";
@@ -70,12 +81,17 @@ public class OutboxRelay {
     private final Counter failures;
 
     private Producer<String, String> producer;
-    private Duration backoff = Duration.ZERO;
+    private volatile Duration backoff = Duration.ZERO;
     private volatile boolean running;
     /** The pending timer, or -1; guarded by this. */
     private long timer = -1;
     /** Completes when the cycle in flight has ended; guarded by this. */
     private CompletableFuture<Void> cycle = CompletableFuture.completedFuture(null);
+    /** Whether a cycle is in flight, and whether events were written since it began; guarded by this. */
+    private boolean cycling;
+    private boolean wokenDuringCycle;
+    /** The connection listening for writers' notifications, or null; guarded by this. */
+    private SqlConnection listener;
 
     public OutboxRelay(Pool pool, Vertx vertx, OutboxConfig config,
             @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig, MeterRegistry meters,
@@ -95,12 +111,77 @@ public class OutboxRelay {
      */
     void start(@Observes StartupEvent started) {
         running = true;
+        listen();
         schedule(Duration.ZERO);
+    }
+
+    /**
+     * Keeps one pool connection listening on this schema's channel. If it fails or closes, the relay falls back to
+     * polling until a new one listens.
+     */
+    private void listen() {
+        if (!running) {
+            return;
+        }
+        pool.getConnection().chain(connection -> {
+            PgConnection pg = PgConnection.cast(connection);
+            pg.notificationHandler(notification -> wake());
+            pg.closeHandler(() -> {
+                synchronized (this) {
+                    if (listener != connection) {
+                        return;
+                    }
+                    listener = null;
+                }
+                relisten();
+            });
+            return connection.query(CHANNEL_NAME).execute()
+                    .map(rows -> rows.iterator().next().getString(0))
+                    .chain(channel -> connection.query("listen \"" + channel.replace("\"", "\"\"") + "\"").execute())
+                    .map(listening -> connection)
+                    .onFailure().call(connection::close);
+        }).subscribe().with(connection -> {
+            boolean keep;
+            synchronized (this) {
+                keep = running;
+                if (keep) {
+                    listener = connection;
+                }
+            }
+            if (!keep) {
+                connection.closeAndForget();
+            } else {
+                // anything written while nobody listened
+                wake();
+            }
+        }, failure -> {
+            LOG.debugf("Outbox relay cannot listen for new events (%s); polling until it can", failure.getMessage());
+            relisten();
+        });
+    }
+
+    private void relisten() {
+        if (running) {
+            vertx.setTimer(Math.max(1000, config.pollInterval().toMillis()), id -> listen());
+        }
+    }
+
+    /** Events were committed: relay them now, unless a cycle is in flight (then right after it) or Kafka is down. */
+    private synchronized void wake() {
+        if (!running || !backoff.isZero()) {
+            return;
+        }
+        if (cycling) {
+            wokenDuringCycle = true;
+        } else if (timer >= 0 && vertx.cancelTimer(timer)) {
+            timer = vertx.setTimer(1, id -> cycle());
+        }
     }
 
     /** Lets the cycle in flight finish (bounded by the send timeout), then closes the producer. */
     void stop(@Observes ShutdownEvent stopping) {
         CompletableFuture<Void> inFlight;
+        SqlConnection listening;
         synchronized (this) {
             running = false;
             if (timer >= 0) {
@@ -108,6 +189,11 @@ public class OutboxRelay {
                 timer = -1;
             }
             inFlight = cycle;
+            listening = listener;
+            listener = null;
+        }
+        if (listening != null) {
+            listening.closeAndForget();
         }
         try {
             inFlight.get(config.sendTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
@@ -126,6 +212,12 @@ public class OutboxRelay {
     }
 
     private synchronized void schedule(Duration pause) {
+        cycling = false;
+        if (wokenDuringCycle && backoff.isZero()) {
+            // committed while the cycle was reading: what it found may not include them
+            pause = Duration.ZERO;
+        }
+        wokenDuringCycle = false;
         if (running) {
             // Vert.x timers need at least 1 ms
             timer = vertx.setTimer(Math.max(1, pause.toMillis()), id -> cycle());
@@ -140,6 +232,7 @@ public class OutboxRelay {
                 return;
             }
             cycle = finished;
+            cycling = true;
         }
         relay().subscribe().with(pause -> {
             finished.complete(null);
@@ -175,8 +268,8 @@ public class OutboxRelay {
     }
 
     /**
-     * Publishes one batch in one transaction. What was acknowledged is stamped published and a failure is recorded
-     * on its row, both committed, before the failure is reported.
+     * Publishes one batch in one transaction. What was acknowledged is deleted and a failure is recorded on its row,
+     * both committed, before the failure is reported.
      *
      * @return how many rows were published
      */
@@ -239,7 +332,7 @@ public class OutboxRelay {
     private Uni<Batch> record(SqlConnection connection, Sent sent) {
         List<Long> done = sent.done();
         Uni<Void> stamped = done.isEmpty() ? Uni.createFrom().voidItem()
-                : connection.preparedQuery(MARK_PUBLISHED).execute(Tuple.of(done.toArray(Long[]::new)))
+                : connection.preparedQuery(FORGET_PUBLISHED).execute(Tuple.of(done.toArray(Long[]::new)))
                         .invoke(() -> published.increment(done.size())).replaceWithVoid();
         return stamped.chain(() -> sent.error() != null && sent.ids().size() > done.size()
                 // the first row not acknowledged; it and everything after it stay pending, in order
@@ -250,15 +343,13 @@ public class OutboxRelay {
     }
 
     /**
-     * Keeps the outbox and inbox tables small (ids older than Kafka's retention cannot be redelivered anyway), and
-     * dead letters for their own, longer, time.
+     * Keeps the inbox small (ids older than Kafka's retention cannot be redelivered anyway), and dead letters for
+     * their own, longer, time. The outbox keeps only pending rows and needs no cleanup.
      */
     @Scheduled(identity = "outbox-cleanup", every = "1h", delayed = "1m",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> forgetOldRows() {
-        Tuple seconds = Tuple.of(config.retention().toSeconds());
-        return pool.preparedQuery(FORGET_PUBLISHED).execute(seconds)
-                .chain(() -> pool.preparedQuery(FORGET_PROCESSED).execute(seconds))
+        return pool.preparedQuery(FORGET_PROCESSED).execute(Tuple.of(config.retention().toSeconds()))
                 .chain(deadLetters::forgetExpired);
     }
 
