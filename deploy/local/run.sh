@@ -23,7 +23,8 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 STATE=${KEYWAY_STATE_DIR:-$ROOT/deploy/local/.state}
-WIRING=$ROOT/deploy/regions.properties
+# another wiring file runs a second stack beside this one (deploy/bench/regions-bench.properties: other ports, databases)
+WIRING=${KEYWAY_WIRING:-$ROOT/deploy/regions.properties}
 wiring() { # key: its value in deploy/regions.properties
   local value
   value=$(sed -n "s/^$1=//p" "$WIRING")
