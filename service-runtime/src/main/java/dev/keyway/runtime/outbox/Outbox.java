@@ -1,6 +1,9 @@
 package dev.keyway.runtime.outbox;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -57,16 +60,72 @@ public class Outbox {
                         region, unnumbered.occurredAt(), aggregateId, rows.iterator().next().getLong(0), payload));
     }
 
-    /** Many events in the caller's transaction (a large import); each gets its sequence. */
+    /**
+     * Many events in one statement: each aggregate's sequence moves once by its number of events, and the events are
+     * inserted in the order given, so within an aggregate a later event gets a later id and a higher number.
+     */
+    static final String APPEND_ALL = """
+            with counts as (
+                select aggregate_id, count(*)::bigint as events from unnest($4::text[]) as a(aggregate_id)
+                group by aggregate_id),
+            bumped as (
+                insert into outbox_sequence (aggregate_id, last_sequence) select aggregate_id, events from counts
+                on conflict (aggregate_id) do update set last_sequence = outbox_sequence.last_sequence + excluded.last_sequence
+                returning aggregate_id, last_sequence)
+            insert into outbox (event_id, topic, event_type, aggregate_id, payload, traceparent, tracestate)
+            select e.event_id, e.topic, e.event_type, e.aggregate_id,
+                   e.head || (b.last_sequence - c.events + e.nth) || e.tail, $8, $9
+            from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[])
+                with ordinality as e(event_id, topic, event_type, aggregate_id, head, tail, nth, position)
+            join bumped b on b.aggregate_id = e.aggregate_id
+            join counts c on c.aggregate_id = e.aggregate_id
+            cross join (select pg_notify(%s, '')) as woken
+            order by e.position""".formatted(OutboxRelay.CHANNEL);
+
+    /** Events per statement of {@link #appendAll}: a write of any size goes in bounded pieces. */
+    private static final int CHUNK = 1_000;
+
+    /** Many events in the caller's transaction (a large import), a thousand per statement; each gets its sequence. */
     public Uni<Void> appendAll(SqlConnection transaction, OrgId orgId, Region region, List<Draft> drafts) {
         if (transaction.transaction() == null) {
             return Uni.createFrom().failure(new IllegalStateException("outbox append outside a transaction"));
         }
         TraceContext trace = TraceContext.current();
-        List<Tuple> rows = drafts.stream().map(draft -> row(
-                EventEnvelope.of(draft.type(), orgId, region, draft.aggregateId(), 0, draft.payload()), trace))
-                .toList();
-        return Batches.execute(transaction, APPEND, rows);
+        Uni<Void> done = Uni.createFrom().voidItem();
+        for (int from = 0; from < drafts.size(); from += CHUNK) {
+            List<Draft> chunk = drafts.subList(from, Math.min(drafts.size(), from + CHUNK));
+            done = done.chain(() -> transaction.preparedQuery(APPEND_ALL).execute(rows(chunk, orgId, region, trace)))
+                    .replaceWithVoid();
+        }
+        return done;
+    }
+
+    private static Tuple rows(List<Draft> drafts, OrgId orgId, Region region, TraceContext trace) {
+        int size = drafts.size();
+        UUID[] ids = new UUID[size];
+        String[] topics = new String[size];
+        String[] types = new String[size];
+        String[] aggregates = new String[size];
+        String[] heads = new String[size];
+        String[] tails = new String[size];
+        Integer[] nth = new Integer[size];
+        Map<String, Integer> seen = new HashMap<>();
+        for (int i = 0; i < size; i++) {
+            Draft draft = drafts.get(i);
+            EventEnvelope unnumbered = EventEnvelope.of(draft.type(), orgId, region, draft.aggregateId(), 0,
+                    draft.payload());
+            EventCodec.Unnumbered json = EventCodec.encodeUnnumbered(unnumbered);
+            ids[i] = unnumbered.id();
+            topics[i] = draft.type().topic();
+            types[i] = draft.type().wireName();
+            aggregates[i] = draft.aggregateId();
+            heads[i] = json.head();
+            tails[i] = json.tail();
+            nth[i] = seen.merge(draft.aggregateId(), 1, Integer::sum);
+        }
+        return Tuple.tuple().addArrayOfUUID(ids).addArrayOfString(topics).addArrayOfString(types)
+                .addArrayOfString(aggregates).addArrayOfString(heads).addArrayOfString(tails).addArrayOfInteger(nth)
+                .addString(trace.traceparent()).addString(trace.tracestate());
     }
 
     private static Tuple row(EventEnvelope unnumbered, TraceContext trace) {
