@@ -95,6 +95,11 @@ public final class ImportBench {
                         + "(%.2f× baseline), %,.0f events/s%n", label, field(finished, "status"),
                         Integer.parseInt(field(finished, "usersSeen")), events, pages, took, pages / took,
                         (pages / took) / (rawPages / rawSeconds), events / took);
+                long publishing = System.nanoTime();
+                while (postgres.count("select count(*) from imports.outbox") > 0) {
+                    Thread.sleep(100);
+                }
+                System.out.printf("  outbox drained %.2f s after the run finished%n", seconds(publishing));
             }
             System.out.printf("import-service peak RSS: %s%n", peakRss(service.pid()));
         } finally {
