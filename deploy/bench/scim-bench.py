@@ -180,10 +180,16 @@ def post_sql():
         insert into scim.known_organization (id, slug, display_name, region, created_at)
             values ('{org}', 'pgbench', 'pgbench', 'api', now());
         insert into scim.scim_token (id, org_id, token_hash, hint, created_at)
-            values (gen_random_uuid(), '{org}', decode('{token_hash}', 'hex'), 'pgbench', now())""")
+            values (gen_random_uuid(), '{org}', decode('{token_hash}', 'hex'), 'pgbench', now());
+        -- the service's warm-up has made them too: a department is new only once
+        insert into scim.department (id, org_id, name)
+            select gen_random_uuid(), '{org}', 'Dept ' || d from generate_series(0, 19) d""")
     try:
         return pgbench(os.path.join(HERE, "post-users.sql"), "keyway_bench_post", SCIM_DB, 20, "-D", f"org={org}",
-                       "-D", f"hash={token_hash}", "-D", f"run={int(time.time())}")
+                       "-D", f"hash={token_hash}", "-D", f"run={int(time.time())}",
+                       "-D", "core=urn:ietf:params:scim:schemas:core:2.0:User",
+                       "-D", "enterprise=urn:ietf:params:scim:schemas:extension:enterprise:2.0:User",
+                       "-D", "at=2026-12-03T04:00:00.123456Z")
     finally:
         psql("postgres", "drop database keyway_bench_post")
 

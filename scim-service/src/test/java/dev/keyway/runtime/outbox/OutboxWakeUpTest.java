@@ -25,7 +25,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.vertx.mutiny.sqlclient.Pool;
 
 /**
- * A commit that wrote events wakes the relay (PostgreSQL NOTIFY): with polling all but switched off, the event is
+ * A commit that wrote events wakes the relay of its replica: with polling all but switched off, the event is
  * published anyway, both for one event and for a batch.
  */
 @QuarkusTest

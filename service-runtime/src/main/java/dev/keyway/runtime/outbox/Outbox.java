@@ -25,12 +25,22 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class Outbox {
 
+    private final OutboxRelay relay;
+
+    public Outbox(OutboxRelay relay) {
+        this.relay = relay;
+    }
+
+    /** The relay is woken once the transaction has committed; a rollback leaves nothing to relay. */
+    private void wakeRelayOnCommit(SqlConnection transaction) {
+        transaction.transaction().getDelegate().completion().onSuccess(committed -> relay.wake());
+    }
+
     /**
      * The event and its aggregate's next sequence in one round trip: PostgreSQL numbers the event and the JSON is
      * joined around the number as text, never parsed. The sequence row's lock orders concurrent writers of one
      * aggregate until they commit, so a later sequence always gets a later outbox id; the update is HOT (the number is
-     * not indexed). The notification wakes the relay when the transaction commits (and never if it rolls back);
-     * PostgreSQL sends one per transaction however many events it wrote.
+     * not indexed).
      */
     static final String APPEND = """
             with next as (
@@ -39,7 +49,7 @@ public class Outbox {
                 returning last_sequence)
             insert into outbox (event_id, topic, event_type, aggregate_id, payload, traceparent, tracestate)
             select $1, $2, $3, $4, $5 || next.last_sequence || $6, $7, $8 from next
-            returning (select last_sequence from next), pg_notify(%s, '')""".formatted(OutboxRelay.CHANNEL);
+            returning (select last_sequence from next)""";
 
     /** An event to append: what happened, to which aggregate. */
     public record Draft(EventType type, String aggregateId, EventPayload payload) {
@@ -55,6 +65,7 @@ public class Outbox {
             return Uni.createFrom().failure(new IllegalStateException("outbox append outside a transaction"));
         }
         EventEnvelope unnumbered = EventEnvelope.of(type, orgId, region, aggregateId, 0, payload);
+        wakeRelayOnCommit(transaction);
         return transaction.preparedQuery(APPEND).execute(row(unnumbered, TraceContext.current()))
                 .map(rows -> new EventEnvelope(unnumbered.id(), unnumbered.type(), unnumbered.version(), orgId,
                         region, unnumbered.occurredAt(), aggregateId, rows.iterator().next().getLong(0), payload));
@@ -79,8 +90,7 @@ public class Outbox {
                 with ordinality as e(event_id, topic, event_type, aggregate_id, head, tail, nth, position)
             join bumped b on b.aggregate_id = e.aggregate_id
             join counts c on c.aggregate_id = e.aggregate_id
-            cross join (select pg_notify(%s, '')) as woken
-            order by e.position""".formatted(OutboxRelay.CHANNEL);
+            order by e.position""";
 
     /** Events per statement of {@link #appendAll}: a write of any size goes in bounded pieces. */
     private static final int CHUNK = 1_000;
@@ -91,6 +101,7 @@ public class Outbox {
             return Uni.createFrom().failure(new IllegalStateException("outbox append outside a transaction"));
         }
         TraceContext trace = TraceContext.current();
+        wakeRelayOnCommit(transaction);
         Uni<Void> done = Uni.createFrom().voidItem();
         for (int from = 0; from < drafts.size(); from += CHUNK) {
             List<Draft> chunk = drafts.subList(from, Math.min(drafts.size(), from + CHUNK));

@@ -10,10 +10,11 @@ import io.smallrye.config.WithDefault;
 public interface OutboxConfig {
 
     /**
-     * How often the relay looks for unpublished events if nothing woke it: a commit that wrote events wakes it at
-     * once, so this only bounds the delay of one whose notification was missed (the listening connection was lost).
+     * How often the relay looks for unpublished events if nothing woke it: a commit of this replica that wrote events
+     * wakes it at once, so this bounds how long another replica's events wait when its own relay could not take the
+     * lock.
      */
-    @WithDefault("1s")
+    @WithDefault("200ms")
     Duration pollInterval();
 
     /** Most events published in one relay transaction. */
