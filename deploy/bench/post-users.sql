@@ -46,5 +46,5 @@ select gen_random_uuid(), 'keyway.directory.v1', 'user.upserted', :user_id::text
     || '"email":"pg.' || :run::text || '.' || :n::text || '@bench.test","active": true,"title": null,"department":"Dept ' || :d::text
     || '","employeeNumber": null,"groupIds": []}}', null, null
 from next
-returning (select last_sequence from next), pg_notify('keyway_outbox_' || current_schema(), '');
+returning (select last_sequence from next);
 commit;

@@ -287,10 +287,10 @@ start_services
 cat <<EOF
 
 Keyway is running (ready in $(($(date +%s) - started)) s), region${REGIONS[1]:+s} ${REGIONS[*]}:
-  sso-service     http://127.0.0.1:8081   (SAML, sessions, organizations; JWKS at /.well-known/jwks.json)
-  scim-service    http://127.0.0.1:8082   (SCIM 2.0 at /scim/v2)
-  import-service  http://127.0.0.1:8083   (JumpCloud directory import)
-  health /q/health/ready · metrics /q/metrics · OpenAPI /q/openapi on the management ports :9001, :9002, :9003
+  sso-service     http://127.0.0.1:$(wiring api.sso-service.port)   (SAML, sessions, organizations; JWKS at /.well-known/jwks.json)
+  scim-service    http://127.0.0.1:$(wiring api.scim-service.port)   (SCIM 2.0 at /scim/v2)
+  import-service  http://127.0.0.1:$(wiring api.import-service.port)   (JumpCloud directory import)
+  health /q/health/ready · metrics /q/metrics · OpenAPI /q/openapi on the management ports :$(wiring api.sso-service.management-port), :$(wiring api.scim-service.management-port), :$(wiring api.import-service.management-port)
 ${REGIONS[1]:+  region eu: the same on :9081, :9082, :9083, management :9011, :9012, :9013 (Kafka 127.0.0.1:$EU_KAFKA_PORT,
   MirrorMaker 2 between the two)
 }
