@@ -42,7 +42,7 @@ public class Outbox {
      * aggregate until they commit, so a later sequence always gets a later outbox id; the update is HOT (the number is
      * not indexed).
      */
-    static final String APPEND = """
+    private static final String APPEND = """
             with next as (
                 insert into outbox_sequence (aggregate_id, last_sequence) values ($4, 1)
                 on conflict (aggregate_id) do update set last_sequence = outbox_sequence.last_sequence + 1
@@ -75,7 +75,7 @@ public class Outbox {
      * Many events in one statement: each aggregate's sequence moves once by its number of events, and the events are
      * inserted in the order given, so within an aggregate a later event gets a later id and a higher number.
      */
-    static final String APPEND_ALL = """
+    private static final String APPEND_ALL = """
             with counts as (
                 select aggregate_id, count(*)::bigint as events from unnest($4::text[]) as a(aggregate_id)
                 group by aggregate_id),

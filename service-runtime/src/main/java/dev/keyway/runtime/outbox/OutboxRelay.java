@@ -69,6 +69,9 @@ public class OutboxRelay {
 
     public static final String EVENT_TYPE_HEADER = "keyway-event-type";
 
+    /** How soon a woken relay looks again when another replica held the lock. */
+    private static final Duration LOCK_BUSY_RETRY = Duration.ofMillis(25);
+
     private final Pool pool;
     private final Vertx vertx;
     private final OutboxConfig config;
@@ -89,6 +92,8 @@ public class OutboxRelay {
     private boolean wokenDuringCycle;
     /** Whether the cycle in flight was woken by a commit; guarded by this. */
     private boolean woken;
+    /** Whether the last cycle found another replica relaying; set by the cycle, read under this. */
+    private volatile boolean lockBusy;
 
     public OutboxRelay(Pool pool, Vertx vertx, OutboxConfig config,
             @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig, MeterRegistry meters,
@@ -226,10 +231,6 @@ public class OutboxRelay {
             return batch.published();
         });
     }
-
-    /** Whether the last cycle found another replica relaying; set by the cycle, read under this. */
-    private volatile boolean lockBusy;
-    private static final Duration LOCK_BUSY_RETRY = Duration.ofMillis(25);
 
     private record Batch(int published, String error) {
     }
