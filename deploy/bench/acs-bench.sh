@@ -6,8 +6,8 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
-./mvnw -B -q install -DskipTests -pl sso-service -am
-./mvnw -B -q dependency:build-classpath -pl sso-service -Dmdep.includeScope=test \
+# package, never install: the classpath names this checkout's module jars (the last module built writes the file)
+./mvnw -B -q package -DskipTests -pl sso-service -am dependency:build-classpath -Dmdep.includeScope=test \
   -Dmdep.outputFile="$ROOT/sso-service/target/bench.classpath"
 CP="sso-service/target/classes:sso-service/target/test-classes:$(cat sso-service/target/bench.classpath)"
 if [ "${1:-}" = --acs ]; then

@@ -1,27 +1,67 @@
 #!/usr/bin/env python3
-"""SCIM benchmark, run by hand (never in CI) against the local stack (deploy/local/run.sh).
+"""SCIM benchmark, run by hand (never in CI) against a running stack (deploy/local/run.sh):
 
-    KEYWAY_OPERATOR_TOKEN=<the token run.sh printed> deploy/bench/scim-bench.py [users]
+    KEYWAY_OPERATOR_TOKEN=<the token run.sh printed> deploy/bench/scim-bench.py [--post-only] [users]
 
-Measures, in one run on one machine: PostgreSQL's own single-row-commit TPS (pgbench) as the baseline, then
-POST /Users per second, filtered GET latency (p50/p99) with the whole directory loaded, and PATCH member add/remove
-latency in a 10-member group and in a directory-sized group. Load comes from wrk (Debian package); setup uses the
-SCIM API itself (Bulk). Prints each figure next to the baseline.
+The stack is found through the same wiring file run.sh starts it by (KEYWAY_WIRING, default deploy/regions.properties;
+deploy/bench/regions-bench.properties runs a second stack on other ports and databases beside a development one).
+
+Measures, in one run on one machine, each figure beside its baseline and the ratio:
+- baselines (pgbench, 16 clients over TCP, 5 s warm-up then 20 s): the SQL of one POST /Users replayed statement for
+  statement (post-users.sql, on a schema-only copy of the scim schema), and single-row commits for reference;
+- POST /Users: 20 s warm-up (the JIT), then the maximum rate in a closed loop (wrk, 16 connections, 30 s), then
+  latency p50/p99 in an open loop at half that rate (OpenLoop.java, 30 s) -- latency is never quoted from the
+  saturated closed loop;
+- unless --post-only: filtered GETs with the whole directory loaded and PATCH member add/remove in a 10-member and a
+  directory-sized group (wrk, few connections, latency vs. PostgreSQL's commit latency).
+Between phases it waits until scim-service's outbox is empty and sso-service has consumed every directory event.
+Brings its own tools: wrk and pgbench (Debian's wrk and postgresql-client) are installed when missing.
 """
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SSO, SCIM = "http://127.0.0.1:8081", "http://127.0.0.1:8082"
-USERS = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+ROOT = os.path.dirname(os.path.dirname(HERE))
+ARGS = [a for a in sys.argv[1:] if not a.startswith("--")]
+POST_ONLY = "--post-only" in sys.argv
+USERS = int(ARGS[0]) if ARGS else 100_000
 OPERATOR = os.environ["KEYWAY_OPERATOR_TOKEN"]
 PATCH = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
+
+
+def wiring(key, _cache={}):
+    if not _cache:
+        with open(os.environ.get("KEYWAY_WIRING", os.path.join(ROOT, "deploy/regions.properties"))) as lines:
+            _cache.update(line.strip().split("=", 1) for line in lines if "=" in line and not line.startswith("#"))
+    return _cache[key]
+
+
+SSO = "http://127.0.0.1:" + wiring("api.sso-service.port")
+SCIM = "http://127.0.0.1:" + wiring("api.scim-service.port")
+SCIM_DB = wiring("api.scim-service.database")
+KAFKA = "127.0.0.1:" + wiring("api.kafka.port")
+STATE = os.environ.get("KEYWAY_STATE_DIR", os.path.join(ROOT, "deploy/local/.state"))
+
+
+def bring_tools():
+    """Like deploy/local/test.sh brings xmlsec1: Debian's packages, installed once when missing."""
+    missing = [package for tool, package in (("wrk", "wrk"), ("pgbench", "postgresql-client"),
+                                             ("pg_dump", "postgresql-client")) if shutil.which(tool) is None]
+    if missing:
+        print(f"Installing Debian's {' '.join(sorted(set(missing)))} (the load generator and PostgreSQL's own benchmark)")
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        install = ["apt-get", "install", "-y", "-q", *sorted(set(missing))]
+        if subprocess.run(install, env=env, capture_output=True).returncode != 0:
+            subprocess.run(["apt-get", "update", "-q"], env=env, check=True, capture_output=True)
+            subprocess.run(install, env=env, check=True, capture_output=True)
 
 
 def call(method, url, token, body=None, content_type="application/json"):
@@ -51,15 +91,20 @@ def wrk(lua, args, connections, seconds, path="/scim/v2/Users"):
     return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), latency
 
 
+def psql(database, sql):
+    """As PostgreSQL's superuser on the local socket, as run.sh prepares the databases."""
+    return sh("runuser", "-u", "postgres", "--", "psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-d", database,
+              "-c", sql).strip()
+
+
 def settle(when, quiet=False):
     """Measure as production would a little after a big load: with the tables vacuumed and analyzed. Autovacuum does
     that on its own; where it is switched off (as on our development machines), the driver does it and says so."""
-    psql = ["runuser", "-u", "postgres", "--", "psql", "-X", "-q", "-At", "-d", "keyway_scim"]
-    if sh(*psql, "-c", "show autovacuum").strip() == "on":
+    if psql(SCIM_DB, "show autovacuum") == "on":
         loaded = time.time()
         while not quiet and time.time() - loaded < 300:
-            stamp = sh(*psql, "-c", "select coalesce(extract(epoch from greatest(last_autoanalyze, last_analyze)), 0)"
-                                    " from pg_stat_user_tables where relname = 'scim_user'").strip()
+            stamp = psql(SCIM_DB, "select coalesce(extract(epoch from greatest(last_autoanalyze, last_analyze)), 0)"
+                                  " from pg_stat_user_tables where relname = 'scim_user'")
             if float(stamp or 0) > loaded - 5:
                 break
             time.sleep(5)
@@ -67,25 +112,96 @@ def settle(when, quiet=False):
             print(f"{when}: waited {time.time() - loaded:.0f} s for autovacuum to analyze")
     else:
         for table in ("scim_user", "scim_group", "group_member", "department", "outbox", "outbox_sequence"):
-            sh(*psql, "-c", f"vacuum analyze scim.{table}")
+            psql(SCIM_DB, f"vacuum analyze scim.{table}")
         if not quiet:
             print(f"{when}: autovacuum is off on this PostgreSQL, so the driver ran VACUUM ANALYZE")
 
 
-def pgbench():
-    admin = ["runuser", "-u", "postgres", "--"]
-    sh(*admin, "psql", "-X", "-q", "-c", "drop database if exists keyway_bench", "-c", "create database keyway_bench")
-    sh(*admin, "psql", "-X", "-q", "-d", "keyway_bench", "-c", "create table commits (id bigserial primary key, note text)")
-    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as script:
-        script.write("insert into commits (note) values ('one row, one commit');\n")
-    os.chmod(script.name, 0o644)
-    out = sh(*admin, "pgbench", "-n", "-c", "16", "-j", "2", "-T", "15", "-f", script.name, "keyway_bench")
-    sh(*admin, "psql", "-X", "-q", "-c", "drop database keyway_bench")
+def consumer_lag():
+    """sso-service's lag on the directory topic, read with the client of the broker run.sh fetched."""
+    return int(sh("java", "-cp", os.path.join(STATE, "kafka/libs/*"), os.path.join(HERE, "ConsumerLag.java"), KAFKA,
+                  "sso-service", "keyway.directory.v1"))
+
+
+def drain(phase):
+    """Before the next phase: scim-service's outbox is empty and sso-service has applied every directory event."""
+    started = time.time()
+    while int(psql(SCIM_DB, "select count(*) from scim.outbox")) > 0:
+        time.sleep(0.2)
+    published = time.time()
+    while consumer_lag() > 0:
+        time.sleep(0.5)
+    print(f"  after {phase}: outbox drained in {published - started:.1f} s, sso-service caught up"
+          f" {time.time() - published:.1f} s later")
+
+
+def pgbench(script, database, user, seconds, *options):
+    """16 clients over TCP as the service's role, as scim-service connects; 5 s warm-up, then the measured run."""
+    env = dict(os.environ, PGPASSWORD=user, PGOPTIONS="-c search_path=scim")
+    command = ["pgbench", "-n", "-M", "prepared", "-h", "127.0.0.1", "-p", "5432", "-U", user, "-c", "16", "-j", "2",
+               "-f", script, *options, database]
+    subprocess.run([*command[:1], "-T", "5", *command[1:]], env=env, check=True, capture_output=True)
+    out = subprocess.run([*command[:1], "-T", str(seconds), *command[1:]], env=env, check=True,
+                         capture_output=True, text=True).stdout
     return float(re.search(r"tps = ([\d.]+)", out).group(1)), re.search(r"latency average = ([\d.]+ ms)", out).group(1)
 
 
-tps, pg_latency = pgbench()
-print(f"postgres.single_row_commit_tps={tps:.0f} (pgbench, 16 clients, 15 s; latency average {pg_latency})")
+def single_row_commits():
+    psql("postgres", "drop database if exists keyway_bench_commits")
+    psql("postgres", f"create database keyway_bench_commits owner {SCIM_DB}")
+    env = dict(os.environ, PGPASSWORD=SCIM_DB)
+    subprocess.run(["psql", "-X", "-q", "-h", "127.0.0.1", "-U", SCIM_DB, "-d", "keyway_bench_commits", "-c",
+                    "create schema scim; create table scim.commits (id bigserial primary key, note text)"],
+                   env=env, check=True, capture_output=True)
+    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as script:
+        script.write("insert into commits (note) values ('one row, one commit');\n")
+    try:
+        return pgbench(script.name, "keyway_bench_commits", SCIM_DB, 20)
+    finally:
+        psql("postgres", "drop database keyway_bench_commits")
+
+
+def post_sql():
+    """The POST's own statements (post-users.sql) on a schema-only copy of the scim schema, with one org and token."""
+    psql("postgres", "drop database if exists keyway_bench_post")
+    psql("postgres", f"create database keyway_bench_post owner {SCIM_DB}")
+    schema = sh("runuser", "-u", "postgres", "--", "pg_dump", "-s", "-n", "scim", SCIM_DB)
+    subprocess.run(["runuser", "-u", "postgres", "--", "psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d",
+                    "keyway_bench_post"], input=schema, text=True, check=True, capture_output=True)
+    org, token_hash = "0b7a3c2e-0000-4000-8000-000000000001", "ab" * 32
+    psql("keyway_bench_post", f"""
+        insert into scim.known_organization (id, slug, display_name, region, created_at)
+            values ('{org}', 'pgbench', 'pgbench', 'api', now());
+        insert into scim.scim_token (id, org_id, token_hash, hint, created_at)
+            values (gen_random_uuid(), '{org}', decode('{token_hash}', 'hex'), 'pgbench', now());
+        -- the service's warm-up has made them too: a department is new only once
+        insert into scim.department (id, org_id, name)
+            select gen_random_uuid(), '{org}', 'Dept ' || d from generate_series(0, 19) d""")
+    try:
+        return pgbench(os.path.join(HERE, "post-users.sql"), "keyway_bench_post", SCIM_DB, 20, "-D", f"org={org}",
+                       "-D", f"hash={token_hash}", "-D", f"run={int(time.time())}",
+                       "-D", "core=urn:ietf:params:scim:schemas:core:2.0:User",
+                       "-D", "enterprise=urn:ietf:params:scim:schemas:extension:enterprise:2.0:User",
+                       "-D", "at=2026-12-03T04:00:00.123456Z")
+    finally:
+        psql("postgres", "drop database keyway_bench_post")
+
+
+def open_loop(rate, seconds, body):
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as file:
+        file.write(body)
+    out = sh("java", os.path.join(HERE, "OpenLoop.java"), "POST", SCIM + "/scim/v2/Users", str(rate), str(seconds),
+             file.name, "Authorization: Bearer " + TOKEN, "Content-Type: application/scim+json")
+    return dict(field.split("=") for field in out.split())
+
+
+bring_tools()
+print(f"stack: sso {SSO}, scim {SCIM} (database {SCIM_DB}), Kafka {KAFKA}")
+post_tps, post_latency = post_sql()
+tps, pg_latency = single_row_commits()
+print(f"baseline postgres.post_users_sql_tps={post_tps:.0f} (pgbench replaying POST /Users' statements, post-users.sql;"
+      f" 16 clients, TCP, 20 s; latency average {post_latency})")
+print(f"reference postgres.single_row_commit_tps={tps:.0f} (pgbench, 16 clients, TCP, 20 s; latency average {pg_latency})")
 
 slug = "bench-" + format(int(time.time()), "x")
 call("POST", SSO + "/admin/orgs", OPERATOR, {"slug": slug, "displayName": "Bench", "region": "api"})
@@ -97,11 +213,24 @@ for attempt in range(200):  # the organization reaches scim-service through Kafk
     except urllib.error.HTTPError:
         time.sleep(0.1)
 
-wrk("post-users.lua", ["warmup"], 16, 15)  # the JIT warms up; not counted
+wrk("post-users.lua", ["warmup"], 16, 20)  # the JIT warms up; not counted
+drain("the warm-up (20 s, 16 connections)")
 settle("after the warm-up")
 rate, latency = wrk("post-users.lua", ["load"], 16, 30)
-print(f"scim.post_users_per_s={rate:.0f} (16 connections, 30 s; p50 {latency['50']}, p99 {latency['99']})"
-      f"  = {rate / tps:.2f} x PostgreSQL single-row commits")
+print(f"scim.post_users closed loop: {rate:.0f}/s (wrk, 16 connections, 30 s)"
+      f"  = {rate / post_tps:.2f} x the POST's SQL in pgbench, {rate / tps:.3f} x single-row commits")
+drain("the closed loop")
+BODY = ('{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"open.{n}@bench.test",'
+        '"name":{"givenName":"Load","familyName":"User {n}"},"emails":[{"value":"open.{n}@bench.test","type":"work",'
+        '"primary":true}],"active":true,"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":'
+        '{"department":"Dept 7"}}')
+fixed = open_loop(round(rate / 2), 30, BODY)
+print(f"scim.post_users open loop at {fixed['rate']}/s (half the maximum; OpenLoop.java, 30 s, {fixed['sent']} requests):"
+      f" p50 {fixed['p50_ms']} ms, p99 {fixed['p99_ms']} ms, max {fixed['max_ms']} ms"
+      f"  vs pgbench's POST SQL latency average {post_latency}")
+drain("the open loop")
+if POST_ONLY:
+    sys.exit(0)
 
 started = time.time()
 for first in range(0, USERS, 1000):

@@ -23,7 +23,8 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 STATE=${KEYWAY_STATE_DIR:-$ROOT/deploy/local/.state}
-WIRING=$ROOT/deploy/regions.properties
+# another wiring file runs a second stack beside this one (deploy/bench/regions-bench.properties: other ports, databases)
+WIRING=${KEYWAY_WIRING:-$ROOT/deploy/regions.properties}
 wiring() { # key: its value in deploy/regions.properties
   local value
   value=$(sed -n "s/^$1=//p" "$WIRING")
@@ -303,12 +304,12 @@ start_services
 cat <<EOF
 
 Keyway is running (ready in $(($(date +%s) - started)) s), region${REGIONS[1]:+s} ${REGIONS[*]}:
-  sso-service     http://127.0.0.1:8081   (SAML, sessions, organizations; JWKS at /.well-known/jwks.json)
-  scim-service    http://127.0.0.1:8082   (SCIM 2.0 at /scim/v2)
-  import-service  http://127.0.0.1:8083   (JumpCloud directory import)
-  admin-portal    http://localhost:8084   (the IT admin's pages, opened from a setup link)
-  health /q/health/ready · metrics /q/metrics · OpenAPI /q/openapi on the management ports :9001 to :9004
-${REGIONS[1]:+  region eu: the same on :9081 to :9084, management :9011 to :9014 (Kafka 127.0.0.1:$EU_KAFKA_PORT,
+  sso-service     http://127.0.0.1:$(wiring api.sso-service.port)   (SAML, sessions, organizations; JWKS at /.well-known/jwks.json)
+  scim-service    http://127.0.0.1:$(wiring api.scim-service.port)   (SCIM 2.0 at /scim/v2)
+  import-service  http://127.0.0.1:$(wiring api.import-service.port)   (JumpCloud directory import)
+  admin-portal    http://localhost:$(wiring api.admin-portal.port)   (the IT admin's pages, opened from a setup link)
+  health /q/health/ready · metrics /q/metrics · OpenAPI /q/openapi on the management ports :$(wiring api.sso-service.management-port), :$(wiring api.scim-service.management-port), :$(wiring api.import-service.management-port), :$(wiring api.admin-portal.management-port)
+${REGIONS[1]:+  region eu: the same on :$(wiring eu.sso-service.port) to :$(wiring eu.admin-portal.port), management :$(wiring eu.sso-service.management-port) to :$(wiring eu.admin-portal.management-port) (Kafka 127.0.0.1:$EU_KAFKA_PORT,
   MirrorMaker 2 between the two)
 }
 Operator token: $KEYWAY_OPERATOR_TOKEN

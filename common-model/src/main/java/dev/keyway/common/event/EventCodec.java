@@ -40,6 +40,34 @@ public final class EventCodec {
         }
     }
 
+    /**
+     * The event as JSON with its sequence left out: {@code head + sequence + tail} is the event numbered
+     * {@code sequence}. A producer that learns the number only when it writes the event (the outbox) joins the text
+     * around it instead of parsing and rewriting the JSON.
+     */
+    public static Unnumbered encodeUnnumbered(EventEnvelope event) {
+        String text = encode(new EventEnvelope(event.id(), event.type(), event.version(), event.orgId(),
+                event.region(), event.occurredAt(), event.aggregateId(), 0, event.payload()));
+        // the envelope's fields come before its payload, and no string value can hold an unescaped quote, so the
+        // first occurrence is the envelope's own field
+        int at = text.indexOf(SEQUENCE_FIELD);
+        if (at < 0) {
+            throw new IllegalStateException("event " + event.id() + " was written without its sequence");
+        }
+        int value = at + SEQUENCE_FIELD.length();
+        return new Unnumbered(text.substring(0, value), text.substring(value + 1));
+    }
+
+    private static final String SEQUENCE_FIELD = "\"sequence\":";
+
+    /** An event's JSON around its sequence number. */
+    public record Unnumbered(String head, String tail) {
+
+        public String numbered(long sequence) {
+            return head + sequence + tail;
+        }
+    }
+
     /** A payload alone, e.g. for a producer that keeps the state it last published to compare the next one with. */
     public static String encodePayload(EventPayload payload) {
         try {

@@ -61,6 +61,18 @@ class EventCodecTest {
         assertEquals(type, decoded.eventType());
     }
 
+    @ParameterizedTest
+    @EnumSource(EventType.class)
+    void anEventNumberedLaterReadsAsIfWrittenWithItsNumber(EventType type) {
+        // an aggregate id holding the field's own text cannot be mistaken for the field
+        EventEnvelope event = EventEnvelope.of(type, ORG, Region.EU, "a\"sequence\":0,\"b", 0, EXAMPLES.get(type));
+
+        EventEnvelope decoded = EventCodec.decode(EventCodec.encodeUnnumbered(event).numbered(4711)).orElseThrow();
+
+        assertEquals(new EventEnvelope(event.id(), event.type(), event.version(), ORG, Region.EU, event.occurredAt(),
+                event.aggregateId(), 4711, event.payload()), decoded);
+    }
+
     @Test
     void onlyOrganizationEventsGoOnTheTopicThatCrossesRegions() {
         assertEquals(Set.of(EventType.ORGANIZATION_UPSERTED), Arrays.stream(EventType.values())

@@ -66,9 +66,11 @@ public final class ImportBench {
         TestPostgres postgres = TestPostgres.get();
         TestKafka kafka = TestKafka.get();
         int port = freePort();
-        Process service = launch(app, port, postgres, kafka, jumpcloud);
+        int management = freePort();
+        Process service = launch(app, port, management, postgres, kafka, jumpcloud);
+        int failure = 0;
         try {
-            awaitReady(port, service);
+            awaitReady(management, service);
             TestOrg org = OrgAnnouncements.announce("imports", "bench", Region.API);
             String body = "{\"name\":\"bench\",\"apiKey\":\"" + key + "\",\"dataCenter\":\"us\",\"enabled\":false,"
                     + "\"groups\":[" + groupIds.stream().map(id -> "{\"jumpcloudGroupId\":\"" + id + "\"}")
@@ -95,14 +97,22 @@ public final class ImportBench {
                         + "(%.2f× baseline), %,.0f events/s%n", label, field(finished, "status"),
                         Integer.parseInt(field(finished, "usersSeen")), events, pages, took, pages / took,
                         (pages / took) / (rawPages / rawSeconds), events / took);
+                long publishing = System.nanoTime();
+                while (postgres.count("select count(*) from imports.outbox") > 0) {
+                    Thread.sleep(100);
+                }
+                System.out.printf("  outbox drained %.2f s after the run finished%n", seconds(publishing));
             }
             System.out.printf("import-service peak RSS: %s%n", peakRss(service.pid()));
+        } catch (Exception failed) {
+            failed.printStackTrace();
+            failure = 1;
         } finally {
             service.destroy();
             service.waitFor();
             jumpcloud.close();
-            System.exit(0);
         }
+        System.exit(failure);
     }
 
     /** What an import reads, as fast as a plain client can: each group's membership, then every user page. */
@@ -128,12 +138,15 @@ public final class ImportBench {
         }
     }
 
-    private static Process launch(Path app, int port, TestPostgres postgres, TestKafka kafka,
+    private static Process launch(Path app, int port, int management, TestPostgres postgres, TestKafka kafka,
             JumpCloudStandIn jumpcloud)
             throws IOException {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "-Xmx512m",
                 "-Dquarkus.http.port=" + port,
+                "-Dquarkus.management.port=" + management,
+                "-Dkeyway.deployment.urls.api=http://127.0.0.1:" + port,
+                "-Dkeyway.deployment.urls.eu=http://127.0.0.1:" + port,
                 "-Dquarkus.datasource.jdbc.url=" + postgres.jdbcUrl(),
                 "-Dquarkus.datasource.reactive.url=" + postgres.reactiveUrl(),
                 "-Dquarkus.datasource.username=" + postgres.username(),

@@ -34,17 +34,17 @@ public class Departments {
     private static final String FIND_OR_CREATE = """
             with created as (
                 insert into department (id, org_id, name) values ($1, $2, $3)
-                on conflict (org_id, lower(name)) do nothing returning id, enabled)
-            select id, enabled, true as created from created
+                on conflict (org_id, lower(name)) do nothing returning id, name, enabled)
+            select id, name, enabled, true as created from created
             union all
-            select id, enabled, false from department
+            select id, name, enabled, false from department
             where org_id = $2 and lower(name) = lower($3) and not exists (select 1 from created)""";
     /**
      * When a concurrent transaction created the same department, the statement above waited for it but cannot see
      * its row (its snapshot is older): a second statement can.
      */
     private static final String FIND = """
-            select id, enabled, false as created from department where org_id = $1 and lower(name) = lower($2)""";
+            select id, name, enabled, false as created from department where org_id = $1 and lower(name) = lower($2)""";
     private static final String LIST = """
             select d.id, d.name, d.enabled,
                    (select count(*) from scim_user u where u.department_id = d.id and u.deleted_at is null) as members
@@ -67,6 +67,24 @@ public class Departments {
      * when that department is disabled, null when the user has no department.
      */
     public Uni<UUID> sync(SqlConnection transaction, OrgId org, Region region, String name, UUID current) {
+        return findOrCreate(transaction, org, region, name)
+                .map(department -> department == null ? null : department.enabled() ? department.id() : current);
+    }
+
+    /** A department a user has: its id and its name as the store spells it. */
+    public record Assigned(UUID id, String name) {
+    }
+
+    /** The department a new user gets for {@code name}: null when there is none, or it is disabled for sync. */
+    public Uni<Assigned> assignNew(SqlConnection transaction, OrgId org, Region region, String name) {
+        return findOrCreate(transaction, org, region, name).map(department -> department == null
+                || !department.enabled() ? null : new Assigned(department.id(), department.name()));
+    }
+
+    private record Found(UUID id, String name, boolean enabled) {
+    }
+
+    private Uni<Found> findOrCreate(SqlConnection transaction, OrgId org, Region region, String name) {
         if (name == null || name.isBlank()) {
             return Uni.createFrom().nullItem();
         }
@@ -77,11 +95,13 @@ public class Departments {
                         : transaction.preparedQuery(FIND).execute(Tuple.of(org.value(), trimmed)))
                 .chain(rows -> {
                     Row department = rows.iterator().next();
+                    Found found = new Found(department.getUUID("id"), department.getString("name"),
+                            department.getBoolean("enabled"));
                     if (department.getBoolean("created")) {
                         return outbox.append(transaction, EventType.DEPARTMENT_UPSERTED, org, region, id.toString(),
-                                new DepartmentState(id, trimmed, true)).replaceWith(id);
+                                new DepartmentState(id, trimmed, true)).replaceWith(found);
                     }
-                    return Uni.createFrom().item(department.getBoolean("enabled") ? department.getUUID("id") : current);
+                    return Uni.createFrom().item(found);
                 });
     }
 

@@ -61,6 +61,15 @@ public class DirectoryEvents {
                 .collect().last().replaceWithVoid();
     }
 
+    /**
+     * Announces a user created in this transaction, from the state it was written with: a new user is in no group
+     * yet, so there is nothing to read back.
+     */
+    public Uni<Void> userCreated(SqlConnection transaction, OrgId org, Region region, UserState user) {
+        return outbox.append(transaction, EventType.USER_UPSERTED, org, region, user.id().toString(), user)
+                .replaceWithVoid();
+    }
+
     public Uni<Void> userDeleted(SqlConnection transaction, OrgId org, Region region, UUID id) {
         return outbox.append(transaction, EventType.USER_DELETED, org, region, id.toString(), new UserDeleted(id))
                 .call(event -> log.userDeleted(transaction, org, id, event.id())).replaceWithVoid();

@@ -1,5 +1,6 @@
 package dev.keyway.scim.users;
 
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -55,7 +56,7 @@ public class UserRepository {
             insert into scim_user as u (id, org_id, user_name, external_id, active, display_name, given_name,
                 family_name, email, emails_lower, department_id, attributes, version, managed_by, created_at, updated_at)
             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::text::jsonb, 1, $13, now(), now())
-            returning\s""" + COLUMNS;
+            returning u.created_at""";
     private static final String UPDATE = """
             update scim_user as u set user_name = $3, external_id = $4, active = $5, display_name = $6, given_name = $7,
                 family_name = $8, email = $9, emails_lower = $10, department_id = $11, attributes = $12::text::jsonb,
@@ -85,10 +86,16 @@ public class UserRepository {
         this.json = json;
     }
 
+    /** Writes a new user; what comes back is the document as written (version 1), nothing read back but the time. */
     public Uni<User> insert(SqlConnection transaction, UUID orgId, UUID id, ObjectNode document, UUID departmentId,
             String managedBy) {
         return transaction.preparedQuery(INSERT).execute(values(id, orgId, document, departmentId, managedBy))
-                .map(rows -> user(rows.iterator().next()));
+                .map(rows -> {
+                    Instant created = rows.iterator().next().getOffsetDateTime("created_at").toInstant();
+                    User.Columns columns = User.Columns.of(document);
+                    return new User(id, columns.userName(), columns.active(), departmentId, document, 1, managedBy,
+                            created, created);
+                });
     }
 
     public Uni<User> update(SqlConnection transaction, UUID orgId, UUID id, ObjectNode document, UUID departmentId,

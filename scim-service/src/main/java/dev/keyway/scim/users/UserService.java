@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.keyway.common.event.UserState;
 import dev.keyway.scim.departments.Departments;
 import dev.keyway.scim.events.DirectoryEvents;
 import dev.keyway.scim.protocol.Canonicalizer;
@@ -61,12 +62,16 @@ public class UserService {
             document.put("active", true);
         }
         UUID id = UUID.randomUUID();
+        // the user and its event are sent together (pipelined on the connection): the event is built from what is
+        // written, not read back, and a refused user fails the transaction before the event's answer is looked at
         return pool.withTransaction(transaction -> departments
-                .sync(transaction, tenant.org(), tenant.region(), department(document), null)
-                .chain(department -> users.insert(transaction, tenant.orgId(), id, document, department,
-                        MANAGED_BY_SCIM))
-                .call(() -> events.usersChanged(transaction, tenant.org(), tenant.region(), List.of(id)))
-                .map(user -> new UserView(user, List.of())))
+                .assignNew(transaction, tenant.org(), tenant.region(), department(document))
+                .chain(department -> Uni.combine().all().unis(
+                        users.insert(transaction, tenant.orgId(), id, document,
+                                department == null ? null : department.id(), MANAGED_BY_SCIM),
+                        events.userCreated(transaction, tenant.org(), tenant.region(),
+                                newUserState(id, document, department == null ? null : department.name())))
+                        .with((user, announced) -> new UserView((User) user, List.of()))))
                 .onFailure(UserRepository::isUserNameTaken).transform(e -> taken(document));
     }
 
@@ -135,6 +140,18 @@ public class UserService {
                         .map(groups -> new UserView(user, groups.getOrDefault(userId, List.of())))))
                 .onFailure(UserRepository::isUserNameTaken).transform(e -> ScimException.uniqueness(
                         "Another user already has this userName."));
+    }
+
+    /** What {@link DirectoryEvents#usersChanged} would read back for a user just created (no groups yet). */
+    static UserState newUserState(UUID id, ObjectNode document, String department) {
+        User.Columns columns = User.Columns.of(document);
+        return new UserState(id, columns.userName(), columns.externalId(), columns.givenName(), columns.familyName(),
+                columns.displayName(), columns.email(), columns.active(), text(document.path("title")), department,
+                text(document.path(ScimSchemas.ENTERPRISE_USER_URN).path("employeeNumber")), List.of());
+    }
+
+    private static String text(JsonNode node) {
+        return node.isMissingNode() || node.isNull() ? null : node.asText();
     }
 
     private static String department(ObjectNode document) {

@@ -1,6 +1,9 @@
 package dev.keyway.runtime.outbox;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -22,9 +25,22 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class Outbox {
 
+    private final OutboxRelay relay;
+
+    public Outbox(OutboxRelay relay) {
+        this.relay = relay;
+    }
+
+    /** The relay is woken once the transaction has committed; a rollback leaves nothing to relay. */
+    private void wakeRelayOnCommit(SqlConnection transaction) {
+        transaction.transaction().getDelegate().completion().onSuccess(committed -> relay.wake());
+    }
+
     /**
-     * The event and its aggregate's next sequence in one round trip: the row is written with sequence 0 and
-     * PostgreSQL sets the sequence into it. The sequence row's lock also orders concurrent writers of one aggregate.
+     * The event and its aggregate's next sequence in one round trip: PostgreSQL numbers the event and the JSON is
+     * joined around the number as text, never parsed. The sequence row's lock orders concurrent writers of one
+     * aggregate until they commit, so a later sequence always gets a later outbox id; the update is HOT (the number is
+     * not indexed).
      */
     private static final String APPEND = """
             with next as (
@@ -32,8 +48,8 @@ public class Outbox {
                 on conflict (aggregate_id) do update set last_sequence = outbox_sequence.last_sequence + 1
                 returning last_sequence)
             insert into outbox (event_id, topic, event_type, aggregate_id, payload, traceparent, tracestate)
-            select $1, $2, $3, $4, jsonb_set($5::text::jsonb, '{sequence}', to_jsonb(next.last_sequence))::text, $6, $7
-            from next returning (select last_sequence from next)""";
+            select $1, $2, $3, $4, $5 || next.last_sequence || $6, $7, $8 from next
+            returning (select last_sequence from next)""";
 
     /** An event to append: what happened, to which aggregate. */
     public record Draft(EventType type, String aggregateId, EventPayload payload) {
@@ -49,26 +65,83 @@ public class Outbox {
             return Uni.createFrom().failure(new IllegalStateException("outbox append outside a transaction"));
         }
         EventEnvelope unnumbered = EventEnvelope.of(type, orgId, region, aggregateId, 0, payload);
-        TraceContext trace = TraceContext.current();
-        return transaction.preparedQuery(APPEND)
-                .execute(Tuple.of(unnumbered.id(), type.topic(), type.wireName(), aggregateId,
-                        EventCodec.encode(unnumbered)).addString(trace.traceparent()).addString(trace.tracestate()))
+        wakeRelayOnCommit(transaction);
+        return transaction.preparedQuery(APPEND).execute(row(unnumbered, TraceContext.current()))
                 .map(rows -> new EventEnvelope(unnumbered.id(), unnumbered.type(), unnumbered.version(), orgId,
                         region, unnumbered.occurredAt(), aggregateId, rows.iterator().next().getLong(0), payload));
     }
 
-    /** Many events in the caller's transaction (a large import); each gets its sequence. */
+    /**
+     * Many events in one statement: each aggregate's sequence moves once by its number of events, and the events are
+     * inserted in the order given, so within an aggregate a later event gets a later id and a higher number.
+     */
+    private static final String APPEND_ALL = """
+            with counts as (
+                select aggregate_id, count(*)::bigint as events from unnest($4::text[]) as a(aggregate_id)
+                group by aggregate_id),
+            bumped as (
+                insert into outbox_sequence (aggregate_id, last_sequence) select aggregate_id, events from counts
+                on conflict (aggregate_id) do update set last_sequence = outbox_sequence.last_sequence + excluded.last_sequence
+                returning aggregate_id, last_sequence)
+            insert into outbox (event_id, topic, event_type, aggregate_id, payload, traceparent, tracestate)
+            select e.event_id, e.topic, e.event_type, e.aggregate_id,
+                   e.head || (b.last_sequence - c.events + e.nth) || e.tail, $8, $9
+            from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[])
+                with ordinality as e(event_id, topic, event_type, aggregate_id, head, tail, nth, position)
+            join bumped b on b.aggregate_id = e.aggregate_id
+            join counts c on c.aggregate_id = e.aggregate_id
+            order by e.position""";
+
+    /** Events per statement of {@link #appendAll}: a write of any size goes in bounded pieces. */
+    private static final int CHUNK = 1_000;
+
+    /** Many events in the caller's transaction (a large import), a thousand per statement; each gets its sequence. */
     public Uni<Void> appendAll(SqlConnection transaction, OrgId orgId, Region region, List<Draft> drafts) {
         if (transaction.transaction() == null) {
             return Uni.createFrom().failure(new IllegalStateException("outbox append outside a transaction"));
         }
         TraceContext trace = TraceContext.current();
-        List<Tuple> rows = drafts.stream().map(draft -> {
+        wakeRelayOnCommit(transaction);
+        Uni<Void> done = Uni.createFrom().voidItem();
+        for (int from = 0; from < drafts.size(); from += CHUNK) {
+            List<Draft> chunk = drafts.subList(from, Math.min(drafts.size(), from + CHUNK));
+            done = done.chain(() -> transaction.preparedQuery(APPEND_ALL).execute(rows(chunk, orgId, region, trace)))
+                    .replaceWithVoid();
+        }
+        return done;
+    }
+
+    private static Tuple rows(List<Draft> drafts, OrgId orgId, Region region, TraceContext trace) {
+        int size = drafts.size();
+        UUID[] ids = new UUID[size];
+        String[] topics = new String[size];
+        String[] types = new String[size];
+        String[] aggregates = new String[size];
+        String[] heads = new String[size];
+        String[] tails = new String[size];
+        Integer[] nth = new Integer[size];
+        Map<String, Integer> seen = new HashMap<>();
+        for (int i = 0; i < size; i++) {
+            Draft draft = drafts.get(i);
             EventEnvelope unnumbered = EventEnvelope.of(draft.type(), orgId, region, draft.aggregateId(), 0,
                     draft.payload());
-            return Tuple.of(unnumbered.id(), draft.type().topic(), draft.type().wireName(), draft.aggregateId(),
-                    EventCodec.encode(unnumbered)).addString(trace.traceparent()).addString(trace.tracestate());
-        }).toList();
-        return Batches.execute(transaction, APPEND, rows);
+            EventCodec.Unnumbered json = EventCodec.encodeUnnumbered(unnumbered);
+            ids[i] = unnumbered.id();
+            topics[i] = draft.type().topic();
+            types[i] = draft.type().wireName();
+            aggregates[i] = draft.aggregateId();
+            heads[i] = json.head();
+            tails[i] = json.tail();
+            nth[i] = seen.merge(draft.aggregateId(), 1, Integer::sum);
+        }
+        return Tuple.tuple().addArrayOfUUID(ids).addArrayOfString(topics).addArrayOfString(types)
+                .addArrayOfString(aggregates).addArrayOfString(heads).addArrayOfString(tails).addArrayOfInteger(nth)
+                .addString(trace.traceparent()).addString(trace.tracestate());
+    }
+
+    private static Tuple row(EventEnvelope unnumbered, TraceContext trace) {
+        EventCodec.Unnumbered json = EventCodec.encodeUnnumbered(unnumbered);
+        return Tuple.of(unnumbered.id(), unnumbered.eventType().topic(), unnumbered.type(), unnumbered.aggregateId(),
+                json.head(), json.tail()).addString(trace.traceparent()).addString(trace.tracestate());
     }
 }

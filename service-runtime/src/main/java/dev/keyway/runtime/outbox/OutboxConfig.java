@@ -9,7 +9,11 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "keyway.outbox")
 public interface OutboxConfig {
 
-    /** How often the relay looks for unpublished events (it also drains a full backlog at once). */
+    /**
+     * How often the relay looks for unpublished events if nothing woke it: a commit of this replica that wrote events
+     * wakes it at once, so this bounds how long another replica's events wait when its own relay could not take the
+     * lock.
+     */
     @WithDefault("200ms")
     Duration pollInterval();
 
@@ -29,7 +33,7 @@ public interface OutboxConfig {
     @WithDefault("10s")
     Duration sendTimeout();
 
-    /** Published outbox rows and processed inbox ids are kept this long, then deleted. */
+    /** Processed inbox ids are kept this long, then deleted (published outbox rows are deleted at once). */
     @WithDefault("P7D")
     Duration retention();
 }

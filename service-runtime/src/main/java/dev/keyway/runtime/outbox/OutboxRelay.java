@@ -37,11 +37,17 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * Publishes pending outbox rows to Kafka, oldest first, keyed by aggregate id, and stamps them published.
+ * Publishes pending outbox rows to Kafka, oldest first, keyed by aggregate id, and deletes them once Kafka has
+ * acknowledged them: every row in the outbox is pending.
  *
  * <p>One replica relays at a time (a transaction-scoped advisory lock), which keeps each aggregate's events in
  * order across replicas. A failed send leaves the row pending; the relay pauses with exponential backoff and tries
  * again, so Kafka being down delays events but never loses them and never touches the write path.
+ *
+ * <p>The relay wakes when a transaction of this replica that wrote events commits ({@link Outbox} calls
+ * {@link #wake()}), and polls for the rest: events of other replicas, whose relay may hold the lock. Not PostgreSQL's
+ * {@code NOTIFY}: it takes a database-wide lock at commit that serialises every notifying commit with its WAL flush,
+ * which here capped the SCIM POST's own SQL at a quarter of its rate (613 against 2,370 transactions/s).
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -50,16 +56,21 @@ public class OutboxRelay {
 
     /** The lock key is per schema: services sharing one database do not wait for each other. */
     private static final String BECOME_RELAY = "select pg_try_advisory_xact_lock(hashtext(current_schema() || '.outbox'))";
+    /**
+     * No row lock: the advisory lock already keeps other relays out, and writers only ever insert. Deleting what was
+     * published (rather than stamping it) writes no new row version and keeps the table as small as the backlog.
+     */
     private static final String PENDING = """
             select id, topic, event_type, aggregate_id, payload, traceparent, tracestate from outbox
-            where published_at is null order by id limit $1 for update""";
-    private static final String MARK_PUBLISHED = """
-            update outbox set published_at = now(), attempts = attempts + 1, last_error = null where id = any($1)""";
+            order by id limit $1""";
+    private static final String FORGET_PUBLISHED = "delete from outbox where id = any($1)";
     private static final String MARK_FAILED = "update outbox set attempts = attempts + 1, last_error = $2 where id = $1";
-    private static final String FORGET_PUBLISHED = "delete from outbox where published_at < now() - make_interval(secs => $1)";
     private static final String FORGET_PROCESSED = "delete from inbox where processed_at < now() - make_interval(secs => $1)";
 
     public static final String EVENT_TYPE_HEADER = "keyway-event-type";
+
+    /** How soon a woken relay looks again when another replica held the lock. */
+    private static final Duration LOCK_BUSY_RETRY = Duration.ofMillis(25);
 
     private final Pool pool;
     private final Vertx vertx;
@@ -70,12 +81,19 @@ public class OutboxRelay {
     private final Counter failures;
 
     private Producer<String, String> producer;
-    private Duration backoff = Duration.ZERO;
+    private volatile Duration backoff = Duration.ZERO;
     private volatile boolean running;
     /** The pending timer, or -1; guarded by this. */
     private long timer = -1;
     /** Completes when the cycle in flight has ended; guarded by this. */
     private CompletableFuture<Void> cycle = CompletableFuture.completedFuture(null);
+    /** Whether a cycle is in flight, and whether events were committed since it began; guarded by this. */
+    private boolean cycling;
+    private boolean wokenDuringCycle;
+    /** Whether the cycle in flight was woken by a commit; guarded by this. */
+    private boolean woken;
+    /** Whether the last cycle found another replica relaying; set by the cycle, read under this. */
+    private volatile boolean lockBusy;
 
     public OutboxRelay(Pool pool, Vertx vertx, OutboxConfig config,
             @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig, MeterRegistry meters,
@@ -96,6 +114,19 @@ public class OutboxRelay {
     void start(@Observes StartupEvent started) {
         running = true;
         schedule(Duration.ZERO);
+    }
+
+    /** Events were committed: relay them now, unless a cycle is in flight (then right after it) or Kafka is down. */
+    synchronized void wake() {
+        if (!running || !backoff.isZero()) {
+            return;
+        }
+        if (cycling) {
+            wokenDuringCycle = true;
+        } else if (timer >= 0 && vertx.cancelTimer(timer)) {
+            woken = true;
+            timer = vertx.setTimer(1, id -> cycle());
+        }
     }
 
     /** Lets the cycle in flight finish (bounded by the send timeout), then closes the producer. */
@@ -126,6 +157,17 @@ public class OutboxRelay {
     }
 
     private synchronized void schedule(Duration pause) {
+        cycling = false;
+        if (wokenDuringCycle && backoff.isZero()) {
+            // committed while the cycle was reading: what it found may not include them
+            pause = Duration.ZERO;
+        } else if (woken && lockBusy && backoff.isZero()) {
+            // another replica is relaying and may have read before this replica's commit: look again shortly
+            pause = min(pause, LOCK_BUSY_RETRY);
+        }
+        wokenDuringCycle = false;
+        woken = false;
+        lockBusy = false;
         if (running) {
             // Vert.x timers need at least 1 ms
             timer = vertx.setTimer(Math.max(1, pause.toMillis()), id -> cycle());
@@ -140,6 +182,7 @@ public class OutboxRelay {
                 return;
             }
             cycle = finished;
+            cycling = true;
         }
         relay().subscribe().with(pause -> {
             finished.complete(null);
@@ -175,8 +218,8 @@ public class OutboxRelay {
     }
 
     /**
-     * Publishes one batch in one transaction. What was acknowledged is stamped published and a failure is recorded
-     * on its row, both committed, before the failure is reported.
+     * Publishes one batch in one transaction. What was acknowledged is deleted and a failure is recorded on its row,
+     * both committed, before the failure is reported.
      *
      * @return how many rows were published
      */
@@ -198,6 +241,7 @@ public class OutboxRelay {
 
     private Uni<Batch> publishBatch(SqlConnection connection) {
         return connection.query(BECOME_RELAY).execute().map(rows -> rows.iterator().next().getBoolean(0))
+                .invoke(relay -> lockBusy = !relay)
                 .chain(relay -> !relay ? Uni.createFrom().item(new Batch(0, null))
                         : connection.preparedQuery(PENDING).execute(Tuple.of(config.batchSize()))
                                 // sends block (metadata, acknowledgements): on a worker, never the event loop
@@ -239,7 +283,7 @@ public class OutboxRelay {
     private Uni<Batch> record(SqlConnection connection, Sent sent) {
         List<Long> done = sent.done();
         Uni<Void> stamped = done.isEmpty() ? Uni.createFrom().voidItem()
-                : connection.preparedQuery(MARK_PUBLISHED).execute(Tuple.of(done.toArray(Long[]::new)))
+                : connection.preparedQuery(FORGET_PUBLISHED).execute(Tuple.of(done.toArray(Long[]::new)))
                         .invoke(() -> published.increment(done.size())).replaceWithVoid();
         return stamped.chain(() -> sent.error() != null && sent.ids().size() > done.size()
                 // the first row not acknowledged; it and everything after it stay pending, in order
@@ -250,15 +294,13 @@ public class OutboxRelay {
     }
 
     /**
-     * Keeps the outbox and inbox tables small (ids older than Kafka's retention cannot be redelivered anyway), and
-     * dead letters for their own, longer, time.
+     * Keeps the inbox small (ids older than Kafka's retention cannot be redelivered anyway), and dead letters for
+     * their own, longer, time. The outbox keeps only pending rows and needs no cleanup.
      */
     @Scheduled(identity = "outbox-cleanup", every = "1h", delayed = "1m",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> forgetOldRows() {
-        Tuple seconds = Tuple.of(config.retention().toSeconds());
-        return pool.preparedQuery(FORGET_PUBLISHED).execute(seconds)
-                .chain(() -> pool.preparedQuery(FORGET_PROCESSED).execute(seconds))
+        return pool.preparedQuery(FORGET_PROCESSED).execute(Tuple.of(config.retention().toSeconds()))
                 .chain(deadLetters::forgetExpired);
     }
 

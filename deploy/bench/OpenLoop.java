@@ -1,0 +1,75 @@
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Open-loop load at a fixed rate, for latency: requests leave on a schedule whatever the answers do, and each
+ * latency counts from when its request was due, so a stall shows as the queue it causes (no coordinated omission).
+ * wrk (closed loop) measures the maximum rate; this measures latency below it. Runs from source on the JDK alone:
+ *
+ * <pre>
+ *   java OpenLoop.java METHOD URL RATE SECONDS BODY_FILE|- HEADER...
+ * </pre>
+ *
+ * Every {@code {n}} in the body becomes the request's number, so each POST can create something new. Prints one
+ * line: {@code rate=… sent=… failed=… p50_ms=… p99_ms=… max_ms=…}; exits 1 if any request failed.
+ */
+public class OpenLoop {
+
+    public static void main(String[] args) throws Exception {
+        String method = args[0];
+        URI uri = URI.create(args[1]);
+        double rate = Double.parseDouble(args[2]);
+        int seconds = Integer.parseInt(args[3]);
+        String body = args[4].equals("-") ? null : Files.readString(Path.of(args[4]));
+        String prefix = Long.toString(System.currentTimeMillis(), 36);
+        int total = (int) Math.round(rate * seconds);
+        long[] latencies = new long[total];
+        AtomicLong failed = new AtomicLong();
+        CountDownLatch answered = new CountDownLatch(total);
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        long intervalNanos = (long) (1_000_000_000L / rate);
+        long start = System.nanoTime();
+        for (int i = 0; i < total; i++) {
+            long due = start + i * intervalNanos;
+            long wait;
+            while ((wait = due - System.nanoTime()) > 0) {
+                LockSupport.parkNanos(wait);
+            }
+            HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30));
+            for (int h = 5; h < args.length; h++) {
+                int colon = args[h].indexOf(':');
+                request.header(args[h].substring(0, colon).strip(), args[h].substring(colon + 1).strip());
+            }
+            request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body.replace("{n}", prefix + "-" + i), StandardCharsets.UTF_8));
+            int index = i;
+            client.sendAsync(request.build(), HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
+                latencies[index] = System.nanoTime() - due;
+                if (error != null || response.statusCode() >= 400) {
+                    if (failed.getAndIncrement() == 0) {
+                        System.err.println("first failure: " + (error != null ? error : "HTTP " + response.statusCode()));
+                    }
+                }
+                answered.countDown();
+            });
+        }
+        long sendingEnded = System.nanoTime();
+        answered.await();
+        Arrays.sort(latencies);
+        System.out.printf("rate=%.0f sent=%d failed=%d p50_ms=%.2f p99_ms=%.2f max_ms=%.2f%n",
+                total / ((sendingEnded - start) / 1e9), total, failed.get(), latencies[total / 2] / 1e6,
+                latencies[(int) (total * 0.99)] / 1e6, latencies[total - 1] / 1e6);
+        System.exit(failed.get() == 0 ? 0 : 1);
+    }
+}
