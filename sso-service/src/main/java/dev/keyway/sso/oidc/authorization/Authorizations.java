@@ -21,6 +21,7 @@ import jakarta.json.JsonString;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import dev.keyway.common.auth.KeywayClaims;
+import dev.keyway.common.tenant.OrgSlug;
 import dev.keyway.runtime.deployment.Deployment;
 import dev.keyway.runtime.organization.KnownOrganization;
 import dev.keyway.runtime.organization.KnownOrganizations;
@@ -30,9 +31,11 @@ import dev.keyway.sso.oidc.OidcIssuer;
 import dev.keyway.sso.oidc.client.ClientRepository;
 import dev.keyway.sso.oidc.client.ClientSecrets;
 import dev.keyway.sso.oidc.client.OidcClient;
+import dev.keyway.sso.organization.OrganizationRepository;
 import dev.keyway.sso.session.Sessions;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
 
 /**
  * The authorization endpoint's rules (OpenID Connect Core 3.1.2, PKCE S256 required, RFC 9207 {@code iss}).
@@ -70,6 +73,8 @@ public class Authorizations {
     private final ClientRepository clients;
     private final AuthorizationRepository repository;
     private final KnownOrganizations organizations;
+    private final OrganizationRepository registry;
+    private final Pool pool;
     private final LoginDiscovery discovery;
     private final Sessions sessions;
     private final OidcIssuer issuer;
@@ -77,11 +82,14 @@ public class Authorizations {
     private final Deployment deployment;
 
     public Authorizations(ClientRepository clients, AuthorizationRepository repository,
-            KnownOrganizations organizations, LoginDiscovery discovery, Sessions sessions, OidcIssuer issuer,
+            KnownOrganizations organizations, OrganizationRepository registry, Pool pool, LoginDiscovery discovery,
+            Sessions sessions, OidcIssuer issuer,
             OidcConfig config, Deployment deployment) {
         this.clients = clients;
         this.repository = repository;
         this.organizations = organizations;
+        this.registry = registry;
+        this.pool = pool;
         this.discovery = discovery;
         this.sessions = sessions;
         this.issuer = issuer;
@@ -157,8 +165,17 @@ public class Authorizations {
                 .onFailure(Sessions.Refused.class).recoverWithItem(Optional.empty());
     }
 
+    /** Registered here (this region's registry, current at once), else known from another region's announcements. */
     private Uni<Optional<KnownOrganization>> known(String slug) {
-        return slug == null ? Uni.createFrom().item(Optional.empty()) : organizations.bySlug(slug);
+        try {
+            OrgSlug.of(slug);
+        } catch (IllegalArgumentException | NullPointerException notASlug) {
+            return Uni.createFrom().item(Optional.empty());
+        }
+        return registry.bySlug(pool, slug).chain(here -> here.isPresent()
+                ? Uni.createFrom().item(here.map(org -> new KnownOrganization(org.id().value(), org.slug().value(),
+                        org.displayName(), org.region().code(), org.createdAt())))
+                : organizations.bySlug(slug));
     }
 
     private Uni<Step> start(OidcClient client, AuthorizeRequest request, KnownOrganization org, String browser) {
