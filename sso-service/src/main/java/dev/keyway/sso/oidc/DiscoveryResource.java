@@ -53,7 +53,7 @@ public class DiscoveryResource {
                 List.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"));
         metadata.put("code_challenge_methods_supported", List.of("S256"));
         metadata.put("claims_supported", List.of("iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "sid",
-                "at_hash", "azp", KeywayClaims.ORG_ID, KeywayClaims.ORG_SLUG, KeywayClaims.REGION,
+                "at_hash", "azp", "acr", "amr", KeywayClaims.ORG_ID, KeywayClaims.ORG_SLUG, KeywayClaims.REGION,
                 KeywayClaims.EMAIL, KeywayClaims.GIVEN_NAME, KeywayClaims.FAMILY_NAME, KeywayClaims.DIRECTORY_GROUPS));
         metadata.put("authorization_response_iss_parameter_supported", true);
         metadata.put("backchannel_logout_supported", true);

@@ -130,6 +130,8 @@ class OpenIdConnectTest {
         assertEquals("Ada", id.getStringClaim("given_name"));
         assertEquals(List.of("Admins"), id.getStringListClaim("directory_groups"));
         assertNotNull(id.getStringClaim("sid"));
+        assertEquals("urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport", id.getStringClaim("acr"));
+        assertEquals(List.of("pwd"), id.getStringListClaim("amr"));
         String access = tokens.path("access_token");
         byte[] digest = MessageDigest.getInstance("SHA-256").digest(access.getBytes(StandardCharsets.US_ASCII));
         assertEquals(Base64URL.encode(Arrays.copyOf(digest, 16)).toString(), id.getStringClaim("at_hash"));

@@ -235,7 +235,7 @@ public class Authorizations {
         String code = random();
         Map<String, Object> claims = new LinkedHashMap<>();
         for (String name : List.of(KeywayClaims.ORG_ID, KeywayClaims.ORG_SLUG, KeywayClaims.REGION,
-                KeywayClaims.EMAIL, KeywayClaims.GIVEN_NAME, KeywayClaims.FAMILY_NAME)) {
+                KeywayClaims.EMAIL, KeywayClaims.GIVEN_NAME, KeywayClaims.FAMILY_NAME, Sessions.ACR)) {
             String value = string(session.getClaim(name));
             if (value != null && !value.isEmpty()) {
                 claims.put(name, value);

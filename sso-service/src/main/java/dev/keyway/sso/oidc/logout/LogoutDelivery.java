@@ -64,7 +64,12 @@ public class LogoutDelivery {
     public Uni<Void> deliverDue() {
         // lease: twice the request timeout, so a replica that died mid-delivery leaves the row due again
         return repository.claim(BATCH, config.timeout().multipliedBy(2).toSeconds() + 1)
-                .chain(due -> due.isEmpty() ? Uni.createFrom().voidItem() : deliverAll(due));
+                .chain(due -> due.isEmpty() ? Uni.createFrom().voidItem() : deliverAll(due))
+                // the database away (or shutting down): the rows stay due, the next tick tries again
+                .onFailure().recoverWithUni(failure -> {
+                    LOG.debugf("Back-channel logout delivery skipped: %s", failure.getMessage());
+                    return Uni.createFrom().voidItem();
+                });
     }
 
     private Uni<Void> deliverAll(List<LogoutDeliveryRepository.Due> due) {

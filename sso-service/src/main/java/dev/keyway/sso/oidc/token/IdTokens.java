@@ -16,6 +16,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.keyway.common.auth.KeywayClaims;
 import dev.keyway.sso.oidc.OidcConfig;
 import dev.keyway.sso.oidc.OidcIssuer;
+import dev.keyway.sso.session.Sessions;
 import dev.keyway.sso.signing.SigningKeys;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import io.smallrye.jwt.build.Jwt;
@@ -57,6 +58,14 @@ public class IdTokens {
                 claims.claim("nonce", nonce);
             }
             identity(grant).forEach(claims::claim);
+            String acr = grant.claims().getString(Sessions.ACR);
+            if (acr != null) {
+                claims.claim(Sessions.ACR, acr);
+                List<String> amr = amr(acr);
+                if (!amr.isEmpty()) {
+                    claims.claim("amr", amr);
+                }
+            }
             return claims.jws().algorithm(SignatureAlgorithm.RS256).keyId(key.kid()).sign(key.privateKey());
         });
     }
@@ -83,6 +92,22 @@ public class IdTokens {
             claims.put(KeywayClaims.DIRECTORY_GROUPS, groups == null ? List.of() : groups.getList());
         }
         return claims;
+    }
+
+    /**
+     * The authentication methods (RFC 8176) a SAML AuthnContextClassRef stands for, where it names one; empty for
+     * classes that say nothing about the method (unspecified).
+     */
+    static List<String> amr(String classRef) {
+        String name = classRef.substring(classRef.lastIndexOf(':') + 1);
+        return switch (name) {
+            case "Password", "PasswordProtectedTransport" -> List.of("pwd");
+            case "SmartcardPKI", "Smartcard" -> List.of("sc");
+            case "SoftwarePKI" -> List.of("swk");
+            case "TimeSyncToken" -> List.of("otp");
+            case "MobileTwoFactorContract", "MobileTwoFactorUnregistered" -> List.of("mfa");
+            default -> List.of();
+        };
     }
 
     /** OpenID Connect Core 3.1.3.6: the left half of SHA-256 of the access token, BASE64URL. */
