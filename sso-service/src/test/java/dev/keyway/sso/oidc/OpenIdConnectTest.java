@@ -53,6 +53,7 @@ import dev.keyway.common.event.EventType;
 import dev.keyway.common.event.UserDeleted;
 import dev.keyway.common.tenant.Region;
 import dev.keyway.sso.SsoFixture;
+import dev.keyway.sso.domain.VerifiedDomains;
 import dev.keyway.testsupport.KeywayTestStack;
 import dev.keyway.testsupport.OrgAnnouncements;
 import dev.keyway.testsupport.TestKafka;
@@ -280,6 +281,53 @@ class OpenIdConnectTest {
                 .body(containsString("name=\"login_hint\"")).body(containsString(app.clientId));
         app.request(null).with("login_hint", "ada@unclaimed.example").authorize(Map.of()).then().statusCode(200)
                 .body(containsString("No organization signs in that address"));
+    }
+
+    @Test
+    void aLoginHintWhoseDomainAnOrganizationVerifiedPicksIt() {
+        SsoFixture org = SsoFixture.create("oidc-hint");
+        String domain = org.slug + ".example";
+        VerifiedDomains.verified(org, domain);
+        OidcApp app = OidcApp.register("");
+
+        app.request(null).with("login_hint", "Ada@" + domain).authorize(Map.of()).then().statusCode(303)
+                .header("Location", containsString("/saml/" + org.slug + "/login"))
+                .cookie("keyway_oidc_browser");
+    }
+
+    @Test
+    void endingTheSessionSignsOutOfKeywayAndEveryAppAndReturnsToARegisteredUri() throws Exception {
+        LinkedBlockingQueue<String> received = new LinkedBlockingQueue<>();
+        HttpServer rp = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        rp.createContext("/backchannel", exchange -> {
+            received.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        rp.start();
+        try {
+            SsoFixture org = SsoFixture.create("oidc-logout");
+            org.user("ada@acme.test", true);
+            OidcApp app = OidcApp.register("\"backchannelLogoutUri\":\"http://127.0.0.1:" + rp.getAddress().getPort()
+                    + "/backchannel\",\"postLogoutRedirectUris\":[\"https://app.example.test/bye\"]");
+            OidcApp.Request request = app.request(org.slug);
+            Response tokens = app.token(OidcApp.code(OidcApp.signIn(org, request, "ada@acme.test"), request,
+                    issuer()), request.verifier);
+            String idToken = tokens.path("id_token");
+
+            given().redirects().follow(false).queryParam("id_token_hint", idToken)
+                    .queryParam("post_logout_redirect_uri", "https://evil.example/").get("/oidc/logout").then()
+                    .statusCode(200).header("Location", nullValue());
+            given().redirects().follow(false).queryParam("id_token_hint", idToken)
+                    .queryParam("post_logout_redirect_uri", "https://app.example.test/bye").queryParam("state", "s1")
+                    .get("/oidc/logout").then().statusCode(303)
+                    .header("Location", "https://app.example.test/bye?state=s1");
+
+            assertNotNull(received.poll(20, TimeUnit.SECONDS), "a back-channel logout");
+            given().auth().oauth2(tokens.<String>path("access_token")).get("/oidc/userinfo").then().statusCode(401);
+        } finally {
+            rp.stop(0);
+        }
     }
 
     @Test

@@ -32,10 +32,13 @@ public class AuthorizationRepository {
             boolean firstUse, UUID grantId) {
     }
 
+    // saved only while the organization has fewer live requests than the cap (anonymous callers cannot fill the table)
     private static final String SAVE = """
             insert into oidc_authorization (id, client_id, org_id, redirect_uri, scope, state, nonce, code_challenge,
                 browser_hash, expires_at)
-            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)""";
+            select $1, $2, $3, $4, $5, $6, $7, $8, $9, $10
+            where (select count(*) from (select 1 from oidc_authorization
+                                         where org_id = $3 and expires_at > now() limit $11) live) < $11""";
     private static final String TAKE = """
             delete from oidc_authorization where id = $1 and expires_at > now()
             returning id, client_id, org_id, redirect_uri, scope, state, nonce, code_challenge, browser_hash,
@@ -61,10 +64,12 @@ public class AuthorizationRepository {
         this.pool = pool;
     }
 
-    public Uni<Void> save(Pending pending, Instant expiresAt) {
+    /** False (nothing saved) when the organization already has {@code maxPending} live requests. */
+    public Uni<Boolean> save(Pending pending, Instant expiresAt, int maxPending) {
         return pool.preparedQuery(SAVE).execute(Tuple.tuple(Arrays.asList(pending.id(), pending.clientId(),
                 pending.orgId(), pending.redirectUri(), pending.scope(), pending.state(), pending.nonce(),
-                pending.codeChallenge(), Buffer.buffer(pending.browserHash()), utc(expiresAt)))).replaceWithVoid();
+                pending.codeChallenge(), Buffer.buffer(pending.browserHash()), utc(expiresAt), maxPending)))
+                .map(rows -> rows.rowCount() == 1);
     }
 
     /** The live request of that id, used up; empty if it expired or was used already. */

@@ -25,6 +25,7 @@ import dev.keyway.common.tenant.OrgSlug;
 import dev.keyway.runtime.deployment.Deployment;
 import dev.keyway.runtime.organization.KnownOrganization;
 import dev.keyway.runtime.organization.KnownOrganizations;
+import dev.keyway.sso.config.SsoConfig;
 import dev.keyway.sso.eligibility.LoginDiscovery;
 import dev.keyway.sso.oidc.OidcConfig;
 import dev.keyway.sso.oidc.OidcIssuer;
@@ -80,11 +81,12 @@ public class Authorizations {
     private final OidcIssuer issuer;
     private final OidcConfig config;
     private final Deployment deployment;
+    private final SsoConfig sso;
 
     public Authorizations(ClientRepository clients, AuthorizationRepository repository,
             KnownOrganizations organizations, OrganizationRepository registry, Pool pool, LoginDiscovery discovery,
             Sessions sessions, OidcIssuer issuer,
-            OidcConfig config, Deployment deployment) {
+            OidcConfig config, Deployment deployment, SsoConfig sso) {
         this.clients = clients;
         this.repository = repository;
         this.organizations = organizations;
@@ -95,6 +97,7 @@ public class Authorizations {
         this.issuer = issuer;
         this.config = config;
         this.deployment = deployment;
+        this.sso = sso;
     }
 
     public Uni<Step> authorize(AuthorizeRequest request, String browser, String sessionToken) {
@@ -198,9 +201,16 @@ public class Authorizations {
         AuthorizationRepository.Pending pending = new AuthorizationRepository.Pending(id, client.clientId(), org.id(),
                 request.redirectUri(), request.scope(), request.state(), request.nonce(), request.codeChallenge(),
                 ClientSecrets.hash(value), now);
-        return repository.save(pending, now.plus(config.authorizationLifetime()))
-                .replaceWith(new SignIn("/saml/" + org.slug() + "/login?returnTo="
-                        + URLEncoder.encode(OidcIssuer.PATH + "/resume/" + id, StandardCharsets.UTF_8), value));
+        return repository.save(pending, now.plus(config.authorizationLifetime()),
+                sso.loginLimits().maxPendingPerOrganization())
+                .map(saved -> {
+                    if (!saved) {
+                        throw toClient(request, "temporarily_unavailable", "Too many sign-ins are under way for "
+                                + "this organization; try again shortly.");
+                    }
+                    return (Step) new SignIn("/saml/" + org.slug() + "/login?returnTo="
+                            + URLEncoder.encode(OidcIssuer.PATH + "/resume/" + id, StandardCharsets.UTF_8), value);
+                });
     }
 
     /**
