@@ -13,6 +13,7 @@ import dev.keyway.common.event.GroupState;
 import dev.keyway.common.event.UserDeleted;
 import dev.keyway.common.event.UserState;
 import dev.keyway.runtime.outbox.IncomingEvents;
+import dev.keyway.sso.oidc.logout.LogoutDelivery;
 import dev.keyway.sso.oidc.logout.LogoutDeliveryRepository;
 import dev.keyway.sso.session.Sessions;
 import io.smallrye.mutiny.Uni;
@@ -37,19 +38,21 @@ public class DirectoryEvents {
     private final LoginDirectory directory;
     private final Sessions sessions;
     private final LogoutDeliveryRepository logouts;
+    private final LogoutDelivery delivery;
 
     public DirectoryEvents(Pool pool, IncomingEvents events, LoginDirectory directory, Sessions sessions,
-            LogoutDeliveryRepository logouts) {
+            LogoutDeliveryRepository logouts, LogoutDelivery delivery) {
         this.pool = pool;
         this.events = events;
         this.directory = directory;
         this.sessions = sessions;
         this.logouts = logouts;
+        this.delivery = delivery;
     }
 
     @Incoming("directory")
     public Uni<Void> onDirectoryEvent(ConsumerRecord<String, String> record) {
-        return events.apply(record, pool, this::apply);
+        return events.apply(record, pool, this::apply).invoke(delivery::wakeIfDue);
     }
 
     Uni<Void> apply(SqlConnection transaction, EventEnvelope event) {
@@ -75,7 +78,12 @@ public class DirectoryEvents {
     /** Every way in of the user ends: sessions, apps' grants, and a back-channel logout owed to each app. */
     private Uni<Void> ended(SqlConnection transaction, UUID userId, String reason) {
         return sessions.revokeUser(transaction, userId, reason)
-                .chain(() -> logouts.recordForUser(transaction, userId)).replaceWithVoid();
+                .chain(() -> logouts.recordForUser(transaction, userId))
+                .invoke(recorded -> {
+                    if (recorded > 0) {
+                        delivery.expectDue();
+                    }
+                }).replaceWithVoid();
     }
 
     /** Makes the directory user the one identity for their e-mail: just-in-time twins and their sessions join it. */

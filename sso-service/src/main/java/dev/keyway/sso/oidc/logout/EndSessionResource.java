@@ -40,14 +40,16 @@ public class EndSessionResource {
     private final ClientRepository clients;
     private final Sessions sessions;
     private final LogoutDeliveryRepository deliveries;
+    private final LogoutDelivery delivery;
     private final SsoConfig config;
 
     public EndSessionResource(IdTokenHints hints, ClientRepository clients, Sessions sessions,
-            LogoutDeliveryRepository deliveries, SsoConfig config) {
+            LogoutDeliveryRepository deliveries, LogoutDelivery delivery, SsoConfig config) {
         this.hints = hints;
         this.clients = clients;
         this.sessions = sessions;
         this.deliveries = deliveries;
+        this.delivery = delivery;
         this.config = config;
     }
 
@@ -87,7 +89,11 @@ public class EndSessionResource {
     }
 
     private Uni<Void> end(UUID sessionId) {
-        return deliveries.recordForSession(sessionId).chain(() -> sessions.revoke(sessionId));
+        return deliveries.recordForSession(sessionId).invoke(recorded -> {
+            if (recorded > 0) {
+                delivery.expectDue();
+            }
+        }).chain(() -> sessions.revoke(sessionId)).invoke(delivery::wakeIfDue);
     }
 
     /** Only a URI the app registered, compared exactly; the app from the hint, else from client_id. */

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -44,6 +45,7 @@ public class LogoutDelivery {
     private final OidcIssuer issuer;
     private final OidcConfig.Logout config;
     private final HttpClient client;
+    private final AtomicBoolean due = new AtomicBoolean();
 
     public LogoutDelivery(LogoutDeliveryRepository repository, SigningKeys keys, OidcIssuer issuer, OidcConfig config,
             Vertx vertx) {
@@ -57,6 +59,22 @@ public class LogoutDelivery {
     @PreDestroy
     void close() {
         client.closeAndForget();
+    }
+
+    /**
+     * Deliveries were recorded in a transaction about to commit: {@link #wakeIfDue()} after the commit sends them at
+     * once instead of at the next poll (a deactivation reaches the apps within the second).
+     */
+    public void expectDue() {
+        due.set(true);
+    }
+
+    /** Delivers now if {@link #expectDue()} was called since the last wake; the poll covers anything missed. */
+    public void wakeIfDue() {
+        if (due.compareAndSet(true, false)) {
+            deliverDue().subscribe().with(done -> {
+            }, failure -> LOG.debugf("Back-channel logout wake-up failed: %s", failure.getMessage()));
+        }
     }
 
     @Scheduled(identity = "oidc-backchannel-logout", every = "${keyway.oidc.logout.poll-interval:200ms}",
@@ -91,19 +109,19 @@ public class LogoutDelivery {
                     LogSafe.value(delivery.clientId()), delivery.attempts(), LogSafe.value(error));
             return repository.givenUp(delivery.id(), error);
         }
-        Duration backoff = backoff(delivery.attempts());
+        Duration backoff = backoff(delivery.attempts(), config.initialBackoff(), config.maxBackoff());
         LOG.infof("Back-channel logout to client %s failed (attempt %d, next in %s): %s",
                 LogSafe.value(delivery.clientId()), delivery.attempts(), backoff, LogSafe.value(error));
         return repository.failed(delivery.id(), Instant.now().plus(backoff), error);
     }
 
     /** initial × 2^(attempts − 1), at most the maximum. */
-    Duration backoff(int attempts) {
-        Duration backoff = config.initialBackoff();
-        for (int i = 1; i < attempts && backoff.compareTo(config.maxBackoff()) < 0; i++) {
+    static Duration backoff(int attempts, Duration initial, Duration max) {
+        Duration backoff = initial;
+        for (int i = 1; i < attempts && backoff.compareTo(max) < 0; i++) {
             backoff = backoff.multipliedBy(2);
         }
-        return backoff.compareTo(config.maxBackoff()) > 0 ? config.maxBackoff() : backoff;
+        return backoff.compareTo(max) > 0 ? max : backoff;
     }
 
     private Uni<String> token(LogoutDeliveryRepository.Due delivery) {
