@@ -3,6 +3,7 @@ package dev.keyway.sso.oidc;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;
@@ -60,6 +61,11 @@ public class DiscoveryResource {
         metadata.put("backchannel_logout_session_supported", true);
         metadata.put("request_parameter_supported", false);
         metadata.put("request_uri_parameter_supported", false);
+        // not standard: where each region's organizations sign in (an organization homed elsewhere is sent there)
+        metadata.put("keyway_region", deployment.region().code());
+        Map<String, String> regions = new TreeMap<>();
+        deployment.urls().forEach((region, base) -> regions.put(region, base + OidcIssuer.PATH));
+        metadata.put("keyway_region_issuers", regions);
         return metadata;
     }
 }

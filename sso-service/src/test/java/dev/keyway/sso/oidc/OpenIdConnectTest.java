@@ -107,7 +107,9 @@ class OpenIdConnectTest {
                 .body("id_token_signing_alg_values_supported", equalTo(List.of("RS256")))
                 .body("authorization_response_iss_parameter_supported", equalTo(true))
                 .body("backchannel_logout_supported", equalTo(true))
-                .body("token_endpoint_auth_methods_supported", hasItem("private_key_jwt"));
+                .body("token_endpoint_auth_methods_supported", hasItem("private_key_jwt"))
+                .body("keyway_region", equalTo("api"))
+                .body("keyway_region_issuers.eu", equalTo("http://localhost:9081/oidc"));
     }
 
     @Test
