@@ -6,16 +6,8 @@ import java.util.stream.StreamSupport;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
-
-import dev.keyway.common.event.EventEnvelope;
-import dev.keyway.common.event.GroupDeleted;
 import dev.keyway.common.event.GroupState;
-import dev.keyway.common.event.UserDeleted;
 import dev.keyway.common.event.UserState;
-import dev.keyway.runtime.outbox.IncomingEvents;
-import dev.keyway.sso.session.Sessions;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -24,12 +16,8 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * Who may sign in: the projection of the user store that {@code keyway.directory.v1} keeps current. A user
- * deactivated or deleted there loses their sessions in the same transaction that records it here.
- *
- * <p>One login identity per (organization, e-mail), and the directory's state wins: a just-in-time user is taken
- * over (row and sessions) by the directory user that arrives with their e-mail or user name, so deactivating that
- * user in the directory ends every way in; of two directory users with one e-mail, the latest announced holds it.
+ * Who may sign in: the login projection of the user store (its SQL; {@link DirectoryEvents} keeps it current from
+ * {@code keyway.directory.v1}). Sign-in reads it; just-in-time users are added here.
  */
 @ApplicationScoped
 public class LoginDirectory {
@@ -74,52 +62,41 @@ public class LoginDirectory {
             select display_name from login_group where org_id = $1 and id = any($2) order by display_name""";
 
     private final Pool pool;
-    private final IncomingEvents events;
-    private final Sessions sessions;
 
-    public LoginDirectory(Pool pool, IncomingEvents events, Sessions sessions) {
+    public LoginDirectory(Pool pool) {
         this.pool = pool;
-        this.events = events;
-        this.sessions = sessions;
     }
 
-    @Incoming("directory")
-    public Uni<Void> onDirectoryEvent(ConsumerRecord<String, String> record) {
-        return events.apply(record, pool, this::apply);
+    /** Inserts or replaces a directory user. */
+    Uni<Void> upsertUser(SqlConnection transaction, UUID org, UserState user) {
+        return transaction.preparedQuery(UPSERT_USER).execute(Tuple.of(user.id(), org, user.userName(), user.email(),
+                user.givenName(), user.familyName()).addBoolean(user.active())
+                .addArrayOfUUID(user.groupIds().toArray(UUID[]::new))).replaceWithVoid();
     }
 
-    Uni<Void> apply(SqlConnection transaction, EventEnvelope event) {
-        UUID org = event.orgId().value();
-        if (event.payload() instanceof UserState user) {
-            Uni<Void> upsert = takeOver(transaction, org, user)
-                    .chain(() -> transaction.preparedQuery(UPSERT_USER).execute(Tuple.of(user.id(), org,
-                            user.userName(), user.email(), user.givenName(), user.familyName())
-                            .addBoolean(user.active()).addArrayOfUUID(user.groupIds().toArray(UUID[]::new))))
-                    .replaceWithVoid();
-            return user.active() ? upsert
-                    : upsert.chain(() -> sessions.revokeUser(transaction, user.id(), "user-inactive"));
-        }
-        if (event.payload() instanceof UserDeleted deleted) {
-            return transaction.preparedQuery(DELETE_USER).execute(Tuple.of(deleted.id()))
-                    .chain(() -> sessions.revokeUser(transaction, deleted.id(), "user-deleted"));
-        }
-        if (event.payload() instanceof GroupState group) {
-            return transaction.preparedQuery(UPSERT_GROUP).execute(Tuple.of(group.id(), org, group.displayName()))
-                    .replaceWithVoid();
-        }
-        if (event.payload() instanceof GroupDeleted group) {
-            return transaction.preparedQuery(DELETE_GROUP).execute(Tuple.of(group.id())).replaceWithVoid();
-        }
-        return Uni.createFrom().voidItem();
-    }
-
-    /** Makes the directory user the one identity for their e-mail: just-in-time twins and their sessions join it. */
-    private Uni<Void> takeOver(SqlConnection transaction, UUID org, UserState user) {
+    /** Removes the just-in-time users the directory user now stands for; their ids. */
+    Uni<List<UUID>> takeOverJustInTime(SqlConnection transaction, UUID org, UserState user) {
         return transaction.preparedQuery(TAKE_OVER_JUST_IN_TIME)
-                .execute(Tuple.of(org, user.id(), user.email(), user.userName()))
-                .chain(taken -> sessions.transfer(transaction, ids(taken), user.id()))
-                .chain(() -> transaction.preparedQuery(RELEASE_EMAIL).execute(Tuple.of(org, user.email(), user.id())))
+                .execute(Tuple.of(org, user.id(), user.email(), user.userName())).map(LoginDirectory::ids);
+    }
+
+    /** Other users of the organization give up the e-mail (one login identity per e-mail). */
+    Uni<Void> releaseEmail(SqlConnection transaction, UUID org, UserState user) {
+        return transaction.preparedQuery(RELEASE_EMAIL).execute(Tuple.of(org, user.email(), user.id()))
                 .replaceWithVoid();
+    }
+
+    Uni<Void> deleteUser(SqlConnection transaction, UUID userId) {
+        return transaction.preparedQuery(DELETE_USER).execute(Tuple.of(userId)).replaceWithVoid();
+    }
+
+    Uni<Void> upsertGroup(SqlConnection transaction, UUID org, GroupState group) {
+        return transaction.preparedQuery(UPSERT_GROUP).execute(Tuple.of(group.id(), org, group.displayName()))
+                .replaceWithVoid();
+    }
+
+    Uni<Void> deleteGroup(SqlConnection transaction, UUID groupId) {
+        return transaction.preparedQuery(DELETE_GROUP).execute(Tuple.of(groupId)).replaceWithVoid();
     }
 
     /** The user of this organization whose e-mail (else userName) is {@code subject}, or null. */

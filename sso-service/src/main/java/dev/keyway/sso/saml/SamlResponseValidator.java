@@ -23,6 +23,7 @@ import org.opensaml.saml.saml2.core.Assertion;
 import org.opensaml.saml.saml2.core.Attribute;
 import org.opensaml.saml.saml2.core.AttributeStatement;
 import org.opensaml.saml.saml2.core.AudienceRestriction;
+import org.opensaml.saml.saml2.core.AuthnContext;
 import org.opensaml.saml.saml2.core.Conditions;
 import org.opensaml.saml.saml2.core.EncryptedAssertion;
 import org.opensaml.saml.saml2.core.Issuer;
@@ -131,7 +132,8 @@ public final class SamlResponseValidator {
             Instant keepUntil,
             String nameId,
             String nameIdFormat,
-            Map<String, List<String>> attributes) {
+            Map<String, List<String>> attributes,
+            String authnContextClassRef) {
 
         /** Attribute values by name, ignoring case (JumpCloud admins name attributes freely). */
         public List<String> attribute(String name) {
@@ -263,7 +265,14 @@ public final class SamlResponseValidator {
             throw new SamlRejectedException(Rejection.MALFORMED, "assertion without ID");
         }
         return new Validated(assertion.getID(), inResponseTo, keepUntil(assertion, expected.clockSkew()), subject,
-                nameId.getFormat(), attributes(assertion));
+                nameId.getFormat(), attributes(assertion), authnContextClassRef(assertion));
+    }
+
+    /** How the IdP authenticated the user (the first AuthnStatement's class reference), for OpenID Connect's acr. */
+    private static String authnContextClassRef(Assertion assertion) {
+        AuthnContext context = assertion.getAuthnStatements().get(0).getAuthnContext();
+        return context == null || context.getAuthnContextClassRef() == null ? null
+                : context.getAuthnContextClassRef().getURI();
     }
 
     /**

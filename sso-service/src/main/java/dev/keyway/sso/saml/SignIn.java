@@ -211,7 +211,7 @@ public class SignIn {
                                     : attribute(login, settings.firstNameAttributes()),
                             user.familyName() != null ? user.familyName()
                                     : attribute(login, settings.lastNameAttributes()),
-                            List.copyOf(new LinkedHashSet<>(all))));
+                            List.copyOf(new LinkedHashSet<>(all)), login.authnContextClassRef()));
                 }).chain(session -> audit.succeeded(connection.orgId(), connection.slug(), email, user.id(),
                         login.assertionId(), client).replaceWith(
                                 (Outcome) new SignedIn(landing(connection, request,

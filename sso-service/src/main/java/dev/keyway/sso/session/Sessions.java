@@ -15,6 +15,7 @@ import dev.keyway.sso.config.SsoConfig;
 import dev.keyway.sso.signing.SigningKeys;
 import io.smallrye.jwt.auth.principal.ParseException;
 import io.smallrye.jwt.build.Jwt;
+import io.smallrye.jwt.build.JwtClaimsBuilder;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -32,9 +33,15 @@ public class Sessions {
     /** The session cookie (HttpOnly, Secure, SameSite=Lax). */
     public static final String COOKIE = "keyway_session";
 
-    /** Who signed in, as the session's claims will say. */
+    /** How the IdP authenticated the user (SAML AuthnContextClassRef), as OpenID Connect names it. */
+    public static final String ACR = "acr";
+
+    /**
+     * Who signed in, as the session's claims will say; {@code authnContext} is the IdP's AuthnContextClassRef (the
+     * {@code acr} claim), null if it named none.
+     */
     public record Subject(UUID userId, UUID orgId, String orgSlug, String region, String email, String givenName,
-            String familyName, List<String> groups) {
+            String familyName, List<String> groups, String authnContext) {
     }
 
     /** A new session: its id, the JWT and when it ends. */
@@ -77,7 +84,7 @@ public class Sessions {
         Instant now = Instant.now();
         Instant expiresAt = now.plus(config.sessionLifetime());
         return keys.signer().chain(key -> {
-            String token = Jwt.issuer(issuer)
+            JwtClaimsBuilder claims = Jwt.issuer(issuer)
                     .audience(KeywayClaims.SESSION_AUDIENCE)
                     .subject(subject.userId().toString())
                     .issuedAt(now)
@@ -89,9 +96,11 @@ public class Sessions {
                     .claim(KeywayClaims.EMAIL, subject.email())
                     .claim(KeywayClaims.GIVEN_NAME, subject.givenName() == null ? "" : subject.givenName())
                     .claim(KeywayClaims.FAMILY_NAME, subject.familyName() == null ? "" : subject.familyName())
-                    .claim(KeywayClaims.DIRECTORY_GROUPS, subject.groups())
-                    .jws().keyId(key.kid())
-                    .sign(key.privateKey());
+                    .claim(KeywayClaims.DIRECTORY_GROUPS, subject.groups());
+            if (subject.authnContext() != null) {
+                claims.claim(ACR, subject.authnContext());
+            }
+            String token = claims.jws().keyId(key.kid()).sign(key.privateKey());
             return pool.preparedQuery(OPEN).execute(Tuple.of(id, subject.orgId(), subject.userId(),
                     expiresAt.atOffset(ZoneOffset.UTC))).replaceWith(new Issued(id, token, expiresAt));
         });
