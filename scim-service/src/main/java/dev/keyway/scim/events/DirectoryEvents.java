@@ -63,11 +63,12 @@ public class DirectoryEvents {
 
     /**
      * Announces a user created in this transaction, from the state it was written with: a new user is in no group
-     * yet, so there is nothing to read back.
+     * yet, so there is nothing to read back. The event log reads the row, so its statement goes after the insert the
+     * caller sent first on this connection.
      */
     public Uni<Void> userCreated(SqlConnection transaction, OrgId org, Region region, UserState user) {
         return outbox.append(transaction, EventType.USER_UPSERTED, org, region, user.id().toString(), user)
-                .replaceWithVoid();
+                .call(event -> log.userChanged(transaction, org, user.id(), event.id())).replaceWithVoid();
     }
 
     public Uni<Void> userDeleted(SqlConnection transaction, OrgId org, Region region, UUID id) {
