@@ -11,7 +11,7 @@ import jakarta.validation.constraints.Size;
 
 /**
  * Registers a receiver. {@code url} and {@code auth} are for push only; {@code organizations} and {@code eventTypes}
- * narrow what it gets (absent or empty: everything).
+ * narrow what it gets (absent: everything; an empty list is refused, so "none yet" never reads as "all").
  */
 public record ReceiverRequest(
         @NotBlank @Size(max = 100) @Pattern(regexp = "[a-z0-9][a-z0-9-]*",
@@ -20,7 +20,8 @@ public record ReceiverRequest(
         @Size(max = 2000) String url,
         @Size(max = 500) String audience,
         @Valid Auth auth,
-        @Size(max = 1000) List<@NotNull UUID> organizations,
+        @Size(min = 1, max = 1000,
+                message = "name at least one organization, or leave the field out for all") List<@NotNull UUID> organizations,
         @Size(max = 20) List<@NotNull @Pattern(
                 regexp = "urn:ietf:params:scim:event:prov:(create:full|put:full|patch:full|delete|activate|deactivate)",
                 message = "must be an event type Keyway emits") String> eventTypes) {

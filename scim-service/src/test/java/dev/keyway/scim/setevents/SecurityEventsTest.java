@@ -297,6 +297,9 @@ class SecurityEventsTest {
         operator().body("{\"name\":\"bad\",\"mode\":\"poll\",\"url\":\"https://x.test/\"}")
                 .post("/admin/event-receivers").then().statusCode(400);
         operator().body("[]").post("/admin/event-receivers").then().statusCode(400);
+        // "none yet" must not read as every organization's events
+        operator().body("{\"name\":\"bad\",\"mode\":\"poll\",\"organizations\":[]}")
+                .post("/admin/event-receivers").then().statusCode(400).body(containsString("organizations"));
         operator().body("{\"from\":\"yesterday\"}")
                 .post("/admin/event-receivers/00000000-0000-0000-0000-000000000000/replay").then().statusCode(400);
         operator().get("/admin/event-receivers/00000000-0000-0000-0000-000000000000").then().statusCode(404)

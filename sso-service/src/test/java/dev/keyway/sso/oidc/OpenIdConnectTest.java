@@ -24,6 +24,8 @@ import java.util.UUID;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.Test;
 
 import com.nimbusds.jose.JOSEObjectType;
@@ -54,6 +56,7 @@ import dev.keyway.common.event.UserDeleted;
 import dev.keyway.common.tenant.Region;
 import dev.keyway.sso.SsoFixture;
 import dev.keyway.sso.domain.VerifiedDomains;
+import dev.keyway.sso.saml.SignInLimits;
 import dev.keyway.testsupport.KeywayTestStack;
 import dev.keyway.testsupport.OrgAnnouncements;
 import dev.keyway.testsupport.TestKafka;
@@ -71,6 +74,9 @@ import io.restassured.response.Response;
 @QuarkusTest
 @WithTestResource(KeywayTestStack.class)
 class OpenIdConnectTest {
+
+    @Inject
+    SignInLimits limits;
 
     private static String issuer() {
         return given().get("/oidc/.well-known/openid-configuration").then().statusCode(200).extract().path("issuer");
@@ -146,8 +152,10 @@ class OpenIdConnectTest {
         Response refreshed = app.refresh(tokens.path("refresh_token"));
         refreshed.then().statusCode(200);
         assertEquals(user.toString(), verify(refreshed.path("id_token"), app.clientId).getSubject());
-        // a refresh token is replaced at each use
+        // a refresh token is replaced at each use; one presented again was stolen, so the grant ends for everyone
         app.refresh(tokens.path("refresh_token")).then().statusCode(400).body("error", equalTo("invalid_grant"));
+        app.refresh(refreshed.path("refresh_token")).then().statusCode(400).body("error", equalTo("invalid_grant"));
+        given().auth().oauth2(refreshed.<String>path("access_token")).get("/oidc/userinfo").then().statusCode(401);
     }
 
     @Test
@@ -205,6 +213,8 @@ class OpenIdConnectTest {
         String code3 = OidcApp.code(OidcApp.signIn(org, third, "ada@acme.test"), third, issuer());
         other.token(code3, third.verifier).then().statusCode(400).body("error", equalTo("invalid_grant"))
                 .body("error_description", containsString("another client"));
+        // another client cannot use the code up: the app it was issued to still redeems it
+        app.token(code3, third.verifier).then().statusCode(200);
 
         OidcApp.Request fourth = app.request(org.slug);
         String code4 = OidcApp.code(OidcApp.signIn(org, fourth, "ada@acme.test"), fourth, issuer());
@@ -259,6 +269,22 @@ class OpenIdConnectTest {
         assertEquals("invalid_scope", OidcApp.query(noOpenId.getHeader("Location")).get("error"));
         Response token = app.request(org.slug).with("response_type", "token").authorize(Map.of());
         assertEquals("unsupported_response_type", OidcApp.query(token.getHeader("Location")).get("error"));
+    }
+
+    @Test
+    void authorizationsStartedTooFastAreRefusedBeforeAnythingIsSaved() {
+        SsoFixture org = SsoFixture.create("oidc-rate");
+        OidcApp app = OidcApp.register("");
+        // anonymous callers use up the organization's allowance (it refills once a minute in %test), as for SAML
+        int caller = 0;
+        while (limits.tryStart(org.orgId.value(), "198.51.100." + (caller++ % 250))) {
+            // keep going
+        }
+
+        Response refused = app.request(org.slug).authorize(Map.of());
+        assertEquals("temporarily_unavailable", OidcApp.query(refused.getHeader("Location")).get("error"));
+        assertEquals(0, TestPostgres.get().count("select count(*) from sso.oidc_authorization where org_id = ?::uuid",
+                org.orgId.value().toString()));
     }
 
     @Test

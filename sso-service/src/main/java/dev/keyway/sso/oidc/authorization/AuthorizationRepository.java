@@ -51,8 +51,9 @@ public class AuthorizationRepository {
             client_id, org_id, user_id, session_id, redirect_uri, scope, nonce, code_challenge, claims, auth_time,
             expires_at, grant_id""";
     // the first use marks it; a later one finds it used (and the caller revokes what the first use obtained)
-    private static final String USE_CODE = "update oidc_code set used_at = now() where code_hash = $1 and used_at is "
-            + "null returning " + CODE_COLUMNS;
+    // only the client it was issued to spends a code: one leaked to another client cannot be used up by it
+    private static final String USE_CODE = "update oidc_code set used_at = now() where code_hash = $1 and client_id = $2"
+            + " and used_at is null returning " + CODE_COLUMNS;
     private static final String USED_CODE = "select " + CODE_COLUMNS + " from oidc_code where code_hash = $1";
     private static final String FORGET_EXPIRED = """
             with a as (delete from oidc_authorization where expires_at < now())
@@ -93,10 +94,13 @@ public class AuthorizationRepository {
                 .replaceWithVoid();
     }
 
-    /** The code of that hash, marked used; {@link Code#firstUse()} false when it had been used before. */
-    public Uni<Optional<Code>> useCode(byte[] codeHash) {
+    /**
+     * The code of that hash, marked used if it was issued to this client; {@link Code#firstUse()} false when it had
+     * been used before, or was issued to another client.
+     */
+    public Uni<Optional<Code>> useCode(byte[] codeHash, String clientId) {
         Tuple hash = Tuple.of(Buffer.buffer(codeHash));
-        return pool.preparedQuery(USE_CODE).execute(hash).chain(used -> {
+        return pool.preparedQuery(USE_CODE).execute(Tuple.of(Buffer.buffer(codeHash), clientId)).chain(used -> {
             if (used.size() > 0) {
                 return Uni.createFrom().item(Optional.of(code(used.iterator().next(), true)));
             }

@@ -33,6 +33,7 @@ import dev.keyway.sso.oidc.client.ClientRepository;
 import dev.keyway.sso.oidc.client.ClientSecrets;
 import dev.keyway.sso.oidc.client.OidcClient;
 import dev.keyway.sso.organization.OrganizationRepository;
+import dev.keyway.sso.saml.SignInLimits;
 import dev.keyway.sso.session.Sessions;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
@@ -82,11 +83,12 @@ public class Authorizations {
     private final OidcConfig config;
     private final Deployment deployment;
     private final SsoConfig sso;
+    private final SignInLimits limits;
 
     public Authorizations(ClientRepository clients, AuthorizationRepository repository,
             KnownOrganizations organizations, OrganizationRepository registry, Pool pool, LoginDiscovery discovery,
             Sessions sessions, OidcIssuer issuer,
-            OidcConfig config, Deployment deployment, SsoConfig sso) {
+            OidcConfig config, Deployment deployment, SsoConfig sso, SignInLimits limits) {
         this.clients = clients;
         this.repository = repository;
         this.organizations = organizations;
@@ -98,9 +100,11 @@ public class Authorizations {
         this.config = config;
         this.deployment = deployment;
         this.sso = sso;
+        this.limits = limits;
     }
 
-    public Uni<Step> authorize(AuthorizeRequest request, String browser, String sessionToken) {
+    /** {@code caller} is the caller's address: starting a sign-in is anonymous, so it is bounded as SAML's is. */
+    public Uni<Step> authorize(AuthorizeRequest request, String browser, String sessionToken, String caller) {
         if (blank(request.clientId())) {
             return Uni.createFrom().failure(new AuthorizeFailure.OnPage("The app sent no client_id."));
         }
@@ -114,7 +118,7 @@ public class Authorizations {
             check(request);
             return organization(request, sessionToken).chain(org -> org.isEmpty()
                     ? Uni.createFrom().item((Step) new AskEmail(request, null))
-                    : start(client, request, org.get(), browser));
+                    : start(client, request, org.get(), browser, caller));
         });
     }
 
@@ -181,7 +185,8 @@ public class Authorizations {
                 : organizations.bySlug(slug));
     }
 
-    private Uni<Step> start(OidcClient client, AuthorizeRequest request, KnownOrganization org, String browser) {
+    private Uni<Step> start(OidcClient client, AuthorizeRequest request, KnownOrganization org, String browser,
+            String caller) {
         if (!client.allows(org.slug())) {
             throw toClient(request, "access_denied",
                     "The app is not enabled for organization '" + org.slug() + "'.");
@@ -194,6 +199,9 @@ public class Authorizations {
             }
             // as SAML does: the browser goes to the home region, which answers with its own issuer
             return Uni.createFrom().item(new Redirect(home + "/authorize?" + request.withOrg(org.slug()).query()));
+        }
+        if (!limits.tryStart(org.id(), caller)) {
+            throw toClient(request, "temporarily_unavailable", "Too many sign-ins were started; try again shortly.");
         }
         String id = random();
         String value = browser != null && browser.length() == 43 ? browser : random();

@@ -26,6 +26,7 @@ import dev.keyway.sso.oidc.OidcIssuer;
 import dev.keyway.sso.oidc.OidcPages;
 import dev.keyway.sso.session.Sessions;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
 
 /** The authorization endpoint, the return from the SAML sign-in, and IdP-initiated sign-in (JumpCloud's tile). */
 @Path(OidcIssuer.PATH)
@@ -65,9 +66,9 @@ public class AuthorizeResource {
             @RestQuery("code_challenge_method") String codeChallengeMethod, @RestQuery String org,
             @RestQuery("login_hint") String loginHint, @RestQuery String prompt, @RestQuery String request,
             @RestQuery("request_uri") String requestUri, @CookieParam(BROWSER_COOKIE) String browser,
-            @CookieParam(Sessions.COOKIE) String session) {
+            @CookieParam(Sessions.COOKIE) String session, HttpServerRequest caller) {
         return authorize(new AuthorizeRequest(clientId, redirectUri, responseType, scope, state, nonce, codeChallenge,
-                codeChallengeMethod, org, loginHint, prompt, request, requestUri), browser, session);
+                codeChallengeMethod, org, loginHint, prompt, request, requestUri), browser, session, caller);
     }
 
     @POST
@@ -82,13 +83,15 @@ public class AuthorizeResource {
             @RestForm("code_challenge_method") String codeChallengeMethod, @RestForm String org,
             @RestForm("login_hint") String loginHint, @RestForm String prompt, @RestForm String request,
             @RestForm("request_uri") String requestUri, @CookieParam(BROWSER_COOKIE) String browser,
-            @CookieParam(Sessions.COOKIE) String session) {
+            @CookieParam(Sessions.COOKIE) String session, HttpServerRequest caller) {
         return authorize(new AuthorizeRequest(clientId, redirectUri, responseType, scope, state, nonce, codeChallenge,
-                codeChallengeMethod, org, loginHint, prompt, request, requestUri), browser, session);
+                codeChallengeMethod, org, loginHint, prompt, request, requestUri), browser, session, caller);
     }
 
-    private Uni<Response> authorize(AuthorizeRequest request, String browser, String session) {
-        return authorizations.authorize(request, browser, session).map(step -> {
+    private Uni<Response> authorize(AuthorizeRequest request, String browser, String session,
+            HttpServerRequest caller) {
+        String address = caller.remoteAddress() == null ? null : caller.remoteAddress().hostAddress();
+        return authorizations.authorize(request, browser, session, address).map(step -> {
             if (step instanceof Authorizations.Redirect redirect) {
                 return redirect(redirect.location()).build();
             }

@@ -47,6 +47,9 @@ public class TokenRepository {
     private static final String USE_REFRESH = """
             update oidc_token set used_at = now() where token_hash = $1 and kind = 'refresh' and used_at is null
             and expires_at > now() returning grant_id""";
+    private static final String REVOKE_GRANT_OF_REFRESH = """
+            update oidc_grant set revoked_at = now() where revoked_at is null
+            and id = (select grant_id from oidc_token where token_hash = $1 and kind = 'refresh')""";
     private static final String GRANT = "select " + GRANT_COLUMNS + " from oidc_grant g where g.id = $1 and " + LIVE;
     private static final String BY_ACCESS_TOKEN = "select " + GRANT_COLUMNS + """
              from oidc_token t join oidc_grant g on g.id = t.grant_id
@@ -93,6 +96,12 @@ public class TokenRepository {
                 .size() == 0 ? Uni.createFrom().item(Optional.<Grant>empty())
                         : transaction.preparedQuery(GRANT).execute(Tuple.of(rows.iterator().next().getUUID(
                                 "grant_id"))).map(TokenRepository::first));
+    }
+
+    /** Ends the grant a refresh token was issued on (a token presented again, or by another client). */
+    public Uni<Void> revokeGrantOf(SqlConnection transaction, byte[] refreshHash) {
+        return transaction.preparedQuery(REVOKE_GRANT_OF_REFRESH).execute(Tuple.of(Buffer.buffer(refreshHash)))
+                .replaceWithVoid();
     }
 
     /** The live grant an unexpired access token belongs to. */

@@ -67,8 +67,11 @@ public class Tokens {
             throw new OAuthError(OAuthError.INVALID_REQUEST, "code_verifier is required (PKCE).");
         }
         byte[] codeHash = ClientSecrets.hash(code);
-        return codes.useCode(codeHash).chain(found -> {
+        return codes.useCode(codeHash, client.clientId()).chain(found -> {
             AuthorizationRepository.Code issued = found.orElseThrow(() -> invalidGrant("Unknown code."));
+            if (!issued.clientId().equals(client.clientId())) {
+                throw invalidGrant("The code was issued to another client.");
+            }
             if (!issued.firstUse()) {
                 LOG.infof("Authorization code replayed by client %s: revoking what it obtained", client.clientId());
                 Uni<Void> revoke = issued.grantId() == null ? Uni.createFrom().voidItem()
@@ -77,9 +80,6 @@ public class Tokens {
             }
             if (!issued.expiresAt().isAfter(Instant.now())) {
                 throw invalidGrant("The code has expired.");
-            }
-            if (!issued.clientId().equals(client.clientId())) {
-                throw invalidGrant("The code was issued to another client.");
             }
             if (!issued.redirectUri().equals(redirectUri)) {
                 throw invalidGrant("redirect_uri differs from the authorization request's.");
@@ -100,7 +100,7 @@ public class Tokens {
                 String refresh = random();
                 return repository.pool().withTransaction(transaction -> repository
                         .insertGrant(transaction, grant, codeHash)
-                        .chain(() -> tokens(transaction, grant.id(), access, refresh)))
+                        .chain(() -> tokens(transaction, grant, access, refresh)))
                         .chain(() -> idTokens.issue(grant, issued.nonce(), access))
                         .map(idToken -> response(access, refresh, idToken, grant.scope()));
             });
@@ -113,25 +113,28 @@ public class Tokens {
         }
         String access = random();
         String refresh = random();
-        return repository.pool().withTransaction(transaction -> repository
-                .useRefreshToken(transaction, ClientSecrets.hash(refreshToken))
-                .chain(found -> {
-                    TokenRepository.Grant grant = found
-                            .filter(live -> live.clientId().equals(client.clientId()))
-                            .orElseThrow(() -> invalidGrant("The refresh token is not valid."));
-                    return tokens(transaction, grant.id(), access, refresh).replaceWith(grant);
-                }))
+        byte[] hash = ClientSecrets.hash(refreshToken);
+        // a refresh token is good once: one presented again (or by another client) was stolen or leaked, so its
+        // grant ends, for the thief and the app alike (OAuth 2.0 Security BCP, refresh token rotation)
+        return repository.pool().withTransaction(transaction -> repository.useRefreshToken(transaction, hash)
+                .chain(found -> found.isPresent() && found.get().clientId().equals(client.clientId())
+                        ? tokens(transaction, found.get(), access, refresh).replaceWith(found)
+                        : repository.revokeGrantOf(transaction, hash).replaceWith(found.filter(none -> false))))
+                .map(found -> found.orElseThrow(() -> invalidGrant("The refresh token is not valid.")))
                 .chain(grant -> idTokens.issue(grant, null, access)
                         .map(idToken -> response(access, refresh, idToken, grant.scope())));
     }
 
-    private Uni<Void> tokens(SqlConnection transaction, UUID grantId, String access,
+    /** Refresh tokens end with the grant's absolute life: the refresh-token lifetime counted from the sign-in. */
+    private Uni<Void> tokens(SqlConnection transaction, TokenRepository.Grant grant, String access,
             String refresh) {
         Instant now = Instant.now();
-        return repository.insertToken(transaction, ClientSecrets.hash(access), grantId, "access",
+        Instant grantEnds = grant.authTime().plus(config.refreshTokenLifetime());
+        Instant refreshEnds = now.plus(config.refreshTokenLifetime());
+        return repository.insertToken(transaction, ClientSecrets.hash(access), grant.id(), "access",
                 now.plus(config.accessTokenLifetime()))
-                .chain(() -> repository.insertToken(transaction, ClientSecrets.hash(refresh), grantId, "refresh",
-                        now.plus(config.refreshTokenLifetime())));
+                .chain(() -> repository.insertToken(transaction, ClientSecrets.hash(refresh), grant.id(), "refresh",
+                        refreshEnds.isBefore(grantEnds) ? refreshEnds : grantEnds));
     }
 
     private TokenResponse response(String access, String refresh, String idToken, String scope) {
