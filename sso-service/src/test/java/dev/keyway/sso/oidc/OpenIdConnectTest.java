@@ -434,6 +434,15 @@ class OpenIdConnectTest {
         SignedJWT signed = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("app-key").build(),
                 assertion);
         signed.sign(new RSASSASigner(key));
+
+        // an assertion good for a day would let whoever copies it authenticate as the app all day
+        SignedJWT longLived = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("app-key").build(),
+                new JWTClaimsSet.Builder(assertion).expirationTime(new Date(System.currentTimeMillis() + 86_400_000))
+                        .build());
+        longLived.sign(new RSASSASigner(key));
+        tokenWithAssertion(code, request, longLived.serialize()).then().statusCode(401)
+                .body("error", equalTo("invalid_client"));
+
         tokenWithAssertion(code, request, signed.serialize()).then().statusCode(200);
     }
 

@@ -3,6 +3,8 @@ package dev.keyway.sso.oidc.client;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.Set;
@@ -37,6 +39,7 @@ public class ClientAuthentication {
     public static final String JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
     /** Asymmetric signatures only: none and HMAC (a public key used as a shared secret) never verify. */
+    private static final Duration MAX_ASSERTION_LIFETIME = Duration.ofMinutes(5);
     private static final Set<JWSAlgorithm> ASSERTION_ALGORITHMS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384,
             JWSAlgorithm.RS512, JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512, JWSAlgorithm.ES256,
             JWSAlgorithm.ES384, JWSAlgorithm.ES512);
@@ -115,7 +118,11 @@ public class ClientAuthentication {
             processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(audiences,
                     new JWTClaimsSet.Builder().issuer(client.clientId()).subject(client.clientId()).build(),
                     Set.of("exp", "iss", "sub", "aud", "jti"), null));
-            processor.process(assertion, null);
+            JWTClaimsSet claims = processor.process(assertion, null);
+            // a short-lived assertion: one copied from a log or a proxy is worth little
+            if (claims.getExpirationTime().toInstant().isAfter(Instant.now().plus(MAX_ASSERTION_LIFETIME))) {
+                throw failed();
+            }
             return client;
         } catch (ParseException | BadJOSEException | JOSEException e) {
             throw failed();
