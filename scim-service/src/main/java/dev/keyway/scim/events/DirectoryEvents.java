@@ -16,8 +16,10 @@ import dev.keyway.common.tenant.Region;
 import dev.keyway.runtime.outbox.Outbox;
 import dev.keyway.scim.protocol.schema.ScimSchemas;
 import dev.keyway.scim.setevents.SecurityEventLog;
+import dev.keyway.scim.users.User;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.tuples.Tuple2;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -62,13 +64,17 @@ public class DirectoryEvents {
     }
 
     /**
-     * Announces a user created in this transaction, from the state it was written with: a new user is in no group
-     * yet, so there is nothing to read back. The event log reads the row, so its statement goes after the insert the
-     * caller sent first on this connection.
+     * Announces the user {@code insert} writes, from the state it is written with: a new user is in no group yet, so
+     * there is nothing to read back. The insert and the outbox row are sent together (pipelined on the connection);
+     * the event log's entry follows, from the row as inserted.
      */
-    public Uni<Void> userCreated(SqlConnection transaction, OrgId org, Region region, UserState user) {
-        return outbox.append(transaction, EventType.USER_UPSERTED, org, region, user.id().toString(), user)
-                .call(event -> log.userChanged(transaction, org, user.id(), event.id())).replaceWithVoid();
+    public Uni<User> userCreated(SqlConnection transaction, OrgId org, Region region, Uni<User> insert,
+            UserState state) {
+        return Uni.combine().all()
+                .unis(insert, outbox.append(transaction, EventType.USER_UPSERTED, org, region, state.id().toString(),
+                        state))
+                .asTuple().call(both -> log.userCreated(transaction, org, both.getItem1(), both.getItem2().id()))
+                .map(Tuple2::getItem1);
     }
 
     public Uni<Void> userDeleted(SqlConnection transaction, OrgId org, Region region, UUID id) {

@@ -1,5 +1,6 @@
 package dev.keyway.scim.setevents;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -16,6 +17,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keyway.common.tenant.OrgId;
 import dev.keyway.scim.protocol.ETags;
 import dev.keyway.scim.protocol.schema.ScimSchemas;
+import dev.keyway.scim.users.User;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -85,17 +87,11 @@ public class SecurityEventLog {
             }
             Row row = rows.iterator().next();
             boolean active = row.getBoolean("active");
-            ObjectNode data = resource(row, ScimSchemas.USER_URN, "User", userId);
-            data.put("active", active);
-            ArrayNode groups = (ArrayNode) read(row.getString("groups"));
-            if (!groups.isEmpty()) {
-                data.set("groups", groups);
-            }
-            ObjectNode full = json.createObjectNode().put("version", ETags.of(row.getLong("version")));
-            full.set("data", data);
+            ObjectNode full = userState(userId, (ObjectNode) read(row.getString("attributes")), active,
+                    (ArrayNode) read(row.getString("groups")), row.getLong("version"),
+                    row.getOffsetDateTime("created_at").toInstant(), row.getOffsetDateTime("updated_at").toInstant());
             ObjectNode events = json.createObjectNode();
-            boolean known = row.getBoolean("known");
-            if (!known) {
+            if (!row.getBoolean("known")) {
                 events.set(ScimEventUris.CREATE_FULL, full);
             } else {
                 events.set(ScimEventUris.PUT_FULL, full);
@@ -106,6 +102,27 @@ public class SecurityEventLog {
             }
             return append(transaction, jti, org, subject, row.getString("external_id"), active, false, events);
         });
+    }
+
+    /** A user created in this transaction, from what was written: new, in no group yet, nothing to read back. */
+    public Uni<Void> userCreated(SqlConnection transaction, OrgId org, User user, UUID jti) {
+        ObjectNode events = json.createObjectNode();
+        events.set(ScimEventUris.CREATE_FULL, userState(user.id(), user.attributes(), user.active(),
+                json.createArrayNode(), user.version(), user.created(), user.lastModified()));
+        return append(transaction, jti, org, "/Users/" + user.id(), User.Columns.of(user.attributes()).externalId(),
+                user.active(), false, events);
+    }
+
+    private ObjectNode userState(UUID id, ObjectNode attributes, boolean active, ArrayNode groups, long version,
+            Instant created, Instant updated) {
+        ObjectNode data = resource(attributes, ScimSchemas.USER_URN, "User", id, version, created, updated);
+        data.put("active", active);
+        if (!groups.isEmpty()) {
+            data.set("groups", groups);
+        }
+        ObjectNode full = json.createObjectNode().put("version", ETags.of(version));
+        full.set("data", data);
+        return full;
     }
 
     public Uni<Void> userDeleted(SqlConnection transaction, OrgId org, UUID userId, UUID jti) {
@@ -196,7 +213,13 @@ public class SecurityEventLog {
 
     /** The resource as SCIM shows it (schemas, id, its attributes, meta); the caller adds what is not stored. */
     private ObjectNode resource(Row row, String schema, String resourceType, UUID id) {
-        ObjectNode attributes = (ObjectNode) read(row.getString("attributes"));
+        return resource((ObjectNode) read(row.getString("attributes")), schema, resourceType, id,
+                row.getLong("version"), row.getOffsetDateTime("created_at").toInstant(),
+                row.getOffsetDateTime("updated_at").toInstant());
+    }
+
+    private ObjectNode resource(ObjectNode attributes, String schema, String resourceType, UUID id, long version,
+            Instant created, Instant updated) {
         ObjectNode data = json.createObjectNode();
         ArrayNode schemas = data.putArray("schemas").add(schema);
         if (attributes.has(ScimSchemas.ENTERPRISE_USER_URN)) {
@@ -205,9 +228,8 @@ public class SecurityEventLog {
         data.put("id", id.toString());
         data.setAll(attributes);
         data.putObject("meta").put("resourceType", resourceType)
-                .put("created", row.getOffsetDateTime("created_at").toInstant().toString())
-                .put("lastModified", row.getOffsetDateTime("updated_at").toInstant().toString())
-                .put("version", ETags.of(row.getLong("version")));
+                .put("created", created.toString()).put("lastModified", updated.toString())
+                .put("version", ETags.of(version));
         return data;
     }
 

@@ -62,16 +62,15 @@ public class UserService {
             document.put("active", true);
         }
         UUID id = UUID.randomUUID();
-        // the user and its event are sent together (pipelined on the connection): the event is built from what is
-        // written, not read back, and a refused user fails the transaction before the event's answer is looked at
+        // the event is built from what is written, not read back; a refused user fails the transaction before the
+        // event's answer is looked at
         return pool.withTransaction(transaction -> departments
                 .assignNew(transaction, tenant.org(), tenant.region(), department(document))
-                .chain(department -> Uni.combine().all().unis(
+                .chain(department -> events.userCreated(transaction, tenant.org(), tenant.region(),
                         users.insert(transaction, tenant.orgId(), id, document,
                                 department == null ? null : department.id(), MANAGED_BY_SCIM),
-                        events.userCreated(transaction, tenant.org(), tenant.region(),
-                                newUserState(id, document, department == null ? null : department.name())))
-                        .with((user, announced) -> new UserView((User) user, List.of()))))
+                        newUserState(id, document, department == null ? null : department.name())))
+                .map(user -> new UserView(user, List.of())))
                 .onFailure(UserRepository::isUserNameTaken).transform(e -> taken(document));
     }
 
