@@ -8,9 +8,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -22,6 +19,7 @@ import org.jboss.logging.Logger;
 
 import dev.keyway.runtime.crypto.SecretBox;
 import dev.keyway.runtime.log.LogSafe;
+import dev.keyway.runtime.timer.TimerLoop;
 import dev.keyway.scim.setevents.SecurityEventsConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -59,12 +57,9 @@ public class PushDelivery {
     private final Counter delivered;
     private final Counter failed;
 
+    private final TimerLoop loop;
+
     private HttpClient client;
-    private volatile boolean running;
-    /** The pending timer, or -1; guarded by this. */
-    private long timer = -1;
-    /** Completes when the cycle in flight has ended; guarded by this. */
-    private CompletableFuture<Void> cycle = CompletableFuture.completedFuture(null);
 
     public PushDelivery(ReceiverRepository receivers, SetTokens tokens, SecretBox secrets,
             SecurityEventsConfig config, Vertx vertx, MeterRegistry meters) {
@@ -75,6 +70,10 @@ public class PushDelivery {
         this.vertx = vertx;
         this.delivered = meters.counter("keyway.events.pushed");
         this.failed = meters.counter("keyway.events.push.failures");
+        this.loop = new TimerLoop(vertx, this::deliverAll, failure -> {
+            LOG.warnf("Push delivery cycle failed (%s); trying again", failure.toString());
+            return config.deliveryInterval();
+        });
     }
 
     void start(@Observes StartupEvent started) {
@@ -82,53 +81,14 @@ public class PushDelivery {
                 .setConnectTimeout((int) config.deliveryTimeout().toMillis())
                 .setMaxPoolSize(config.deliveryBatchSize())
                 .setKeepAlive(true));
-        running = true;
-        schedule(config.deliveryInterval());
+        loop.start(config.deliveryInterval());
     }
 
     void stop(@Observes ShutdownEvent stopping) {
-        CompletableFuture<Void> inFlight;
-        synchronized (this) {
-            running = false;
-            if (timer >= 0) {
-                vertx.cancelTimer(timer);
-                timer = -1;
-            }
-            inFlight = cycle;
-        }
-        try {
-            inFlight.get(config.deliveryTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
+        if (!loop.stop(config.deliveryTimeout().plusSeconds(1))) {
             // the leases run out and another replica (or the next start) sends them again
-            LOG.debugf("Push delivery did not finish its cycle before shutdown: %s", e.getMessage());
+            LOG.debug("Push delivery did not finish its cycle before shutdown");
         }
-    }
-
-    private synchronized void schedule(Duration pause) {
-        if (running) {
-            timer = vertx.setTimer(Math.max(1, pause.toMillis()), id -> cycle());
-        }
-    }
-
-    private void cycle() {
-        CompletableFuture<Void> finished = new CompletableFuture<>();
-        synchronized (this) {
-            timer = -1;
-            if (!running) {
-                return;
-            }
-            cycle = finished;
-        }
-        deliverAll().subscribe().with(pause -> {
-            finished.complete(null);
-            schedule(pause);
-        }, failure -> {
-            LOG.warnf("Push delivery cycle failed (%s); trying again", failure.toString());
-            finished.complete(null);
-            schedule(config.deliveryInterval());
-        });
     }
 
     /** One round over every active push receiver; no pause when some had a full batch (more is waiting). */

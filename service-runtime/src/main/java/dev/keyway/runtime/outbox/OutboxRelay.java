@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +21,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
 
+import dev.keyway.runtime.timer.TimerLoop;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -80,19 +80,11 @@ public class OutboxRelay {
     private final Counter published;
     private final Counter failures;
 
+    private final TimerLoop loop;
+
     private Producer<String, String> producer;
     private volatile Duration backoff = Duration.ZERO;
-    private volatile boolean running;
-    /** The pending timer, or -1; guarded by this. */
-    private long timer = -1;
-    /** Completes when the cycle in flight has ended; guarded by this. */
-    private CompletableFuture<Void> cycle = CompletableFuture.completedFuture(null);
-    /** Whether a cycle is in flight, and whether events were committed since it began; guarded by this. */
-    private boolean cycling;
-    private boolean wokenDuringCycle;
-    /** Whether the cycle in flight was woken by a commit; guarded by this. */
-    private boolean woken;
-    /** Whether the last cycle found another replica relaying; set by the cycle, read under this. */
+    /** Whether the last cycle found another replica relaying; set by the cycle, read and reset by the pacing. */
     private volatile boolean lockBusy;
 
     public OutboxRelay(Pool pool, Vertx vertx, OutboxConfig config,
@@ -105,48 +97,29 @@ public class OutboxRelay {
         this.kafkaConfig = kafkaConfig;
         this.published = meters.counter("keyway.outbox.published");
         this.failures = meters.counter("keyway.outbox.publish.failures");
+        this.loop = new TimerLoop(vertx, this::relay, unexpected -> {
+            // relay() turns every failure into a pause; this is a bug, but the relay must keep going
+            LOG.error("Outbox relay cycle failed", unexpected);
+            return config.maxBackoff();
+        }, this::pace);
     }
 
-    /**
-     * Cycles on a Vert.x timer rather than the scheduler, which cannot tick faster than 1 s and has no backoff. Only
-     * the Kafka sends block, and they run on a worker thread; waiting between cycles holds no thread at all.
-     */
+    /** Only the Kafka sends block, and they run on a worker thread. */
     void start(@Observes StartupEvent started) {
-        running = true;
-        schedule(Duration.ZERO);
+        loop.start(Duration.ZERO);
     }
 
     /** Events were committed: relay them now, unless a cycle is in flight (then right after it) or Kafka is down. */
-    synchronized void wake() {
-        if (!running || !backoff.isZero()) {
-            return;
-        }
-        if (cycling) {
-            wokenDuringCycle = true;
-        } else if (timer >= 0 && vertx.cancelTimer(timer)) {
-            woken = true;
-            timer = vertx.setTimer(1, id -> cycle());
+    void wake() {
+        if (backoff.isZero()) {
+            loop.wake();
         }
     }
 
     /** Lets the cycle in flight finish (bounded by the send timeout), then closes the producer. */
     void stop(@Observes ShutdownEvent stopping) {
-        CompletableFuture<Void> inFlight;
-        synchronized (this) {
-            running = false;
-            if (timer >= 0) {
-                vertx.cancelTimer(timer);
-                timer = -1;
-            }
-            inFlight = cycle;
-        }
-        try {
-            inFlight.get(config.sendTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            LOG.warnf("Outbox relay did not finish its cycle before shutdown (%s); its rows stay pending",
-                    e.getMessage());
+        if (!loop.stop(config.sendTimeout().plusSeconds(1))) {
+            LOG.warn("Outbox relay did not finish its cycle before shutdown; its rows stay pending");
         }
         synchronized (this) {
             if (producer != null) {
@@ -156,43 +129,17 @@ public class OutboxRelay {
         }
     }
 
-    private synchronized void schedule(Duration pause) {
-        cycling = false;
+    private Duration pace(Duration pause, boolean woken, boolean wokenDuringCycle) {
+        Duration next = pause;
         if (wokenDuringCycle && backoff.isZero()) {
             // committed while the cycle was reading: what it found may not include them
-            pause = Duration.ZERO;
+            next = Duration.ZERO;
         } else if (woken && lockBusy && backoff.isZero()) {
             // another replica is relaying and may have read before this replica's commit: look again shortly
-            pause = min(pause, LOCK_BUSY_RETRY);
+            next = min(pause, LOCK_BUSY_RETRY);
         }
-        wokenDuringCycle = false;
-        woken = false;
         lockBusy = false;
-        if (running) {
-            // Vert.x timers need at least 1 ms
-            timer = vertx.setTimer(Math.max(1, pause.toMillis()), id -> cycle());
-        }
-    }
-
-    private void cycle() {
-        CompletableFuture<Void> finished = new CompletableFuture<>();
-        synchronized (this) {
-            timer = -1;
-            if (!running) {
-                return;
-            }
-            cycle = finished;
-            cycling = true;
-        }
-        relay().subscribe().with(pause -> {
-            finished.complete(null);
-            schedule(pause);
-        }, unexpected -> {
-            // relay() turns every failure into a pause; this is a bug, but the relay must keep going
-            LOG.error("Outbox relay cycle failed", unexpected);
-            finished.complete(null);
-            schedule(config.maxBackoff());
-        });
+        return next;
     }
 
     /** @return how long to wait before the next attempt */
@@ -201,7 +148,7 @@ public class OutboxRelay {
             backoff = Duration.ZERO;
             return config.pollInterval();
         }).onFailure().recoverWithItem(e -> {
-            if (!running) {
+            if (!loop.isRunning()) {
                 return Duration.ZERO;
             }
             failures.increment();
@@ -213,7 +160,7 @@ public class OutboxRelay {
 
     /** Publishes batches while they come back full: there is probably more waiting. */
     private Uni<Void> drain() {
-        return publishBatch().chain(count -> count == config.batchSize() && running ? drain()
+        return publishBatch().chain(count -> count == config.batchSize() && loop.isRunning() ? drain()
                 : Uni.createFrom().voidItem());
     }
 
