@@ -7,7 +7,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
@@ -20,6 +20,7 @@ import dev.keyway.common.event.ImportedUserLeft;
 import dev.keyway.common.tenant.OrgId;
 import dev.keyway.common.tenant.Region;
 import dev.keyway.runtime.log.LogSafe;
+import dev.keyway.runtime.outbox.BatchEffect;
 import dev.keyway.runtime.outbox.IncomingEvents;
 import dev.keyway.scim.departments.Departments;
 import dev.keyway.scim.groups.GroupRepository;
@@ -74,9 +75,10 @@ public class ImportEvents {
         this.directory = directory;
     }
 
+    /** A polled batch in one transaction (the channel has {@code batch=true}), its events one after another. */
     @Incoming("imports")
-    public Uni<Void> onImportEvent(ConsumerRecord<String, String> record) {
-        return events.apply(record, this::apply);
+    public Uni<Void> onImportEvents(ConsumerRecords<String, String> records) {
+        return events.applyBatch(records, BatchEffect.eachInOrder(this::apply));
     }
 
     Uni<Void> apply(SqlConnection transaction, EventEnvelope event) {

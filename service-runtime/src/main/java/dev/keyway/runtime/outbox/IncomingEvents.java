@@ -2,11 +2,17 @@ package dev.keyway.runtime.outbox;
 
 import java.time.DateTimeException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JacksonException;
@@ -21,6 +27,7 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.DecodeException;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -69,12 +76,7 @@ public class IncomingEvents {
      */
     public Uni<Void> apply(ConsumerRecord<String, String> record, Pool pool,
             EventEffect effect) {
-        Span span = tracer.spanBuilder(record.topic() + " process").setSpanKind(SpanKind.CONSUMER)
-                .setParent(TraceContext.extract(record.headers()))
-                .setAttribute("messaging.system", "kafka")
-                .setAttribute("messaging.destination.name", record.topic())
-                .setAttribute("messaging.kafka.message.offset", record.offset())
-                .startSpan();
+        Span span = span(record);
         Context traced = Context.current().with(span);
         return Uni.createFrom().deferred(() -> {
             try (Scope scope = traced.makeCurrent()) {
@@ -92,6 +94,11 @@ public class IncomingEvents {
         } catch (RuntimeException e) {
             return deadLetter(record, null, MALFORMED, e);
         }
+        return applyTraced(record, pool, decoded, effect);
+    }
+
+    private Uni<Void> applyTraced(ConsumerRecord<String, String> record, Pool pool, Optional<EventEnvelope> decoded,
+            EventEffect effect) {
         if (decoded.isEmpty()) {
             meters.counter("keyway.events.skipped", "topic", record.topic(), "reason", "unknown-type").increment();
             return Uni.createFrom().voidItem();
@@ -119,6 +126,89 @@ public class IncomingEvents {
                     record.offset(), reason, event == null ? "" : ", " + event.type() + " " + event.id(),
                     LogSafe.value(error));
         });
+    }
+
+    /**
+     * Applies a polled batch (the channel's {@code batch=true}) in one transaction: what a batch consumer's
+     * {@code @Incoming} method returns. The inbox records the batch in two statements and {@code effect} writes the
+     * events it accepted, in order. Records that are not readable events are dead-lettered first; a batch whose effect
+     * fails on its data is rolled back and applied again one event at a time, so only the poison event is
+     * dead-lettered and the others are applied. Each event has its consumer span, whose parent is the trace context
+     * of its record; the batch's own work runs in the first one's.
+     */
+    public Uni<Void> applyBatch(ConsumerRecords<String, String> records, BatchEffect effect) {
+        return applyBatch(records, pool, effect);
+    }
+
+    /** {@link #applyBatch(ConsumerRecords, BatchEffect)} through {@code pool}. */
+    public Uni<Void> applyBatch(ConsumerRecords<String, String> records, Pool pool, BatchEffect effect) {
+        List<Decoded> decoded = new ArrayList<>(records.count());
+        Uni<Void> deadLettered = Uni.createFrom().voidItem();
+        for (ConsumerRecord<String, String> record : records) {
+            Optional<EventEnvelope> event;
+            try {
+                event = EventCodec.decode(record.value());
+            } catch (RuntimeException e) {
+                deadLettered = deadLettered.chain(() -> deadLetter(record, null, MALFORMED, e));
+                continue;
+            }
+            if (event.isEmpty()) {
+                meters.counter("keyway.events.skipped", "topic", record.topic(), "reason", "unknown-type").increment();
+            } else {
+                decoded.add(new Decoded(record, event.get(), span(record)));
+            }
+        }
+        if (decoded.isEmpty()) {
+            return deadLettered;
+        }
+        List<EventEnvelope> events = decoded.stream().map(Decoded::event).toList();
+        Context traced = Context.current().with(decoded.get(0).span());
+        return deadLettered.chain(() -> Uni.createFrom().deferred(() -> {
+            try (Scope scope = traced.makeCurrent()) {
+                return pool.withTransaction(transaction -> inbox.acceptAll(transaction, events)
+                        .call(accepted -> accepted.isEmpty() ? Uni.createFrom().voidItem()
+                                : effect.apply(transaction, accepted)));
+            }
+        })
+                .onFailure(IncomingEvents::isTransient).invoke(e -> LOG.warnf("Applying a batch of %d events failed, "
+                        + "will retry: %s", events.size(), LogSafe.value(e.getMessage())))
+                .onFailure(IncomingEvents::isTransient).retry()
+                .withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10)).atMost(20)
+                .invoke(accepted -> count(events, accepted))
+                .replaceWithVoid()
+                .onFailure(failure -> !isTransient(failure)).recoverWithUni(failure -> {
+                    LOG.debugf("A batch of %d events failed on its data (%s); applying them one at a time",
+                            events.size(), LogSafe.value(describe(failure)));
+                    return Multi.createFrom().iterable(decoded)
+                            .onItem().transformToUniAndConcatenate(one -> applyTraced(one.record(), pool,
+                                    Optional.of(one.event()),
+                                    (transaction, event) -> effect.apply(transaction, List.of(event))))
+                            .collect().last().replaceWithVoid();
+                }))
+                .onFailure().invoke(failure -> decoded.forEach(one -> one.span().setStatus(StatusCode.ERROR,
+                        describe(failure))))
+                .onTermination().invoke(() -> decoded.forEach(one -> one.span().end()));
+    }
+
+    private record Decoded(ConsumerRecord<String, String> record, EventEnvelope event, Span span) {
+    }
+
+    private void count(List<EventEnvelope> events, List<EventEnvelope> accepted) {
+        Set<UUID> applied = new HashSet<>();
+        accepted.forEach(event -> applied.add(event.id()));
+        for (EventEnvelope event : events) {
+            meters.counter("keyway.events.applied", "type", event.type(),
+                    "outcome", applied.remove(event.id()) ? "applied" : "duplicate").increment();
+        }
+    }
+
+    private Span span(ConsumerRecord<String, String> record) {
+        return tracer.spanBuilder(record.topic() + " process").setSpanKind(SpanKind.CONSUMER)
+                .setParent(TraceContext.extract(record.headers()))
+                .setAttribute("messaging.system", "kafka")
+                .setAttribute("messaging.destination.name", record.topic())
+                .setAttribute("messaging.kafka.message.offset", record.offset())
+                .startSpan();
     }
 
     /**

@@ -209,6 +209,8 @@ public class OutboxRelay {
                 ids.add(row.getLong("id"));
                 acks.add(producer().send(record));
             }
+            // send what the producer holds now rather than after its linger: a lone deactivation waits for nothing
+            producer().flush();
         } catch (RuntimeException e) {
             error = describe(e);
         }
@@ -260,6 +262,7 @@ public class OutboxRelay {
             settings.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout);
             settings.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) (timeout / 2));
             settings.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) timeout);
+            // while a batch is in flight the next records gather anyway; each batch ends with a flush
             settings.put(ProducerConfig.LINGER_MS_CONFIG, 5);
             settings.put(ProducerConfig.CLIENT_ID_CONFIG, "keyway-outbox-relay");
             producer = new KafkaProducer<>(settings, new StringSerializer(), new StringSerializer());

@@ -1,5 +1,6 @@
 package dev.keyway.sso.eligibility;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.StreamSupport;
@@ -8,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.keyway.common.event.GroupState;
 import dev.keyway.common.event.UserState;
+import dev.keyway.runtime.outbox.Batches;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -67,36 +69,65 @@ public class LoginDirectory {
         this.pool = pool;
     }
 
-    /** Inserts or replaces a directory user. */
-    Uni<Void> upsertUser(SqlConnection transaction, UUID org, UserState user) {
-        return transaction.preparedQuery(UPSERT_USER).execute(Tuple.of(user.id(), org, user.userName(), user.email(),
-                user.givenName(), user.familyName()).addBoolean(user.active())
-                .addArrayOfUUID(user.groupIds().toArray(UUID[]::new))).replaceWithVoid();
+    /**
+     * A directory user as one event announced them, for the statements that write many in one round trip, with the
+     * e-mail to write: null when a later user of the same batch announces it (the latest announced holds it).
+     */
+    record Announced(UUID org, UserState user, String email) {
     }
 
-    /** Removes the just-in-time users the directory user now stands for; their ids. */
-    Uni<List<UUID>> takeOverJustInTime(SqlConnection transaction, UUID org, UserState user) {
-        return transaction.preparedQuery(TAKE_OVER_JUST_IN_TIME)
-                .execute(Tuple.of(org, user.id(), user.email(), user.userName())).map(LoginDirectory::ids);
+    /**
+     * Removes the just-in-time users each directory user now stands for, in one round trip and in order (of two users with one just-in-time
+     * twin, the first takes it over): the ids each took over.
+     */
+    Uni<List<List<UUID>>> takeOverJustInTime(SqlConnection transaction, List<Announced> users) {
+        if (users.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return transaction.preparedQuery(TAKE_OVER_JUST_IN_TIME).executeBatch(users.stream()
+                .map(one -> Tuple.of(one.org(), one.user().id(), one.user().email(), one.user().userName())).toList())
+                .map(rows -> {
+                    List<List<UUID>> taken = new ArrayList<>(users.size());
+                    for (RowSet<Row> each = rows; each != null; each = each.next()) {
+                        taken.add(ids(each));
+                    }
+                    return taken;
+                });
     }
 
-    /** Other users of the organization give up the e-mail (one login identity per e-mail). */
-    Uni<Void> releaseEmail(SqlConnection transaction, UUID org, UserState user) {
-        return transaction.preparedQuery(RELEASE_EMAIL).execute(Tuple.of(org, user.email(), user.id()))
-                .replaceWithVoid();
+    /** Other users of each organization give up the e-mail (one login identity per e-mail), in one round trip. */
+    Uni<Void> releaseEmails(SqlConnection transaction, List<Announced> users) {
+        return Batches.execute(transaction, RELEASE_EMAIL, users.stream()
+                .filter(one -> one.email() != null).map(one -> Tuple.of(one.org(), one.email(), one.user().id()))
+                .toList());
     }
 
-    Uni<Void> deleteUser(SqlConnection transaction, UUID userId) {
-        return transaction.preparedQuery(DELETE_USER).execute(Tuple.of(userId)).replaceWithVoid();
+    /** Inserts or replaces directory users, in one round trip. */
+    Uni<Void> upsertUsers(SqlConnection transaction, List<Announced> users) {
+        return Batches.execute(transaction, UPSERT_USER, users.stream()
+                .map(one -> userRow(one.org(), one.user(), one.email())).toList());
     }
 
-    Uni<Void> upsertGroup(SqlConnection transaction, UUID org, GroupState group) {
-        return transaction.preparedQuery(UPSERT_GROUP).execute(Tuple.of(group.id(), org, group.displayName()))
-                .replaceWithVoid();
+    Uni<Void> deleteUsers(SqlConnection transaction, List<UUID> userIds) {
+        return Batches.execute(transaction, DELETE_USER, userIds.stream().map(id -> Tuple.of(id)).toList());
     }
 
-    Uni<Void> deleteGroup(SqlConnection transaction, UUID groupId) {
-        return transaction.preparedQuery(DELETE_GROUP).execute(Tuple.of(groupId)).replaceWithVoid();
+    /** Inserts or replaces groups, in one round trip; {@code orgs} pairs with {@code groups}. */
+    Uni<Void> upsertGroups(SqlConnection transaction, List<UUID> orgs, List<GroupState> groups) {
+        List<Tuple> rows = new ArrayList<>(groups.size());
+        for (int i = 0; i < groups.size(); i++) {
+            rows.add(Tuple.of(groups.get(i).id(), orgs.get(i), groups.get(i).displayName()));
+        }
+        return Batches.execute(transaction, UPSERT_GROUP, rows);
+    }
+
+    Uni<Void> deleteGroups(SqlConnection transaction, List<UUID> groupIds) {
+        return Batches.execute(transaction, DELETE_GROUP, groupIds.stream().map(id -> Tuple.of(id)).toList());
+    }
+
+    private static Tuple userRow(UUID org, UserState user, String email) {
+        return Tuple.of(user.id(), org, user.userName(), email, user.givenName(), user.familyName())
+                .addBoolean(user.active()).addArrayOfUUID(user.groupIds().toArray(UUID[]::new));
     }
 
     /** The user of this organization whose e-mail (else userName) is {@code subject}, or null. */

@@ -2,6 +2,7 @@ package dev.keyway.sso.session;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -11,6 +12,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import dev.keyway.common.auth.KeywayClaims;
+import dev.keyway.runtime.outbox.Batches;
 import dev.keyway.sso.config.SsoConfig;
 import dev.keyway.sso.signing.SigningKeys;
 import io.smallrye.jwt.auth.principal.ParseException;
@@ -137,8 +139,13 @@ public class Sessions {
     }
 
     /** Ends every session of a user, inside the transaction that recorded why. */
-    public Uni<Void> revokeUser(SqlConnection transaction, UUID userId, String reason) {
-        return transaction.preparedQuery(REVOKE_USER).execute(Tuple.of(userId, reason)).replaceWithVoid();
+    /** Revokes the live sessions of users, in one round trip; {@code reasons} pairs with {@code userIds}. */
+    public Uni<Void> revokeUsers(SqlConnection transaction, List<UUID> userIds, List<String> reasons) {
+        List<Tuple> rows = new ArrayList<>(userIds.size());
+        for (int i = 0; i < userIds.size(); i++) {
+            rows.add(Tuple.of(userIds.get(i), reasons.get(i)));
+        }
+        return Batches.execute(transaction, REVOKE_USER, rows);
     }
 
     /**

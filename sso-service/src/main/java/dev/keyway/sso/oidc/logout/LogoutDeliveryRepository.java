@@ -10,6 +10,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
@@ -59,8 +61,20 @@ public class LogoutDeliveryRepository {
         this.pool = pool;
     }
 
-    public Uni<Integer> recordForUser(SqlConnection transaction, UUID userId) {
-        return transaction.preparedQuery(RECORD_FOR_USER).execute(Tuple.of(userId)).map(rows -> rows.rowCount());
+    /** Ends the live grants of users and records a delivery for each, in one round trip: how many were recorded. */
+    public Uni<Integer> recordForUsers(SqlConnection transaction, List<UUID> userIds) {
+        if (userIds.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        return transaction.preparedQuery(RECORD_FOR_USER)
+                .executeBatch(userIds.stream().map(id -> Tuple.of(id)).toList())
+                .map(rows -> {
+                    int recorded = 0;
+                    for (RowSet<Row> each = rows; each != null; each = each.next()) {
+                        recorded += each.rowCount();
+                    }
+                    return recorded;
+                });
     }
 
     public Uni<Integer> recordForSession(UUID sessionId) {
