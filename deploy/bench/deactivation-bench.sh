@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Events benchmark, run by hand (never in CI), each figure beside a baseline measured on the same broker in the run:
+#   (a) SCIM deactivation -> sso-service refuses the session, p50/p99 over N samples, idle and while 200 SCIM
+#       POST /Users per second flow (open loop), against Kafka's own end-to-end latency (produce acks=all -> consume);
+#   (b) 100k directory events committed into scim-service's outbox -> Kafka -> applied by sso-service, against a
+#       Kafka producer sending as many records of the same size (acks=all, idempotent, like the relay).
+# Warm-up: 100 deactivations and 100 Kafka probe records, not counted. Between phases it waits for the outbox to
+# drain and sso-service's consumer to commit the topic's end.
+#
+#   deploy/bench/deactivation-bench.sh [samples, default 200] [events, default 100000]
+#
+# Self-contained: it runs the packaged services as processes on free ports with their own PostgreSQL and Kafka
+# (system-tests' KeywaySystem), so it never touches a running deploy/local/run.sh. Builds first.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$ROOT"
+OUT=$(mktemp)
+./mvnw -B -pl system-tests -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+  -Dit.test=DeactivationBench -Dkeyway.bench=true -Dkeyway.bench.samples="${1:-200}" \
+  -Dkeyway.bench.events="${2:-100000}" >"$OUT" 2>&1 ||
+  { tail -50 "$OUT"; exit 1; }
+grep -A8 "Events benchmark" "$OUT"
