@@ -149,9 +149,19 @@ class OpenIdConnectTest {
                 .body("sub", equalTo(user.toString())).body("email", equalTo("ada@acme.test"))
                 .body("org_slug", equalTo(org.slug));
 
+        // the directory moves on after the sign-in: userinfo and a refreshed ID token show it as it is now
+        UUID engineers = org.group("Engineers");
+        org.user(user, "ada.lovelace@acme.test", true, admins, engineers);
+        await().atMost(Duration.ofSeconds(20)).until(() -> "ada.lovelace@acme.test".equals(
+                given().auth().oauth2(access).get("/oidc/userinfo").path("email")));
         Response refreshed = app.refresh(tokens.path("refresh_token"));
         refreshed.then().statusCode(200);
-        assertEquals(user.toString(), verify(refreshed.path("id_token"), app.clientId).getSubject());
+        JWTClaimsSet refreshedId = verify(refreshed.path("id_token"), app.clientId);
+        assertEquals(user.toString(), refreshedId.getSubject());
+        assertEquals("ada.lovelace@acme.test", refreshedId.getStringClaim("email"));
+        assertEquals(List.of("Admins", "Engineers"), refreshedId.getStringListClaim("directory_groups"));
+        assertEquals(id.getStringClaim("acr"), refreshedId.getStringClaim("acr"));
+        assertEquals(id.getStringClaim("sid"), refreshedId.getStringClaim("sid"));
         // a refresh token is replaced at each use; one presented again was stolen, so the grant ends for everyone
         app.refresh(tokens.path("refresh_token")).then().statusCode(400).body("error", equalTo("invalid_grant"));
         app.refresh(refreshed.path("refresh_token")).then().statusCode(400).body("error", equalTo("invalid_grant"));
@@ -359,6 +369,29 @@ class OpenIdConnectTest {
     }
 
     @Test
+    void aLogoutWithoutAnIdTokenOfOursIsConfirmedByTheUserFirst() {
+        SsoFixture org = SsoFixture.create("oidc-logout-ask");
+        org.user("ada@acme.test", true);
+        String session = keywaySession(org);
+
+        // a link on any page could send the browser here: the session lives on until the user says so
+        given().redirects().follow(false).cookie("keyway_session", session).queryParam("state", "s1")
+                .get("/oidc/logout").then().statusCode(200).header("Set-Cookie", nullValue())
+                .body(containsString("Sign out?")).body(containsString("name=\"confirm\" value=\"yes\""))
+                .body(containsString("name=\"state\" value=\"s1\""));
+        given().cookie("keyway_session", session).get("/session").then().statusCode(200);
+        // the confirmation posted without the browser's cookie (as from another site: SameSite=Lax) ends nothing
+        given().redirects().follow(false).contentType(ContentType.URLENC).formParam("confirm", "yes")
+                .post("/oidc/logout").then().statusCode(200);
+        given().cookie("keyway_session", session).get("/session").then().statusCode(200);
+
+        given().redirects().follow(false).cookie("keyway_session", session).contentType(ContentType.URLENC)
+                .formParam("confirm", "yes").post("/oidc/logout").then().statusCode(200)
+                .body(containsString("Signed out"));
+        given().cookie("keyway_session", session).get("/session").then().statusCode(401);
+    }
+
+    @Test
     void anOrganizationOfAnotherRegionIsSentThere() {
         var european = OrgAnnouncements.announce("sso", "oidc-eu", Region.EU);
         OidcApp app = OidcApp.register("");
@@ -444,6 +477,10 @@ class OpenIdConnectTest {
                 .body("error", equalTo("invalid_client"));
 
         tokenWithAssertion(code, request, signed.serialize()).then().statusCode(200);
+        // used once (RFC 7523 §3): the same assertion copied from a log or a proxy does not authenticate the app
+        // again (were it accepted, the spent code would be refused as invalid_grant instead)
+        tokenWithAssertion(code, request, signed.serialize()).then().statusCode(401)
+                .body("error", equalTo("invalid_client"));
     }
 
     @Test

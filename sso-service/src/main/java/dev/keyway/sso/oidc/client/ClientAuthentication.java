@@ -104,12 +104,21 @@ public class ClientAuthentication {
                 throw failed();
             }
             // signature checks are CPU work: on a worker, not the event loop
-            return Uni.createFrom().item(() -> verify(assertion, client)).runSubscriptionOn(
-                    Infrastructure.getDefaultWorkerPool());
+            return Uni.createFrom().item(() -> verify(assertion, client))
+                    .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                    // RFC 7523 §3: an assertion is used once; one copied from a log or a proxy is refused
+                    .chain(claims -> clients.firstAssertionUse(client.clientId(), claims.getJWTID(),
+                            claims.getExpirationTime().toInstant()))
+                    .map(first -> {
+                        if (!first) {
+                            throw failed();
+                        }
+                        return client;
+                    });
         });
     }
 
-    private OidcClient verify(String assertion, OidcClient client) {
+    private JWTClaimsSet verify(String assertion, OidcClient client) {
         try {
             DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
             processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ASSERTION_ALGORITHMS,
@@ -119,11 +128,11 @@ public class ClientAuthentication {
                     new JWTClaimsSet.Builder().issuer(client.clientId()).subject(client.clientId()).build(),
                     Set.of("exp", "iss", "sub", "aud", "jti"), null));
             JWTClaimsSet claims = processor.process(assertion, null);
-            // a short-lived assertion: one copied from a log or a proxy is worth little
+            // short-lived, so the used jtis to remember are few
             if (claims.getExpirationTime().toInstant().isAfter(Instant.now().plus(MAX_ASSERTION_LIFETIME))) {
                 throw failed();
             }
-            return client;
+            return claims;
         } catch (ParseException | BadJOSEException | JOSEException e) {
             throw failed();
         }

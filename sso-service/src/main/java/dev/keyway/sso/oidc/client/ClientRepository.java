@@ -1,5 +1,7 @@
 package dev.keyway.sso.oidc.client;
 
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -7,9 +9,10 @@ import java.util.stream.StreamSupport;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -32,6 +35,9 @@ public class ClientRepository {
     private static final String FIND = "select " + COLUMNS + " from oidc_client where client_id = $1";
     private static final String LIST = "select " + COLUMNS + " from oidc_client order by client_id";
     private static final String DELETE = "delete from oidc_client where client_id = $1";
+    private static final String USE_ASSERTION = """
+            insert into oidc_client_assertion (client_id, jti, expires_at) values ($1, $2, $3) on conflict do nothing""";
+    private static final String FORGET_EXPIRED_ASSERTIONS = "delete from oidc_client_assertion where expires_at < now()";
 
     private final Pool pool;
 
@@ -63,9 +69,20 @@ public class ClientRepository {
         return pool.preparedQuery(DELETE).execute(Tuple.of(clientId)).map(rows -> rows.rowCount() == 1);
     }
 
+    /** Records a client assertion's {@code jti} as used; false if the client presented it before. */
+    public Uni<Boolean> firstAssertionUse(String clientId, String jti, Instant expiresAt) {
+        return pool.preparedQuery(USE_ASSERTION).execute(Tuple.of(clientId, jti, expiresAt.atOffset(ZoneOffset.UTC)))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    @Scheduled(identity = "oidc-assertion-cleanup", every = "10m", delayed = "1m")
+    Uni<Void> forgetExpiredAssertions() {
+        return pool.preparedQuery(FORGET_EXPIRED_ASSERTIONS).execute().replaceWithVoid();
+    }
+
     private static Tuple tuple(OidcClient client) {
         return Tuple.tuple(Arrays.asList(client.clientId(), client.name(), client.authMethod().wire(),
-                client.secretHash() == null ? null : io.vertx.core.buffer.Buffer.buffer(client.secretHash()),
+                client.secretHash() == null ? null : Buffer.buffer(client.secretHash()),
                 client.jwks() == null ? null : new JsonObject(client.jwks()),
                 client.redirectUris().toArray(String[]::new), client.postLogoutRedirectUris().toArray(String[]::new),
                 client.backchannelLogoutUri(), client.initiateLoginUri(),
@@ -73,7 +90,7 @@ public class ClientRepository {
     }
 
     private static OidcClient client(Row row) {
-        Buffer hash = row.getBuffer("secret_hash");
+        var hash = row.getBuffer("secret_hash");
         Object jwks = row.getValue("jwks");
         String[] allowed = row.getArrayOfStrings("allowed_organizations");
         return new OidcClient(row.getString("client_id"), row.getString("name"),

@@ -1,12 +1,17 @@
 package dev.keyway.sso.oidc.logout;
 
 import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.annotation.security.PermitAll;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
@@ -15,6 +20,7 @@ import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestQuery;
 
 import dev.keyway.common.auth.KeywayClaims;
@@ -28,8 +34,9 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0): ends this browser's Keyway session, tells every app
- * that shared it (back-channel logout), and returns to the app's registered {@code post_logout_redirect_uri}. JumpCloud
- * has no SAML logout, so the user stays signed in there.
+ * that shared it (back-channel logout), and returns to the app's registered {@code post_logout_redirect_uri}. Without
+ * a valid {@code id_token_hint} the user is asked first. JumpCloud has no SAML logout, so the user stays signed in
+ * there.
  */
 @Path(OidcIssuer.PATH + "/logout")
 @Tag(name = "OpenID Connect")
@@ -42,15 +49,17 @@ public class EndSessionResource {
     private final LogoutDeliveryRepository deliveries;
     private final LogoutDelivery delivery;
     private final SsoConfig config;
+    private final OidcIssuer issuer;
 
     public EndSessionResource(IdTokenHints hints, ClientRepository clients, Sessions sessions,
-            LogoutDeliveryRepository deliveries, LogoutDelivery delivery, SsoConfig config) {
+            LogoutDeliveryRepository deliveries, LogoutDelivery delivery, SsoConfig config, OidcIssuer issuer) {
         this.hints = hints;
         this.clients = clients;
         this.sessions = sessions;
         this.deliveries = deliveries;
         this.delivery = delivery;
         this.config = config;
+        this.issuer = issuer;
     }
 
     @GET
@@ -59,22 +68,51 @@ public class EndSessionResource {
     public Uni<Response> logout(@RestQuery("id_token_hint") String idTokenHint,
             @RestQuery("post_logout_redirect_uri") String postLogoutRedirectUri, @RestQuery String state,
             @RestQuery("client_id") String clientId, @CookieParam(Sessions.COOKIE) String cookie) {
-        return hints.read(idTokenHint).chain(hint -> sessionOf(cookie, hint)
-                .chain(session -> session.isEmpty() ? Uni.createFrom().voidItem() : end(session.get()))
-                .chain(() -> returnTo(hint, clientId, postLogoutRedirectUri)))
-                .map(target -> {
-                    NewCookie cleared = new NewCookie.Builder(Sessions.COOKIE).value("").path("/").maxAge(0)
-                            .httpOnly(true).secure(config.cookieSecure()).sameSite(NewCookie.SameSite.LAX).build();
-                    if (target.isPresent()) {
-                        return Response.status(Response.Status.SEE_OTHER)
-                                .header("Location", URI.create(Authorizations.withParameters(target.get(), "state",
-                                        state)).toString())
-                                .header("Cache-Control", "no-store").cookie(cleared).build();
-                    }
-                    return Response.fromResponse(OidcPages.message(200, "Signed out",
-                            "You are signed out of the apps that use Keyway in this browser.")).cookie(cleared)
-                            .build();
-                });
+        return endSession(idTokenHint, postLogoutRedirectUri, state, clientId, false, cookie);
+    }
+
+    /** The same by form post (RP-Initiated Logout §2), and the user's answer to the confirmation page. */
+    @POST
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(MediaType.TEXT_HTML)
+    @Operation(summary = "End session endpoint, by form post; confirm=yes answers the confirmation page")
+    public Uni<Response> logoutByForm(@RestForm("id_token_hint") String idTokenHint,
+            @RestForm("post_logout_redirect_uri") String postLogoutRedirectUri, @RestForm String state,
+            @RestForm("client_id") String clientId, @RestForm String confirm,
+            @CookieParam(Sessions.COOKIE) String cookie) {
+        return endSession(idTokenHint, postLogoutRedirectUri, state, clientId, "yes".equals(confirm), cookie);
+    }
+
+    private Uni<Response> endSession(String idTokenHint, String postLogoutRedirectUri, String state, String clientId,
+            boolean confirmed, String cookie) {
+        return hints.read(idTokenHint).chain(hint -> sessionOf(cookie, hint).chain(session -> {
+            // Without an ID token of ours any page could have sent the browser here: the user confirms first. The
+            // confirmation posts back, and the session cookie (SameSite=Lax) comes along only from our own page.
+            if (session.isPresent() && hint.isEmpty() && !confirmed) {
+                Map<String, String> request = new LinkedHashMap<>();
+                request.put("post_logout_redirect_uri", postLogoutRedirectUri);
+                request.put("state", state);
+                request.put("client_id", clientId);
+                request.values().removeIf(Objects::isNull);
+                return Uni.createFrom().item(OidcPages.confirmLogout(issuer.endpoint("/logout"), request));
+            }
+            return (session.isEmpty() ? Uni.createFrom().voidItem() : end(session.get()))
+                    .chain(() -> returnTo(hint, clientId, postLogoutRedirectUri))
+                    .map(target -> signedOut(target, state));
+        }));
+    }
+
+    private Response signedOut(Optional<String> target, String state) {
+        NewCookie cleared = new NewCookie.Builder(Sessions.COOKIE).value("").path("/").maxAge(0).httpOnly(true)
+                .secure(config.cookieSecure()).sameSite(NewCookie.SameSite.LAX).build();
+        if (target.isPresent()) {
+            return Response.status(Response.Status.SEE_OTHER)
+                    .header("Location", URI.create(Authorizations.withParameters(target.get(), "state", state))
+                            .toString())
+                    .header("Cache-Control", "no-store").cookie(cleared).build();
+        }
+        return Response.fromResponse(OidcPages.message(200, "Signed out",
+                "You are signed out of the apps that use Keyway in this browser.")).cookie(cleared).build();
     }
 
     /** This browser's session if it has a valid one, else the session the hint names. */

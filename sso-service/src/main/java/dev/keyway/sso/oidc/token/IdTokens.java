@@ -27,7 +27,8 @@ import io.vertx.core.json.JsonArray;
 /**
  * ID tokens, signed RS256 with sso-service's signing keys (the JWKS at {@code /.well-known/jwks.json}): {@code sub}
  * is the user's stable id, {@code sid} the Keyway session, {@code at_hash} binds the access token; the organization
- * ({@code org_id}, {@code org_slug}, {@code region}), e-mail, names and directory groups come from the sign-in.
+ * ({@code org_id}, {@code org_slug}, {@code region}) and {@code acr} come from the sign-in; e-mail, names and directory
+ * groups from the sign-in in the first ID token, and from the directory as it is now in a refreshed one.
  */
 @ApplicationScoped
 public class IdTokens {

@@ -18,7 +18,10 @@ import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
-/** Grants (a client's share of a user's session) and the opaque access and refresh tokens issued on them. */
+/**
+ * Grants (a client's share of a user's session) and the opaque access and refresh tokens issued on them. A grant is
+ * read with its user's claims as the directory holds them now.
+ */
 @ApplicationScoped
 public class TokenRepository {
 
@@ -27,11 +30,18 @@ public class TokenRepository {
             JsonObject claims, Instant authTime) {
     }
 
+    // The claims as the directory holds them now, over those of the sign-in: a refreshed ID token and userinfo show
+    // today's e-mail, names and groups. A name or e-mail the directory lacks keeps the sign-in's (the assertion's).
     private static final String GRANT_COLUMNS = """
-            g.id, g.client_id, g.org_id, g.user_id, g.session_id, g.scope, g.claims, g.auth_time""";
+            g.id, g.client_id, g.org_id, g.user_id, g.session_id, g.scope, g.auth_time,
+            g.claims || jsonb_strip_nulls(jsonb_build_object('email', u.email, 'given_name', u.given_name,
+                'family_name', u.family_name))
+              || jsonb_build_object('directory_groups', coalesce((select jsonb_agg(l.display_name
+                order by l.display_name) from login_group l where l.org_id = u.org_id and l.id = any(u.group_ids)),
+                '[]'::jsonb)) as claims""";
     // a grant counts only while the user is active and the sign-in session has not been ended
     private static final String LIVE = """
-            g.revoked_at is null and exists (select 1 from login_user u where u.user_id = g.user_id and u.active)
+            g.revoked_at is null and u.active
             and exists (select 1 from session s where s.id = g.session_id and s.revoked_at is null)""";
     private static final String USER_CAN_SIGN_IN = """
             select 1 from login_user u, session s where u.user_id = $1 and u.active and s.id = $2
@@ -50,9 +60,10 @@ public class TokenRepository {
     private static final String REVOKE_GRANT_OF_REFRESH = """
             update oidc_grant set revoked_at = now() where revoked_at is null
             and id = (select grant_id from oidc_token where token_hash = $1 and kind = 'refresh')""";
-    private static final String GRANT = "select " + GRANT_COLUMNS + " from oidc_grant g where g.id = $1 and " + LIVE;
+    private static final String GRANT = "select " + GRANT_COLUMNS
+            + " from oidc_grant g join login_user u on u.user_id = g.user_id where g.id = $1 and " + LIVE;
     private static final String BY_ACCESS_TOKEN = "select " + GRANT_COLUMNS + """
-             from oidc_token t join oidc_grant g on g.id = t.grant_id
+             from oidc_token t join oidc_grant g on g.id = t.grant_id join login_user u on u.user_id = g.user_id
             where t.token_hash = $1 and t.kind = 'access' and t.expires_at > now() and\s""" + LIVE;
     private static final String FORGET_EXPIRED = "delete from oidc_token where expires_at < now()";
 
