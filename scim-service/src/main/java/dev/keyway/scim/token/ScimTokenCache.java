@@ -97,6 +97,11 @@ public class ScimTokenCache {
         }));
     }
 
+    /** Whether tokens are remembered now (this replica hears of revocations). */
+    boolean listening() {
+        return listening;
+    }
+
     /** Forgets every token; called after a transaction that revoked one or changed what one stands for committed. */
     public void forget() {
         generation.incrementAndGet();
@@ -123,6 +128,7 @@ public class ScimTokenCache {
             connection.query("listen " + CHANNEL).execute().subscribe().with(done -> {
                 forget();
                 listening = true;
+                LOG.info("SCIM token cache: listening for revocations");
             }, failure -> {
                 LOG.warnf("SCIM token cache: cannot listen for revocations (%s); looking every token up",
                         failure.getMessage());

@@ -5,6 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.keyway.scim.ScimOrg;
@@ -22,6 +25,15 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 @WithTestResource(value = KeywayTestStack.class, initArgs = @ResourceArg(name = "trustTestAdminTokens", value = "true"))
 class ScimTokenCacheTest {
+
+    @Inject
+    ScimTokenCache cache;
+
+    @BeforeEach
+    void tokensAreRemembered() {
+        // otherwise every token is looked up on every request and these tests would prove nothing
+        await().atMost(Duration.ofSeconds(10)).until(cache::listening);
+    }
 
     @Test
     void aTokenRevokedThroughThisReplicaIsRefusedOnTheNextRequest() {
