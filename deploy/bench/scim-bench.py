@@ -1,19 +1,23 @@
 #!/usr/bin/env python3
 """SCIM benchmark, run by hand (never in CI) against a running stack (deploy/local/run.sh):
 
-    KEYWAY_OPERATOR_TOKEN=<the token run.sh printed> deploy/bench/scim-bench.py [--post-only] [users]
+    KEYWAY_OPERATOR_TOKEN=<the token run.sh printed> deploy/bench/scim-bench.py [--post-only|--get-patch-only] [users]
 
 The stack is found through the same wiring file run.sh starts it by (KEYWAY_WIRING, default deploy/regions.properties;
 deploy/bench/regions-bench.properties runs a second stack on other ports and databases beside a development one).
 
 Measures, in one run on one machine, each figure beside its baseline and the ratio:
 - baselines (pgbench, 16 clients over TCP, 5 s warm-up then 20 s): the SQL of one POST /Users replayed statement for
-  statement (post-users.sql, on a schema-only copy of the scim schema), and single-row commits for reference;
+  statement (post-users.sql: token lookup, department, user, outbox row, SET, on a schema-only copy of the scim
+  schema), and single-row commits for reference;
 - POST /Users: 20 s warm-up (the JIT), then the maximum rate in a closed loop (wrk, 16 connections, 30 s), then
   latency p50/p99 in an open loop at half that rate (OpenLoop.java, 30 s) -- latency is never quoted from the
   saturated closed loop;
-- unless --post-only: filtered GETs with the whole directory loaded and PATCH member add/remove in a 10-member and a
-  directory-sized group (wrk, few connections, latency vs. PostgreSQL's commit latency).
+- unless --post-only: filtered GETs (userName eq, emails.value eq, emails[type eq and value eq]) and PATCH member
+  add/remove, each in a large directory (users, default 100,000, and a group of all but 500 of them) against the same
+  in a small one (1,000 users, a group of 10) loaded in the same run, in organizations of their own: p50/p99 of both
+  and the ratio of the p99s (the goal: at most 2). Each measurement has a 5 s warm-up (not counted), then 20 s (GET,
+  wrk, 2 connections) or 15 s (PATCH, 1 connection), small and large back to back.
 Between phases it waits until scim-service's outbox is empty and sso-service has consumed every directory event.
 Brings its own tools: wrk and pgbench (Debian's wrk and postgresql-client) are installed when missing.
 """
