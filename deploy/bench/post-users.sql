@@ -1,9 +1,11 @@
 -- pgbench: the SQL of one SCIM POST /Users, statement for statement, as scim-service sends it for post-users.lua's
--- body (a user with one e-mail and a department), on a schema-only copy of the scim schema. scim-bench.py runs it as
--- the baseline of the POST figure; keep it in step with the statements named in each comment.
+-- body (a user with one e-mail and a department: the user, its outbox row and its SET in one transaction), on a
+-- schema-only copy of the scim schema. scim-bench.py runs it as the baseline of the POST figure; keep it in step with
+-- the statements named in each comment.
 --   :org :hash are set by the driver (-D): an organization and a token hash present in the copy; :run keeps names
---   of one run apart; :core :enterprise :at are the schema URNs and a time. pgbench takes every colon followed by a
---   letter or digit for a variable, even inside a literal: hence those, and the JSON's blank after each colon.
+--   of one run apart; :core :enterprise :createfull :at are the schema and event URNs and a time. pgbench takes every
+--   colon followed by a letter or digit for a variable, even inside a literal: hence those, and the JSON's blank
+--   after each colon.
 \set n random(1, 9000000000000)
 \set d random(0, 19)
 -- ScimTokenRepository.PRESENTED: the bearer token, on the pool before the transaction
@@ -47,4 +49,30 @@ select gen_random_uuid(), 'keyway.directory.v1', 'user.upserted', :user_id::text
     || '","employeeNumber": null,"groupIds": []}}', null, null
 from next
 returning (select last_sequence from next);
+-- SecurityEventLog.APPEND (the user's SET, SecurityEventLog.userCreated: the event log in the same transaction; its
+-- payload about as long as the service's; a delivery row for each receiver that wants it, none here)
+with subject as (
+    insert into set_subject as s (subject, active, deleted, last_sequence)
+    values ('/Users/' || :user_id::text, true, false, 1)
+    on conflict (subject) do update set active = excluded.active, deleted = excluded.deleted,
+        last_sequence = s.last_sequence + 1
+    returning last_sequence),
+event as (
+    insert into set_event (jti, txn, org_id, subject, sequence, event_uris, payload)
+    select gen_random_uuid(), pg_current_xact_id()::text, :org, '/Users/' || :user_id::text, subject.last_sequence,
+        array[:createfull::text],
+        '{"sub_id": {"format":"scim","uri":"/Users/' || :user_id::text || '"},"events": {'
+        || '"' || :createfull::text || '": {"version":"W/\"1\"","data": {"schemas": ["' || :core::text
+        || '","' || :enterprise::text || '"],"id":"' || :user_id::text || '","userName":"pg.' || :run::text || '.'
+        || :n::text || '@bench.test","name": {"givenName":"Load","familyName":"User ' || :n::text || '"},"emails": '
+        || '[{"value":"pg.' || :run::text || '.' || :n::text || '@bench.test","type":"work","primary": true}],'
+        || '"active": true,"' || :enterprise::text || '": {"department":"Dept ' || :d::text || '"},"meta": '
+        || '{"resourceType":"User","created":"' || :at::text || '","lastModified":"' || :at::text
+        || '","version":"W/\"1\""}}}}}'
+    from subject
+    returning id)
+insert into set_delivery (receiver_id, event_id, subject)
+select r.id, event.id, '/Users/' || :user_id::text from event cross join event_receiver r
+where (r.org_ids is null or :org = any (r.org_ids))
+    and (r.event_uris is null or r.event_uris && array[:createfull::text]);
 commit;

@@ -1,19 +1,23 @@
 #!/usr/bin/env python3
 """SCIM benchmark, run by hand (never in CI) against a running stack (deploy/local/run.sh):
 
-    KEYWAY_OPERATOR_TOKEN=<the token run.sh printed> deploy/bench/scim-bench.py [--post-only] [users]
+    KEYWAY_OPERATOR_TOKEN=<the token run.sh printed> deploy/bench/scim-bench.py [--post-only|--get-patch-only] [users]
 
 The stack is found through the same wiring file run.sh starts it by (KEYWAY_WIRING, default deploy/regions.properties;
 deploy/bench/regions-bench.properties runs a second stack on other ports and databases beside a development one).
 
 Measures, in one run on one machine, each figure beside its baseline and the ratio:
 - baselines (pgbench, 16 clients over TCP, 5 s warm-up then 20 s): the SQL of one POST /Users replayed statement for
-  statement (post-users.sql, on a schema-only copy of the scim schema), and single-row commits for reference;
+  statement (post-users.sql: token lookup, department, user, outbox row, SET, on a schema-only copy of the scim
+  schema), and single-row commits for reference;
 - POST /Users: 20 s warm-up (the JIT), then the maximum rate in a closed loop (wrk, 16 connections, 30 s), then
   latency p50/p99 in an open loop at half that rate (OpenLoop.java, 30 s) -- latency is never quoted from the
   saturated closed loop;
-- unless --post-only: filtered GETs with the whole directory loaded and PATCH member add/remove in a 10-member and a
-  directory-sized group (wrk, few connections, latency vs. PostgreSQL's commit latency).
+- unless --post-only: filtered GETs (userName eq, emails.value eq, emails[type eq and value eq]) and PATCH member
+  add/remove, each in a large directory (users, default 100,000, and a group of all but 500 of them) against the same
+  in a small one (1,000 users, a group of 10) loaded in the same run, in organizations of their own: p50/p99 of both
+  and the ratio of the p99s (the goal: at most 2). Each measurement has a 5 s warm-up (not counted), then 20 s (GET,
+  wrk, 2 connections) or 15 s (PATCH, 1 connection), small and large back to back.
 Between phases it waits until scim-service's outbox is empty and sso-service has consumed every directory event.
 Brings its own tools: wrk and pgbench (Debian's wrk and postgresql-client) are installed when missing.
 """
@@ -32,8 +36,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 ARGS = [a for a in sys.argv[1:] if not a.startswith("--")]
 POST_ONLY = "--post-only" in sys.argv
+GET_PATCH_ONLY = "--get-patch-only" in sys.argv
 USERS = int(ARGS[0]) if ARGS else 100_000
 OPERATOR = os.environ["KEYWAY_OPERATOR_TOKEN"]
+TOKEN = None  # the SCIM token of the POST phase's organization
 PATCH = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 
 
@@ -73,17 +79,17 @@ def call(method, url, token, body=None, content_type="application/json"):
         return json.loads(text) if text else None
 
 
-def scim(method, path, body=None):
-    return call(method, SCIM + "/scim/v2" + path, TOKEN, body, "application/scim+json")
+def scim(method, path, body=None, token=None):
+    return call(method, SCIM + "/scim/v2" + path, token or TOKEN, body, "application/scim+json")
 
 
 def sh(*command):
     return subprocess.run(command, check=True, capture_output=True, text=True).stdout
 
 
-def wrk(lua, args, connections, seconds, path="/scim/v2/Users"):
+def wrk(lua, args, connections, seconds, path="/scim/v2/Users", token=None):
     out = sh("wrk", "-t", str(min(2, connections)), "-c", str(connections), "-d", f"{seconds}s", "--latency",
-             "-H", "Authorization: Bearer " + TOKEN, "-H", "Content-Type: application/scim+json", "-s", os.path.join(HERE, lua), SCIM + path, "--", *args)
+             "-H", "Authorization: Bearer " + (token or TOKEN), "-H", "Content-Type: application/scim+json", "-s", os.path.join(HERE, lua), SCIM + path, "--", *args)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if errors:
         sys.exit(f"wrk saw {errors.group(1)} failed requests:\n{out}")
@@ -182,6 +188,7 @@ def post_sql():
                        "-D", f"hash={token_hash}", "-D", f"run={int(time.time())}",
                        "-D", "core=urn:ietf:params:scim:schemas:core:2.0:User",
                        "-D", "enterprise=urn:ietf:params:scim:schemas:extension:enterprise:2.0:User",
+                       "-D", "createfull=urn:ietf:params:scim:event:prov:create:full",
                        "-D", "at=2026-12-03T04:00:00.123456Z")
     finally:
         psql("postgres", "drop database keyway_bench_post")
@@ -195,80 +202,132 @@ def open_loop(rate, seconds, body):
     return dict(field.split("=") for field in out.split())
 
 
+def new_org(kind):
+    """A fresh organization with a SCIM token of its own; its name tells the runs apart."""
+    slug = f"bench-{kind}-" + format(int(time.time() * 1000), "x")
+    call("POST", SSO + "/admin/orgs", OPERATOR, {"slug": slug, "displayName": "Bench " + kind, "region": "api"})
+    owner = call("POST", SSO + f"/admin/orgs/{slug}/owner-tokens", OPERATOR)["token"]
+    for attempt in range(200):  # the organization reaches scim-service through Kafka
+        try:
+            return call("POST", SCIM + f"/admin/orgs/{slug}/scim/tokens", owner)["token"]
+        except urllib.error.HTTPError:
+            time.sleep(0.1)
+    sys.exit(f"scim-service never learnt of organization {slug}")
+
+
+
+def directory(token, users):
+    """users users through /Bulk (a thousand per request), then a group of 10 and one of all but 500 of them; answers
+    the group ids and the 500 users outside both groups (the PATCH's newcomers)."""
+    started = time.time()
+    for first in range(0, users, 1000):
+        operations = [{"method": "POST", "path": "/Users", "data": {
+            "userName": f"bench.user.{n}@bench.test", "name": {"givenName": "Bench", "familyName": f"User {n}"},
+            "emails": [{"value": f"bench.user.{n}@bench.test", "type": "work", "primary": True}]}}
+            for n in range(first, min(users, first + 1000))]
+        scim("POST", "/Bulk", {"schemas": ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],
+                               "Operations": operations}, token)
+        if first % 20_000 == 19_000:
+            settle(f"after {first + 1000} bulk users", quiet=True)
+    total = scim("GET", "/Users?count=0", token=token)["totalResults"]
+    ids = []
+    start = 1
+    while start <= users:
+        page = scim("GET", f"/Users?attributes=id&count=1000&startIndex={start}&filter=" + urllib.parse.quote(
+            'userName sw "bench.user."'), token=token)
+        ids += [user["id"] for user in page["Resources"]]
+        start += 1000
+    ten = scim("POST", "/Groups", {"displayName": "Ten"}, token)["id"]
+    everyone = scim("POST", "/Groups", {"displayName": "Everyone"}, token)["id"]
+    scim("PATCH", f"/Groups/{ten}", {"schemas": [PATCH], "Operations": [
+        {"op": "add", "path": "members", "value": [{"value": i} for i in ids[:10]]}]}, token)
+    for first in range(0, len(ids) - 500, 1000):
+        scim("PATCH", f"/Groups/{everyone}", {"schemas": [PATCH], "Operations": [{"op": "add", "path": "members",
+             "value": [{"value": i} for i in ids[first:min(first + 1000, len(ids) - 500)]]}]}, token)
+    print(f"  directory of {total} users and groups of 10 and {len(ids) - 500} members loaded"
+          f" in {time.time() - started:.0f} s")
+    return ten, everyone, len(ids) - 500, ids[-500:]
+
+
+def millis(text):
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+
+def post_phase():
+    global TOKEN
+    post_tps, post_latency = post_sql()
+    tps, pg_latency = single_row_commits()
+    print(f"baseline postgres.post_users_sql_tps={post_tps:.0f} (pgbench replaying POST /Users' statements, post-users.sql;"
+          f" 16 clients, TCP, 20 s; latency average {post_latency})")
+    print(f"reference postgres.single_row_commit_tps={tps:.0f} (pgbench, 16 clients, TCP, 20 s; latency average {pg_latency})")
+
+    TOKEN = new_org("post")
+
+    wrk("post-users.lua", ["warmup"], 16, 20)  # the JIT warms up; not counted
+    drain("the warm-up (20 s, 16 connections)")
+    settle("after the warm-up")
+    rate, latency = wrk("post-users.lua", ["load"], 16, 30)
+    print(f"scim.post_users closed loop: {rate:.0f}/s (wrk, 16 connections, 30 s)"
+          f"  = {rate / post_tps:.2f} x the POST's SQL in pgbench, {rate / tps:.3f} x single-row commits")
+    drain("the closed loop")
+    BODY = ('{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"open.{n}@bench.test",'
+            '"name":{"givenName":"Load","familyName":"User {n}"},"emails":[{"value":"open.{n}@bench.test","type":"work",'
+            '"primary":true}],"active":true,"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":'
+            '{"department":"Dept 7"}}')
+    fixed = open_loop(round(rate / 2), 30, BODY)
+    print(f"scim.post_users open loop at {fixed['rate']}/s (half the maximum; OpenLoop.java, 30 s, {fixed['sent']} requests):"
+          f" p50 {fixed['p50_ms']} ms, p99 {fixed['p99_ms']} ms, max {fixed['max_ms']} ms"
+          f"  vs pgbench's POST SQL latency average {post_latency}")
+    drain("the open loop")
+
+
+def get_patch_phase():
+    # The goal is relative: a filtered GET among 100k users and a PATCH of a group of 100k cost at most twice the same at
+    # 1k users and 10 members. Both directories live in this run, each in an organization of its own; each measurement
+    # gets a warm-up (5 s, not counted), then small and large alternate so the machine's load falls on both alike.
+    print(f"filtered GET and group PATCH: a small directory (1,000 users, a group of 10) against a large one"
+          f" ({USERS} users, a group of {USERS - 500})")
+    SMALL_TOKEN, LARGE_TOKEN = new_org("small"), new_org("large")
+    small = directory(SMALL_TOKEN, 1000)
+    large = directory(LARGE_TOKEN, USERS)
+    drain("loading both directories")
+    settle("after loading the directories")
+    with tempfile.NamedTemporaryFile("w", delete=False) as small_newcomers, \
+            tempfile.NamedTemporaryFile("w", delete=False) as large_newcomers:
+        small_newcomers.write("\n".join(small[3]))
+        large_newcomers.write("\n".join(large[3]))
+    GETS = 2  # connections: a closed loop below the machine's saturation (2 cores), so latency is not queueing
+    for kind in ("userName", "emails", "emailsFilter"):
+        figures = {}
+        for case, token, users in (("small", SMALL_TOKEN, 1000), ("large", LARGE_TOKEN, USERS)):
+            wrk("filter-users.lua", [kind, str(users)], GETS, 5, token=token)  # warm-up, not counted
+            figures[case] = wrk("filter-users.lua", [kind, str(users)], GETS, 20, token=token)
+        (small_rate, small_latency), (large_rate, large_latency) = figures["small"], figures["large"]
+        print(f"scim.filtered_get[{kind}] at {USERS} users: p50={large_latency['50']} p99={large_latency['99']}"
+              f" ({large_rate:.0f}/s) | at 1,000 users: p50={small_latency['50']} p99={small_latency['99']}"
+              f" ({small_rate:.0f}/s) | p99 ratio {millis(large_latency['99']) / millis(small_latency['99']):.2f}"
+              f" (goal <= 2; wrk, {GETS} connections, 20 s each after 5 s warm-up)")
+        drain(f"the {kind} GETs")
+    figures = {}
+    for case, token, (ten, everyone, size, newcomers) in (("small", SMALL_TOKEN, small), ("large", LARGE_TOKEN, large)):
+        group = ten if case == "small" else everyone
+        path = "/scim/v2/Groups/" + group
+        wrk("patch-members.lua", [group, (small_newcomers if case == "small" else large_newcomers).name], 1, 5,
+            path=path, token=token)  # warm-up, not counted
+        figures[case] = wrk("patch-members.lua", [group, (small_newcomers if case == "small" else large_newcomers).name],
+                            1, 15, path=path, token=token)
+        drain(f"the PATCH of the {case} group")
+    (small_rate, small_latency), (large_rate, large_latency) = figures["small"], figures["large"]
+    print(f"scim.patch_member_add_remove group of {large[2]}: p50={large_latency['50']} p99={large_latency['99']}"
+          f" ({large_rate:.0f}/s) | group of 10: p50={small_latency['50']} p99={small_latency['99']} ({small_rate:.0f}/s)"
+          f" | p99 ratio {millis(large_latency['99']) / millis(small_latency['99']):.2f}"
+          f" (goal <= 2; wrk, 1 connection, 15 s each after 5 s warm-up)")
+
+
 bring_tools()
 print(f"stack: sso {SSO}, scim {SCIM} (database {SCIM_DB}), Kafka {KAFKA}")
-post_tps, post_latency = post_sql()
-tps, pg_latency = single_row_commits()
-print(f"baseline postgres.post_users_sql_tps={post_tps:.0f} (pgbench replaying POST /Users' statements, post-users.sql;"
-      f" 16 clients, TCP, 20 s; latency average {post_latency})")
-print(f"reference postgres.single_row_commit_tps={tps:.0f} (pgbench, 16 clients, TCP, 20 s; latency average {pg_latency})")
-
-slug = "bench-" + format(int(time.time()), "x")
-call("POST", SSO + "/admin/orgs", OPERATOR, {"slug": slug, "displayName": "Bench", "region": "api"})
-owner = call("POST", SSO + f"/admin/orgs/{slug}/owner-tokens", OPERATOR)["token"]
-for attempt in range(200):  # the organization reaches scim-service through Kafka
-    try:
-        TOKEN = call("POST", SCIM + f"/admin/orgs/{slug}/scim/tokens", owner)["token"]
-        break
-    except urllib.error.HTTPError:
-        time.sleep(0.1)
-
-wrk("post-users.lua", ["warmup"], 16, 20)  # the JIT warms up; not counted
-drain("the warm-up (20 s, 16 connections)")
-settle("after the warm-up")
-rate, latency = wrk("post-users.lua", ["load"], 16, 30)
-print(f"scim.post_users closed loop: {rate:.0f}/s (wrk, 16 connections, 30 s)"
-      f"  = {rate / post_tps:.2f} x the POST's SQL in pgbench, {rate / tps:.3f} x single-row commits")
-drain("the closed loop")
-BODY = ('{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"open.{n}@bench.test",'
-        '"name":{"givenName":"Load","familyName":"User {n}"},"emails":[{"value":"open.{n}@bench.test","type":"work",'
-        '"primary":true}],"active":true,"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":'
-        '{"department":"Dept 7"}}')
-fixed = open_loop(round(rate / 2), 30, BODY)
-print(f"scim.post_users open loop at {fixed['rate']}/s (half the maximum; OpenLoop.java, 30 s, {fixed['sent']} requests):"
-      f" p50 {fixed['p50_ms']} ms, p99 {fixed['p99_ms']} ms, max {fixed['max_ms']} ms"
-      f"  vs pgbench's POST SQL latency average {post_latency}")
-drain("the open loop")
-if POST_ONLY:
-    sys.exit(0)
-
-started = time.time()
-for first in range(0, USERS, 1000):
-    operations = [{"method": "POST", "path": "/Users", "data": {
-        "userName": f"bench.user.{n}@bench.test", "name": {"givenName": "Bench", "familyName": f"User {n}"},
-        "emails": [{"value": f"bench.user.{n}@bench.test", "type": "work", "primary": True}]}}
-        for n in range(first, min(USERS, first + 1000))]
-    scim("POST", "/Bulk", {"schemas": ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"], "Operations": operations})
-    if first % 20_000 == 19_000:
-        settle(f"after {first + 1000} bulk users", quiet=True)
-total = scim("GET", "/Users?count=0")["totalResults"]
-print(f"directory: {total} users ({USERS} loaded through /Bulk in {time.time() - started:.0f} s)")
-
-settle("after loading the directory")
-
-for kind in ("userName", "emails", "emailsFilter"):
-    rate, latency = wrk("filter-users.lua", [kind, str(USERS)], 4, 20)
-    print(f"scim.filtered_get[{kind}] p50={latency['50']} p99={latency['99']} ({rate:.0f}/s, 4 connections)"
-          f"  vs PostgreSQL single-row commit latency {pg_latency}")
-
-ids = []
-start = 1
-while start <= USERS:
-    page = scim("GET", f"/Users?attributes=id&count=1000&startIndex={start}&filter=" + urllib.parse.quote(
-        'userName sw "bench.user."'))
-    ids += [user["id"] for user in page["Resources"]]
-    start += 1000
-small = scim("POST", "/Groups", {"displayName": "Ten"})["id"]
-large = scim("POST", "/Groups", {"displayName": "Everyone"})["id"]
-scim("PATCH", f"/Groups/{small}", {"schemas": [PATCH], "Operations": [
-    {"op": "add", "path": "members", "value": [{"value": i} for i in ids[:10]]}]})
-for first in range(0, len(ids) - 500, 1000):
-    scim("PATCH", f"/Groups/{large}", {"schemas": [PATCH], "Operations": [
-        {"op": "add", "path": "members", "value": [{"value": i} for i in ids[first:min(first + 1000, len(ids) - 500)]]}]})
-settle("after building the groups")
-with tempfile.NamedTemporaryFile("w", delete=False) as newcomers:
-    newcomers.write("\n".join(ids[-500:]))
-for name, group, size in (("10", small, 10), ("large", large, len(ids) - 500)):
-    rate, latency = wrk("patch-members.lua", [group, newcomers.name], 1, 15, path="/scim/v2/Groups/" + group)
-    print(f"scim.patch_member_add_remove[group of {size}] p50={latency['50']} p99={latency['99']} ({rate:.0f}/s, 1 connection)"
-          f"  vs PostgreSQL single-row commit latency {pg_latency}")
+if not GET_PATCH_ONLY:
+    post_phase()
+if not POST_ONLY:
+    get_patch_phase()

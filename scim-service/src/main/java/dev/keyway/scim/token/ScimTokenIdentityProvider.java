@@ -28,7 +28,8 @@ import io.smallrye.mutiny.Uni;
  * Authenticates a SCIM bearer token, which names the organization: the caller gets the {@link Roles#SCIM_CLIENT}
  * role and the organization as the {@link ScimCaller#TENANT} attribute. Only hashes are stored; the found hash and
  * API key are compared again in constant time. A token of another region is answered 421 with that region's base
- * URL; an unknown, revoked or mismatched one fails authentication (401).
+ * URL; an unknown, revoked or mismatched one fails authentication (401). Active tokens are remembered
+ * ({@link ScimTokenCache}), and forgotten by every replica as soon as one is revoked.
  */
 @ApplicationScoped
 public class ScimTokenIdentityProvider implements IdentityProvider<ScimTokenRequest> {
@@ -36,12 +37,14 @@ public class ScimTokenIdentityProvider implements IdentityProvider<ScimTokenRequ
     private static final Logger LOG = Logger.getLogger(ScimTokenIdentityProvider.class);
 
     private final ScimTokenRepository tokens;
+    private final ScimTokenCache cache;
     private final Deployment deployment;
     /** When this replica last stamped each token as used; spares a statement per request. */
     private final Map<UUID, Long> lastTouched = new ConcurrentHashMap<>();
 
-    public ScimTokenIdentityProvider(ScimTokenRepository tokens, Deployment deployment) {
+    public ScimTokenIdentityProvider(ScimTokenRepository tokens, ScimTokenCache cache, Deployment deployment) {
         this.tokens = tokens;
+        this.cache = cache;
         this.deployment = deployment;
     }
 
@@ -57,7 +60,7 @@ public class ScimTokenIdentityProvider implements IdentityProvider<ScimTokenRequ
             return Uni.createFrom().failure(misdirected(issuedIn.get()));
         }
         byte[] hash = TokenCodec.hash(request.token());
-        return tokens.presented(hash).map(found -> {
+        return cache.presented(hash).map(found -> {
             ScimTokenRepository.Presented token = found.orElse(null);
             if (token == null || !MessageDigest.isEqual(hash, token.tokenHash())
                     || !apiKeyMatches(request, token.apiKey())) {

@@ -23,11 +23,14 @@ public class ScimTokenService {
     private final Pool pool;
     private final ScimTokenRepository tokens;
     private final KnownOrganizations organizations;
+    private final ScimTokenCache cache;
 
-    public ScimTokenService(Pool pool, ScimTokenRepository tokens, KnownOrganizations organizations) {
+    public ScimTokenService(Pool pool, ScimTokenRepository tokens, KnownOrganizations organizations,
+            ScimTokenCache cache) {
         this.pool = pool;
         this.tokens = tokens;
         this.organizations = organizations;
+        this.cache = cache;
     }
 
     public Uni<IssuedToken> issue(String slug) {
@@ -37,6 +40,8 @@ public class ScimTokenService {
                     TokenCodec.hint(secret), Instant.now().truncatedTo(ChronoUnit.MICROS), null, null);
             return pool.withTransaction(transaction -> tokens.insert(transaction, token)
                     .chain(() -> tokens.apiKey(transaction, org.id(), TokenCodec.newApiKey(org.homeRegion()))))
+                    // the organization may have just got its API key, which every token of it now answers to
+                    .invoke(cache::forget)
                     .map(apiKey -> new IssuedToken(token.id(), secret, apiKey, token.createdAt()));
         });
     }
@@ -48,12 +53,15 @@ public class ScimTokenService {
     /** The organization's API key, created on first use. */
     public Uni<String> apiKey(String slug) {
         return organizations.homedHere(slug).chain(org -> pool.withTransaction(
-                transaction -> tokens.apiKey(transaction, org.id(), TokenCodec.newApiKey(org.homeRegion()))));
+                transaction -> tokens.apiKey(transaction, org.id(), TokenCodec.newApiKey(org.homeRegion()))))
+                .invoke(cache::forget);
     }
 
     public Uni<Void> revoke(String slug, UUID id) {
         return organizations.homedHere(slug).chain(org -> pool.withTransaction(
                 transaction -> tokens.revoke(transaction, org.id(), id))).invoke(revoked -> {
+                    // committed: this replica refuses the token from now on; the others when PostgreSQL tells them
+                    cache.forget();
                     if (!revoked) {
                         throw ApiException.notFound("No active SCIM token " + id + ".");
                     }
