@@ -5,7 +5,9 @@
 -- with no time-to-live and no query of its own.
 alter table organization add column saml_version bigint not null default 0;
 
-create function saml_setup_changed() returns trigger language plpgsql as $$
+-- (search_path fixed at creation: the function finds this schema's organization table whoever writes, an operator's
+-- session on another search_path included)
+create function saml_setup_changed() returns trigger language plpgsql set search_path from current as $$
 begin
     update organization set saml_version = saml_version + 1
     where id = case when tg_op = 'DELETE' then old.org_id else new.org_id end;
