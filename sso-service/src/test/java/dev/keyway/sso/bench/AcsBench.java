@@ -256,7 +256,8 @@ public final class AcsBench {
         Files.createDirectories(work);
         int threads = Math.min(connections, 2);
 
-        int warmUpForms = Math.max(4000, 1500 * seconds);
+        // as many as a thousand sign-ins a second would use (fewer on a busy machine: -Dacs.bench.warm-up-forms)
+        int warmUpForms = Integer.getInteger("acs.bench.warm-up-forms", 1000 * seconds);
         System.out.printf("signing %d distinct responses for the warm-up…%n", warmUpForms);
         writeForms(idp, acs, sp, warmUpForms, work.resolve("warm-up"), threads);
         Wrk warmUp = wrk(acsUri, work.resolve("warm-up"), threads, connections, seconds);
