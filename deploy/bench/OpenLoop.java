@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -17,10 +18,11 @@ import java.util.concurrent.locks.LockSupport;
  * wrk (closed loop) measures the maximum rate; this measures latency below it. Runs from source on the JDK alone:
  *
  * <pre>
- *   java OpenLoop.java METHOD URL RATE SECONDS BODY_FILE|- HEADER...
+ *   java OpenLoop.java METHOD URL RATE SECONDS BODY_FILE|@BODIES_FILE|- HEADER...
  * </pre>
  *
- * Every {@code {n}} in the body becomes the request's number, so each POST can create something new. Prints one
+ * Every {@code {n}} in the body becomes the request's number, so each POST can create something new; with
+ * {@code @BODIES_FILE}, request i sends line i of that file instead (e.g. distinct signed SAML responses). Prints one
  * line: {@code rate=… sent=… failed=… p50_ms=… p99_ms=… max_ms=…}; exits 1 if any request failed.
  */
 public class OpenLoop {
@@ -30,9 +32,13 @@ public class OpenLoop {
         URI uri = URI.create(args[1]);
         double rate = Double.parseDouble(args[2]);
         int seconds = Integer.parseInt(args[3]);
-        String body = args[4].equals("-") ? null : Files.readString(Path.of(args[4]));
+        List<String> bodies = args[4].startsWith("@") ? Files.readAllLines(Path.of(args[4].substring(1))) : null;
+        String body = args[4].equals("-") || bodies != null ? null : Files.readString(Path.of(args[4]));
         String prefix = Long.toString(System.currentTimeMillis(), 36);
         int total = (int) Math.round(rate * seconds);
+        if (bodies != null && bodies.size() < total) {
+            throw new IllegalArgumentException(total + " requests but " + bodies.size() + " bodies in " + args[4]);
+        }
         long[] latencies = new long[total];
         AtomicLong failed = new AtomicLong();
         CountDownLatch answered = new CountDownLatch(total);
@@ -51,7 +57,8 @@ public class OpenLoop {
                 int colon = args[h].indexOf(':');
                 request.header(args[h].substring(0, colon).strip(), args[h].substring(colon + 1).strip());
             }
-            request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+            request.method(method, bodies != null ? HttpRequest.BodyPublishers.ofString(bodies.get(i))
+                    : body == null ? HttpRequest.BodyPublishers.noBody()
                     : HttpRequest.BodyPublishers.ofString(body.replace("{n}", prefix + "-" + i), StandardCharsets.UTF_8));
             int index = i;
             client.sendAsync(request.build(), HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {

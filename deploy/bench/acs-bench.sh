@@ -1,16 +1,38 @@
 #!/usr/bin/env bash
 # ACS benchmark, by hand (not in CI):
-#   deploy/bench/acs-bench.sh                 validation rates only (no stack needed)
-#   KEYWAY_OPERATOR_TOKEN=… deploy/bench/acs-bench.sh --acs [requests] [clients]
-#                                             also sign-ins over HTTP on the running local stack (deploy/local/run.sh)
+#   deploy/bench/acs-bench.sh             validation rates only (no stack needed): the JDK's XML-DSig and Keyway's
+#                                         whole validation of one signed JumpCloud-shaped response, one thread
+#   KEYWAY_OPERATOR_TOKEN=… deploy/bench/acs-bench.sh --acs [connections] [seconds] [open-loop rate]
+#                                         also sign-ins over HTTP on a running stack (deploy/local/run.sh), found
+#                                         through the wiring file run.sh starts it by (KEYWAY_WIRING, default
+#                                         deploy/regions.properties): the in-process validation rate as baseline, a
+#                                         closed-loop warm-up (not counted, as long as the measurement: default 20 s,
+#                                         enough for the JIT), the closed-loop maximum rate (wrk, default 16
+#                                         connections), then the open-loop latency at a fixed rate (default 500/s),
+#                                         p50/p99, and the ratio to the baseline.
+# Brings its own tools: Debian's wrk is installed when missing.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
+if [ "${1:-}" = --acs ] && ! command -v wrk >/dev/null; then
+  echo "Installing Debian's wrk (the closed-loop load generator)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >/dev/null \
+    || { DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >/dev/null; }
+fi
 # package, never install: the classpath names this checkout's module jars (the last module built writes the file)
 ./mvnw -B -q package -DskipTests -pl sso-service -am dependency:build-classpath -Dmdep.includeScope=test \
   -Dmdep.outputFile="$ROOT/sso-service/target/bench.classpath"
 CP="sso-service/target/classes:sso-service/target/test-classes:$(cat sso-service/target/bench.classpath)"
+JAVA=(java -Xmx1g ${ACS_BENCH_JAVA_OPTS:-} -Djava.util.logging.manager=org.jboss.logmanager.LogManager -Dacs.bench.dir="$ROOT/deploy/bench" -cp "$CP")
 if [ "${1:-}" = --acs ]; then
-  exec java -Xmx512m -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$CP" dev.keyway.sso.bench.AcsBench --acs http://127.0.0.1:8081 http://127.0.0.1:8082 "${2:-2000}" "${3:-4}"
+  WIRING=${KEYWAY_WIRING:-$ROOT/deploy/regions.properties}
+  wired() { sed -n "s/^$1=//p" "$WIRING"; }
+  WORK=$(mktemp -d)
+  trap 'rm -rf "$WORK"' EXIT
+  echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)"
+  "${JAVA[@]}" dev.keyway.sso.bench.AcsBench --acs "http://127.0.0.1:$(wired api.sso-service.port)" \
+    "http://127.0.0.1:$(wired api.scim-service.port)" "${2:-16}" "${3:-20}" "${4:-500}" "$WORK"
+  echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  exit
 fi
-exec java -Xmx512m -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$CP" dev.keyway.sso.bench.AcsBench
+exec "${JAVA[@]}" dev.keyway.sso.bench.AcsBench

@@ -23,6 +23,13 @@ public interface SsoConfig {
     @WithDefault("PT10M")
     Duration pendingRequestLifetime();
 
+    /**
+     * Organizations whose parsed SAML set-up each replica keeps in memory; beyond it, one is dropped and read again
+     * when next needed. A cached set-up is always checked against the database's version before it decides anything.
+     */
+    @WithDefault("10000")
+    int connectionCacheSize();
+
     /** Validity of a generated SP certificate. */
     @WithDefault("P1095D")
     Duration spCertificateValidity();

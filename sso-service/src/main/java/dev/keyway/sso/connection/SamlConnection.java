@@ -12,7 +12,10 @@ import java.util.function.Supplier;
 import dev.keyway.common.tenant.OrgId;
 import dev.keyway.common.tenant.Region;
 
-/** Everything sign-in needs to know about one organization's SAML set-up. */
+/**
+ * Everything sign-in needs to know about one organization's SAML set-up, as of {@code version} (the organization's
+ * {@code saml_version}, raised by every change of its set-up: how a cached copy is known to be current).
+ */
 public record SamlConnection(
         UUID orgId,
         String slug,
@@ -23,7 +26,8 @@ public record SamlConnection(
         String idpMetadataUrl,
         List<IdpCertificate> idpCertificates,
         List<SpKey> spKeys,
-        SamlSettings settings) {
+        SamlSettings settings,
+        long version) {
 
     /** A certificate the IdP signs with. */
     public record IdpCertificate(UUID id, X509Certificate certificate, String fingerprint, Instant notAfter) {

@@ -31,9 +31,10 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class SamlConnectionRepository {
 
     private static final String ORGANIZATION = """
-            select o.id, o.slug, o.region, c.idp_entity_id, c.idp_redirect_url, c.idp_post_url, c.idp_metadata_url,
+            select o.id, o.slug, o.region, o.saml_version, c.idp_entity_id, c.idp_redirect_url, c.idp_post_url, c.idp_metadata_url,
                    c.settings::text as settings
             from organization o left join saml_connection c on c.org_id = o.id where o.slug = $1""";
+    private static final String VERSION = "select saml_version from organization where slug = $1";
     private static final String IDP_CERTIFICATES = """
             select id, certificate, fingerprint, not_after from idp_certificate where org_id = $1 order by created_at""";
     private static final String SP_KEYS = """
@@ -71,7 +72,17 @@ public class SamlConnectionRepository {
         this.json = json;
     }
 
-    /** The set-up of the organization registered here under this slug (perhaps not configured yet), if any. */
+    /** The version of the SAML set-up of the organization registered here under this slug, if any. */
+    public Uni<Optional<Long>> version(String slug) {
+        return pool.preparedQuery(VERSION).execute(Tuple.of(slug)).map(rows -> rows.size() == 0 ? Optional.empty()
+                : Optional.of(rows.iterator().next().getLong("saml_version")));
+    }
+
+    /**
+     * The set-up of the organization registered here under this slug (perhaps not configured yet), if any. The
+     * version is read by the first of the three queries: a change committed while the others run makes the copy look
+     * older than it is (reloaded once more), never newer.
+     */
     public Uni<Optional<SamlConnection>> find(String slug) {
         return pool.preparedQuery(ORGANIZATION).execute(Tuple.of(slug)).chain(rows -> {
             if (rows.size() == 0) {
@@ -155,6 +166,6 @@ public class SamlConnectionRepository {
         return new SamlConnection(orgId, org.getString("slug"), Region.fromCode(org.getString("region")),
                 org.getString("idp_entity_id"), org.getString("idp_redirect_url"), org.getString("idp_post_url"),
                 org.getString("idp_metadata_url"), List.copyOf(idp), List.copyOf(sp),
-                SamlSettings.merge(json, stored, null));
+                SamlSettings.merge(json, stored, null), org.getLong("saml_version"));
     }
 }

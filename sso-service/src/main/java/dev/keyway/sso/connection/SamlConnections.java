@@ -6,7 +6,9 @@ import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.Response.Status;
@@ -38,6 +40,15 @@ public class SamlConnections {
     private final KnownOrganizations known;
     private final MetadataFetch metadataFetch;
     private final ObjectMapper json;
+    /**
+     * Parsed set-ups by slug (certificates parsed once, SP keys opened only when used), each tagged with the version
+     * it is of. Why a version and not a time-to-live: trust material must never be stale, on any replica. Every
+     * change of an organization's set-up raises {@code organization.saml_version} in its own transaction (triggers,
+     * V8); the ACS compares the cached copy's version in the statement that records the sign-in, and a refusal in
+     * the statement that audits it, so a removed or replaced IdP certificate is distrusted at once everywhere, at no
+     * extra round trip. Everything else ({@link #load}) reads the version first.
+     */
+    private final Map<String, SamlConnection> cache = new ConcurrentHashMap<>();
 
     public SamlConnections(Pool pool, SamlConnectionRepository repository, SpKeySeals seals, SsoConfig config,
             KnownOrganizations known, MetadataFetch metadataFetch, ObjectMapper json) {
@@ -51,19 +62,59 @@ public class SamlConnections {
     }
 
     /**
-     * The organization's SAML set-up (perhaps not configured yet); 421 naming its home for an organization of another
-     * region (known from the mirrored registry), 404 for an unknown one.
+     * The organization's SAML set-up (perhaps not configured yet), current as of this call: one query reads its
+     * version, and the cached copy is used only if it is of that version; 421 naming its home for an organization of
+     * another region (known from the mirrored registry), 404 for an unknown one.
      */
     public Uni<SamlConnection> load(String slug) {
         if (!validSlug(slug)) {
             // never sent to the database (a NUL there is a 500) nor echoed: no organization can have this name
             return Uni.createFrom().failure(ApiException.notFound("No organization of that name."));
         }
-        return repository.find(slug).chain(found -> found.isPresent() ? Uni.createFrom().item(found.get())
-                // not registered here: another region's organization (421 naming its home) or nobody's (404)
-                : known.homedHere(slug).map(here -> {
-                    throw ApiException.notFound("No organization '" + slug + "'.");
-                }));
+        return repository.version(slug).chain(version -> {
+            SamlConnection held = cache.get(slug);
+            if (version.isPresent() && held != null && held.version() == version.get()) {
+                return Uni.createFrom().item(held);
+            }
+            return version.isEmpty() ? notHere(slug) : reload(slug);
+        });
+    }
+
+    /**
+     * The cached set-up without asking the database, or {@link #load} when there is none. The caller must confirm
+     * {@link SamlConnection#version()} in the statement that acts on it (the ACS does, in the one that records the
+     * sign-in) and start again with {@link #load} when it has changed.
+     */
+    public Uni<SamlConnection> cached(String slug) {
+        SamlConnection held = slug == null ? null : cache.get(slug);
+        return held != null ? Uni.createFrom().item(held) : load(slug);
+    }
+
+    private Uni<SamlConnection> reload(String slug) {
+        return repository.find(slug).chain(found -> {
+            if (found.isEmpty()) {
+                return notHere(slug);
+            }
+            remember(found.get());
+            return Uni.createFrom().item(found.get());
+        });
+    }
+
+    private Uni<SamlConnection> notHere(String slug) {
+        // not registered here: another region's organization (421 naming its home) or nobody's (404)
+        return known.homedHere(slug).map(here -> {
+            throw ApiException.notFound("No organization '" + slug + "'.");
+        });
+    }
+
+    private void remember(SamlConnection connection) {
+        if (cache.size() >= config.connectionCacheSize() && !cache.containsKey(connection.slug())) {
+            // full: make room by dropping any one; it is read again from the database when next needed
+            cache.keySet().stream().findAny().ifPresent(cache::remove);
+        }
+        // a slower reload of an older version never replaces a newer copy
+        cache.merge(connection.slug(), connection,
+                (held, loaded) -> loaded.version() >= held.version() ? loaded : held);
     }
 
     private static boolean validSlug(String slug) {

@@ -29,18 +29,37 @@ public class SpKeySeals {
         return secrets.seal(key.getEncoded(), sealContext(orgId, id));
     }
 
-    /** Opens the sealed private key when called, each time; nothing is opened before. */
+    /**
+     * Opens the sealed private key the first time it is called, and keeps it for the later calls (the loaded
+     * connection is cached, so an organization's key is opened once per replica and set-up version, and only if
+     * something signs or decrypts with it). A key that does not open is tried again at the next call.
+     */
     public Supplier<PrivateKey> opener(UUID orgId, UUID id, String sealed, boolean sealedForOrg) {
         String context = sealedForOrg ? sealContext(orgId, id) : legacySealContext(id);
-        return () -> {
-            try {
-                return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(
-                        secrets.open(sealed, context)));
-            } catch (GeneralSecurityException | SecretBox.SecretBoxException e) {
-                throw new IllegalStateException("SP key " + id + " of organization " + orgId + " does not open here"
-                        + " (sealed for another organization or key, or with a key no longer configured)", e);
+        return new Supplier<>() {
+
+            private volatile PrivateKey opened;
+
+            @Override
+            public PrivateKey get() {
+                PrivateKey key = opened;
+                if (key == null) {
+                    key = open(orgId, id, sealed, context);
+                    opened = key;
+                }
+                return key;
             }
         };
+    }
+
+    private PrivateKey open(UUID orgId, UUID id, String sealed, String context) {
+        try {
+            return KeyFactory.getInstance("RSA")
+                    .generatePrivate(new PKCS8EncodedKeySpec(secrets.open(sealed, context)));
+        } catch (GeneralSecurityException | SecretBox.SecretBoxException e) {
+            throw new IllegalStateException("SP key " + id + " of organization " + orgId + " does not open here"
+                    + " (sealed for another organization or key, or with a key no longer configured)", e);
+        }
     }
 
     /** The sealing context of an SP key: its organization and id, so a key moved to another organization fails. */

@@ -19,7 +19,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Who may sign in: the login projection of the user store (its SQL; {@link DirectoryEvents} keeps it current from
- * {@code keyway.directory.v1}). Sign-in reads it; just-in-time users are added here.
+ * {@code keyway.directory.v1}). Sign-in reads it, and adds just-in-time users, in the ACS's one statement
+ * ({@code SignInRepository}).
  */
 @ApplicationScoped
 public class LoginDirectory {
@@ -47,22 +48,9 @@ public class LoginDirectory {
             insert into login_group (id, org_id, display_name) values ($1, $2, $3)
             on conflict (id) do update set display_name = excluded.display_name""";
     private static final String DELETE_GROUP = "delete from login_group where id = $1";
-    // an e-mail match first ("is true": a user without e-mail must not sort before it)
-    private static final String FIND = """
-            select user_id, org_id, user_name, email, given_name, family_name, active, group_ids from login_user
-            where org_id = $1 and (lower(email) = lower($2) or lower(user_name) = lower($2))
-            order by (lower(email) = lower($2)) is true desc limit 1""";
     private static final String FIND_BY_ID = """
             select user_id, org_id, user_name, email, given_name, family_name, active, group_ids from login_user
             where user_id = $1""";
-    // nothing when the e-mail's identity appeared meanwhile (unique per organization and e-mail): that one is used
-    private static final String ADD_JIT_USER = """
-            insert into login_user (user_id, org_id, user_name, email, given_name, family_name, active, source)
-            values ($1, $2, $3, $3, $4, $5, true, 'jit') on conflict do nothing
-            returning user_id, org_id, user_name, email, given_name, family_name, active, group_ids""";
-    private static final String GROUP_NAMES = """
-            select display_name from login_group where org_id = $1 and id = any($2) order by display_name""";
-
     private final Pool pool;
 
     public LoginDirectory(Pool pool) {
@@ -130,35 +118,9 @@ public class LoginDirectory {
                 .addBoolean(user.active()).addArrayOfUUID(user.groupIds().toArray(UUID[]::new));
     }
 
-    /** The user of this organization whose e-mail (else userName) is {@code subject}, or null. */
-    public Uni<LoginUser> find(UUID orgId, String subject) {
-        return pool.preparedQuery(FIND).execute(Tuple.of(orgId, subject))
-                .map(rows -> rows.size() == 0 ? null : user(rows.iterator().next()));
-    }
-
     public Uni<LoginUser> byId(UUID userId) {
         return pool.preparedQuery(FIND_BY_ID).execute(Tuple.of(userId))
                 .map(rows -> rows.size() == 0 ? null : user(rows.iterator().next()));
-    }
-
-    /**
-     * Signs in someone the directory does not know yet, where the organization allows just-in-time users; if their
-     * e-mail's identity appeared meanwhile (a parallel sign-in, a directory event), that one, active or not.
-     */
-    public Uni<LoginUser> addJustInTime(UUID orgId, String email, String givenName, String familyName) {
-        return pool.preparedQuery(ADD_JIT_USER)
-                .execute(Tuple.of(UUID.randomUUID(), orgId, email, givenName, familyName))
-                .chain(rows -> rows.size() > 0 ? Uni.createFrom().item(user(rows.iterator().next()))
-                        : find(orgId, email));
-    }
-
-    public Uni<List<String>> groupNames(LoginUser user) {
-        if (user.groupIds().isEmpty()) {
-            return Uni.createFrom().item(List.of());
-        }
-        return pool.preparedQuery(GROUP_NAMES).execute(Tuple.of(user.orgId(), user.groupIds().toArray(UUID[]::new)))
-                .map(rows -> StreamSupport.stream(rows.spliterator(), false)
-                        .map(row -> row.getString("display_name")).toList());
     }
 
     private static List<UUID> ids(RowSet<Row> rows) {

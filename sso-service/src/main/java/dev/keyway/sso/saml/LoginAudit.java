@@ -33,6 +33,10 @@ public class LoginAudit {
     private static final String RECORD = """
             insert into login_audit (org_id, subject, user_id, outcome, reason, assertion_id, client)
             values ($1, $2, $3, $4, $5, $6, $7)""";
+    private static final String RECORD_IF_CURRENT = """
+            insert into login_audit (org_id, subject, outcome, reason, client)
+            select $1, $2, 'refused', $3, $4 where exists (
+                select 1 from organization where id = $1 and saml_version = $5)""";
     private static final String RECENT = """
             select at, subject, user_id, outcome, reason, assertion_id, client from login_audit
             where org_id = $1 order by at desc, id desc limit $2""";
@@ -45,33 +49,50 @@ public class LoginAudit {
         this.meters = meters;
     }
 
-    public Uni<Void> succeeded(UUID orgId, String slug, String subject, UUID userId, String assertionId,
-            String client) {
+    /** Logs and counts a sign-in whose audit row {@link SignInRepository} wrote. */
+    public void succeeded(String slug, String subject, UUID userId) {
         meters.counter("keyway.saml.logins", "outcome", "success", "reason", "ok").increment();
         LOG.infof("SAML sign-in org=%s subject=%s user=%s", LogSafe.value(slug), LogSafe.pseudonym(subject), userId);
-        return record(orgId, subject, userId, "success", "ok", assertionId, client);
     }
 
-    public Uni<Void> refused(UUID orgId, String slug, String subject, SamlRejectedException rejection, String client) {
+    /** Logs and counts a refusal whose audit row is written elsewhere ({@link SignInRepository}), or not at all. */
+    public void refused(String slug, String subject, SamlRejectedException rejection) {
         meters.counter("keyway.saml.logins", "outcome", "refused", "reason", rejection.reason().code()).increment();
         LOG.infof("SAML sign-in refused org=%s reason=%s subject=%s", LogSafe.value(slug), rejection.reason().code(),
                 LogSafe.pseudonym(subject));
         // the detail names what the response carried (issuer, destination, e-mail): escaped, and not at INFO
         LOG.debugf("SAML sign-in refused org=%s detail=%s", LogSafe.value(slug), LogSafe.value(rejection.getMessage()));
+    }
+
+    public Uni<Void> refused(UUID orgId, String slug, String subject, SamlRejectedException rejection, String client) {
+        refused(slug, subject, rejection);
         return orgId == null ? Uni.createFrom().voidItem()
-                : record(orgId, subject, null, "refused", rejection.reason().code(), null, client);
+                : pool.preparedQuery(RECORD)
+                        .execute(Tuple.of(orgId, subject, null, "refused", rejection.reason().code(),
+                                null).addValue(client))
+                        .replaceWithVoid();
+    }
+
+    /**
+     * Audits a refusal decided with the organization's SAML set-up of version {@code setupVersion}, only if that is
+     * still its version (in the same statement); false, and nothing written or logged, if the set-up changed since.
+     */
+    public Uni<Boolean> refusedIfCurrent(UUID orgId, long setupVersion, String slug, String subject,
+            SamlRejectedException rejection, String client) {
+        return pool.preparedQuery(RECORD_IF_CURRENT).execute(Tuple.of(orgId, subject, rejection.reason().code(), client,
+                setupVersion)).map(rows -> {
+                    boolean current = rows.rowCount() == 1;
+                    if (current) {
+                        refused(slug, subject, rejection);
+                    }
+                    return current;
+                });
     }
 
     public Uni<List<Entry>> recent(UUID orgId, int limit) {
         return pool.preparedQuery(RECENT).execute(Tuple.of(orgId, limit))
                 .map(rows -> StreamSupport.stream(rows.spliterator(), false).map(LoginAudit::entry)
                         .toList());
-    }
-
-    private Uni<Void> record(UUID orgId, String subject, UUID userId, String outcome, String reason,
-            String assertionId, String client) {
-        return pool.preparedQuery(RECORD).execute(Tuple.of(orgId, subject, userId, outcome, reason, assertionId)
-                .addValue(client)).replaceWithVoid();
     }
 
     private static Entry entry(Row row) {

@@ -12,12 +12,12 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * AuthnRequests sent and not yet answered, per organization, with where the user wanted to go and which browser
- * asked. A response's InResponseTo must name one of its own organization's, and uses it up.
+ * asked. A response's InResponseTo must name one of its own organization's, and uses it up (in the ACS's one
+ * statement, {@link SignInRepository}).
  */
 @ApplicationScoped
 public class PendingRequests {
@@ -40,7 +40,6 @@ public class PendingRequests {
     private static final String FIND = """
             select id, return_to, browser_hash from saml_pending_request
             where id = $1 and org_id = $2 and expires_at > now()""";
-    private static final String TAKE = "delete from saml_pending_request where id = $1 and org_id = $2";
     private static final String FORGET_EXPIRED = "delete from saml_pending_request where expires_at < now()";
 
     private final Pool pool;
@@ -65,11 +64,6 @@ public class PendingRequests {
         }
         return pool.preparedQuery(FIND).execute(Tuple.of(id, orgId)).map(rows -> rows.size() == 0 ? Optional.empty()
                 : Optional.of(pending(rows.iterator().next())));
-    }
-
-    /** Uses the request up; false if another response got there first. */
-    public Uni<Boolean> take(SqlConnection transaction, UUID orgId, String id) {
-        return transaction.preparedQuery(TAKE).execute(Tuple.of(id, orgId)).map(rows -> rows.rowCount() == 1);
     }
 
     @Scheduled(identity = "saml-pending-cleanup", every = "10m", delayed = "1m")

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import org.apache.xml.security.exceptions.XMLSecurityException;
@@ -104,7 +105,8 @@ public final class SamlResponseValidator {
      *
      * @param allowedSignatureAlgorithms names as in {@link SignatureAlgorithms} ({@code RSA-SHA256}, …)
      * @param pendingRequestId the id of this organization's pending AuthnRequest named by InResponseTo, or null
-     * @param decryptionKeys   the SP key pairs (active and not yet retired) that may have encrypted the assertion
+     * @param decryptionKeys   the SP key pairs (active and not yet retired) that may have encrypted the assertion;
+     *                         asked for only when the assertion is encrypted (opening a key costs)
      */
     public record Expectations(
             String idpEntityId,
@@ -116,7 +118,15 @@ public final class SamlResponseValidator {
             Duration clockSkew,
             boolean allowUnsolicited,
             String pendingRequestId,
-            List<Credential> decryptionKeys) {
+            Supplier<List<Credential>> decryptionKeys) {
+
+        public Expectations(String idpEntityId, List<X509Certificate> idpCertificates, String spEntityId,
+                String acsUrl, SignaturePolicy signaturePolicy, Set<String> allowedSignatureAlgorithms,
+                Duration clockSkew, boolean allowUnsolicited, String pendingRequestId,
+                List<Credential> decryptionKeys) {
+            this(idpEntityId, idpCertificates, spEntityId, acsUrl, signaturePolicy, allowedSignatureAlgorithms,
+                    clockSkew, allowUnsolicited, pendingRequestId, () -> decryptionKeys);
+        }
     }
 
     /**
@@ -429,10 +439,16 @@ public final class SamlResponseValidator {
      */
     private static Assertion decrypt(EncryptedAssertion encrypted, Expectations expected) {
         requireAllowedEncryption(encrypted);
-        if (expected.decryptionKeys().isEmpty()) {
+        List<Credential> keys;
+        try {
+            keys = expected.decryptionKeys().get();
+        } catch (IllegalStateException e) { // a sealed SP key that does not open here
+            throw new SamlRejectedException(Rejection.DECRYPTION_FAILED, e.getMessage(), e);
+        }
+        if (keys.isEmpty()) {
             throw new SamlRejectedException(Rejection.DECRYPTION_FAILED, "no SP key pair configured");
         }
-        Decrypter decrypter = new Decrypter(null, new StaticKeyInfoCredentialResolver(expected.decryptionKeys()),
+        Decrypter decrypter = new Decrypter(null, new StaticKeyInfoCredentialResolver(keys),
                 new ChainingEncryptedKeyResolver(List.of(new InlineEncryptedKeyResolver(),
                         new EncryptedElementTypeEncryptedKeyResolver(),
                         new SimpleRetrievalMethodEncryptedKeyResolver())),

@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -21,18 +22,16 @@ import dev.keyway.sso.connection.SamlConnection;
 import dev.keyway.sso.connection.SamlConnections;
 import dev.keyway.sso.connection.SamlSettings;
 import dev.keyway.sso.connection.SpEndpoints;
-import dev.keyway.sso.eligibility.LoginDirectory;
-import dev.keyway.sso.eligibility.LoginDirectory.LoginUser;
 import dev.keyway.sso.session.Sessions;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
-import io.vertx.mutiny.sqlclient.Pool;
 
 /**
  * A sign-in from start to session. SP-initiated: an AuthnRequest is remembered and sent. At the ACS: the response
- * is validated (on a worker thread: parsing and signature checks are CPU work), its assertion id recorded against
- * replay and the pending request used up in one transaction, the subject found in the login directory (active
- * users only), a session opened, and every outcome audited.
+ * is validated against the organization's cached set-up (on a worker thread: parsing and signature checks are CPU
+ * work); then one statement confirms the set-up is current, records the assertion id against replay, uses up the
+ * pending request, finds the subject in the login directory (active users only), opens the session row and audits
+ * the outcome; the session's JWT is signed on a worker thread. Every refusal is audited with its typed reason.
  */
 @ApplicationScoped
 public class SignIn {
@@ -55,27 +54,22 @@ public class SignIn {
     private final SamlConnections connections;
     private final SpEndpoints endpoints;
     private final PendingRequests pending;
-    private final ReplayCache replays;
-    private final LoginDirectory directory;
+    private final SignInRepository records;
     private final Sessions sessions;
     private final LoginAudit audit;
     private final SsoConfig config;
-    private final Pool pool;
     private final SignInLimits limits;
     private final SamlResponseValidator validator = new SamlResponseValidator();
 
-    public SignIn(SamlConnections connections, SpEndpoints endpoints, PendingRequests pending, ReplayCache replays,
-            LoginDirectory directory, Sessions sessions, LoginAudit audit, SsoConfig config, Pool pool,
-            SignInLimits limits) {
+    public SignIn(SamlConnections connections, SpEndpoints endpoints, PendingRequests pending,
+            SignInRepository records, Sessions sessions, LoginAudit audit, SsoConfig config, SignInLimits limits) {
         this.connections = connections;
         this.endpoints = endpoints;
         this.pending = pending;
-        this.replays = replays;
-        this.directory = directory;
+        this.records = records;
         this.sessions = sessions;
         this.audit = audit;
         this.config = config;
-        this.pool = pool;
         this.limits = limits;
     }
 
@@ -113,22 +107,54 @@ public class SignIn {
         });
     }
 
-    /** The ACS: one SAMLResponse form value (and RelayState) in, a session or a refusal out. */
+    /**
+     * The ACS: one SAMLResponse form value (and RelayState) in, a session or a refusal out. The organization's set-up
+     * comes from the cache without a query; the statement that records the outcome (or audits the refusal) confirms
+     * it is still current, and if it is not, nothing was written and the response is judged again on the fresh one.
+     */
     public Uni<Outcome> consume(String slug, String samlResponse, String relayState, String browser, String client) {
-        return connections.load(slug)
-                .chain(connection -> Uni.createFrom().deferred(() -> consume(connection, samlResponse, relayState,
-                        browser, client))
-                        .onFailure(SamlRejectedException.class).recoverWithUni(failure -> {
-                            SamlRejectedException rejection = (SamlRejectedException) failure;
-                            return audit.refused(connection.orgId(), slug, null, rejection, client)
-                                    .replaceWith(Refused.of(rejection));
-                        }));
+        return connections.cached(slug)
+                .chain(connection -> attempt(connection, samlResponse, relayState, browser, client, STALE_RETRIES));
+    }
+
+    /** How often a sign-in starts again on a fresh set-up that changed while it ran, before it gives up (a 500). */
+    private static final int STALE_RETRIES = 3;
+
+    private Uni<Outcome> attempt(SamlConnection connection, String samlResponse, String relayState, String browser,
+            String client, int retries) {
+        return Uni.createFrom().deferred(() -> consume(connection, samlResponse, relayState, browser, client))
+                .onFailure(SamlRejectedException.class)
+                .recoverWithUni(failure -> refused(connection, (SamlRejectedException) failure, client))
+                .onFailure(StaleSetup.class).recoverWithUni(stale -> retries == 0
+                        ? Uni.createFrom().failure(new IllegalStateException(
+                                "the SAML set-up of " + connection.slug() + " kept changing during a sign-in"))
+                        : connections.load(connection.slug()).chain(fresh -> attempt(fresh, samlResponse,
+                                relayState, browser, client, retries - 1)));
+    }
+
+    /** A refusal decided on this set-up, audited only if the set-up is still current ({@link StaleSetup} if not). */
+    private Uni<Outcome> refused(SamlConnection connection, SamlRejectedException rejection, String client) {
+        return audit.refusedIfCurrent(connection.orgId(), connection.version(), connection.slug(), null, rejection,
+                client).map(current -> {
+                    if (!current) {
+                        throw new StaleSetup();
+                    }
+                    return Refused.of(rejection);
+                });
+    }
+
+    /** The organization's SAML set-up changed since the cached copy a decision was made with. */
+    private static final class StaleSetup extends RuntimeException {
+
+        StaleSetup() {
+            super(null, null, false, false);
+        }
     }
 
     /** A request the ACS refuses without reading it (a binding it does not accept), audited like any refusal. */
     public Uni<Refused> refuse(String slug, Rejection reason, String detail, String client) {
         SamlRejectedException rejection = new SamlRejectedException(reason, detail);
-        return connections.load(slug)
+        return connections.cached(slug)
                 .chain(connection -> audit.refused(connection.orgId(), slug, null, rejection, client))
                 .replaceWith(Refused.of(rejection));
     }
@@ -139,16 +165,24 @@ public class SignIn {
             throw new SamlRejectedException(Rejection.NOT_CONFIGURED, connection.slug());
         }
         byte[] xml = decode(samlResponse);
+        // parsing and validating are CPU work: on a worker thread, in one hop when no pending request is named
         return Uni.createFrom().item(() -> SamlResponseValidator.parse(xml))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                // the wrapper's InResponseTo only finds a candidate; the validator decides on the signed value
-                .chain(document -> pending
-                        .find(connection.orgId(), SamlResponseValidator.candidateInResponseTo(document))
-                        .chain(candidate -> Uni.createFrom().item(() -> validate(document, connection, candidate))
-                                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                                .invoke(login -> requireSameBrowser(login, candidate, browser))
-                                .chain(login -> signIn(connection, login, answered(login, candidate), relayState,
-                                        client))));
+                .chain(document -> {
+                    // the wrapper's InResponseTo only finds a candidate; the validator decides on the signed value
+                    String candidate = SamlResponseValidator.candidateInResponseTo(document);
+                    if (candidate == null) {
+                        // still on the worker that parsed
+                        return Uni.createFrom().item(() -> validate(document, connection, Optional.empty()))
+                                .chain(login -> record(connection, login, Optional.empty(), relayState, client));
+                    }
+                    return pending.find(connection.orgId(), candidate)
+                            .chain(request -> Uni.createFrom().item(() -> validate(document, connection, request))
+                                    .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                                    .invoke(login -> requireSameBrowser(login, request, browser))
+                                    .chain(login -> record(connection, login, answered(login, request), relayState,
+                                            client)));
+                });
     }
 
     /** The pending request the signed response answers: the candidate, only if the signed InResponseTo names it. */
@@ -170,78 +204,66 @@ public class SignIn {
     private SamlResponseValidator.Validated validate(Document document, SamlConnection connection,
             Optional<PendingRequests.Pending> request) {
         SamlSettings settings = connection.settings();
-        List<Credential> decryptionKeys = connection.decryptionKeys().stream()
-                .<Credential>map(key -> new BasicX509Credential(key.certificate(), key.privateKey())).toList();
         return validator.validate(document, new SamlResponseValidator.Expectations(connection.idpEntityId(),
                 connection.idpX509Certificates(), endpoints.entityId(connection.slug()),
                 endpoints.acs(connection.slug()),
                 settings.signaturePolicy(), Set.copyOf(settings.signatureAlgorithms()),
                 Duration.ofSeconds(settings.clockSkewSeconds()), settings.allowIdpInitiated(),
-                request.map(PendingRequests.Pending::id).orElse(null), decryptionKeys), Instant.now());
+                request.map(PendingRequests.Pending::id).orElse(null),
+                // opened only for an encrypted assertion (then kept with the cached set-up)
+                () -> connection.decryptionKeys().stream()
+                        .<Credential>map(key -> new BasicX509Credential(key.certificate(), key.privateKey()))
+                        .toList()),
+                Instant.now());
     }
 
-    private Uni<Outcome> signIn(SamlConnection connection, SamlResponseValidator.Validated login,
+    /**
+     * Records the validated sign-in in one statement ({@link SignInRepository}): replay, pending request, user,
+     * session row and audit; then signs the session's JWT on a worker thread.
+     */
+    private Uni<Outcome> record(SamlConnection connection, SamlResponseValidator.Validated login,
             Optional<PendingRequests.Pending> request, String relayState, String client) {
         SamlSettings settings = connection.settings();
         String email = first(login.attribute(settings.emailAttribute() == null ? "" : settings.emailAttribute()))
                 .orElse(login.nameId());
-        return pool.withTransaction(transaction -> replays
-                .firstUse(transaction, connection.orgId(), login.assertionId(), login.keepUntil())
-                .chain(first -> {
-                    if (!first) {
-                        throw new SamlRejectedException(Rejection.REPLAYED, login.assertionId());
-                    }
-                    return login.inResponseTo() == null ? Uni.createFrom().item(true)
-                            : pending.take(transaction, connection.orgId(), login.inResponseTo());
-                })
-                .invoke(taken -> {
-                    if (!taken) {
-                        throw new SamlRejectedException(Rejection.UNKNOWN_IN_RESPONSE_TO, login.inResponseTo());
-                    }
-                }))
-                .chain(() -> user(connection, email, login))
-                .chain(user -> directory.groupNames(user).chain(groups -> {
-                    List<String> all = new ArrayList<>(groups);
-                    if (settings.groupsAttribute() != null) {
-                        all.addAll(login.attribute(settings.groupsAttribute()));
-                    }
-                    return sessions.open(new Sessions.Subject(user.id(), connection.orgId(), connection.slug(),
-                            connection.region().code(), user.email() != null ? user.email() : email,
-                            user.givenName() != null ? user.givenName()
-                                    : attribute(login, settings.firstNameAttributes()),
-                            user.familyName() != null ? user.familyName()
-                                    : attribute(login, settings.lastNameAttributes()),
-                            List.copyOf(new LinkedHashSet<>(all)), login.authnContextClassRef()));
-                }).chain(session -> audit.succeeded(connection.orgId(), connection.slug(), email, user.id(),
-                        login.assertionId(), client).replaceWith(
-                                (Outcome) new SignedIn(landing(connection, request,
-                                        relayState), session))))
-                .onFailure(SamlRejectedException.class).recoverWithUni(failure -> audit.refused(connection.orgId(),
-                        connection.slug(), email, (SamlRejectedException) failure, client)
-                        .replaceWith(Refused.of((SamlRejectedException) failure)));
-    }
-
-    /** The active user the assertion names; a new just-in-time user where the organization allows it. */
-    private Uni<LoginUser> user(SamlConnection connection, String email, SamlResponseValidator.Validated login) {
-        return directory.find(connection.orgId(), email).chain(user -> {
-            if (user == null) {
-                if (!connection.settings().jitProvisioning()) {
-                    throw new SamlRejectedException(Rejection.USER_UNKNOWN, email);
-                }
-                return directory.addJustInTime(connection.orgId(), email,
-                        attribute(login, connection.settings().firstNameAttributes()),
-                        attribute(login, connection.settings().lastNameAttributes()))
-                        .invoke(added -> { // provisioned meanwhile: the directory's state decides
-                            if (!added.active()) {
-                                throw new SamlRejectedException(Rejection.USER_INACTIVE, email);
+        String givenName = attribute(login, settings.firstNameAttributes());
+        String familyName = attribute(login, settings.lastNameAttributes());
+        UUID sessionId = UUID.randomUUID();
+        Instant now = Instant.now();
+        Instant expiresAt = now.plus(config.sessionLifetime());
+        return records.record(new SignInRepository.Attempt(connection.orgId(), connection.version(),
+                login.assertionId(), login.keepUntil(), login.inResponseTo(), email, settings.jitProvisioning(),
+                UUID.randomUUID(), givenName, familyName, sessionId, expiresAt, client)).chain(recorded -> {
+                    switch (recorded.verdict()) {
+                        case STALE -> throw new StaleSetup();
+                        case SIGNED_IN -> {
+                            audit.succeeded(connection.slug(), email, recorded.userId());
+                            List<String> groups = new ArrayList<>(recorded.groupNames());
+                            if (settings.groupsAttribute() != null) {
+                                groups.addAll(login.attribute(settings.groupsAttribute()));
                             }
-                        });
-            }
-            if (!user.active()) {
-                throw new SamlRejectedException(Rejection.USER_INACTIVE, email);
-            }
-            return Uni.createFrom().item(user);
-        });
+                            return sessions.sign(new Sessions.Subject(recorded.userId(), connection.orgId(),
+                                    connection.slug(), connection.region().code(),
+                                    recorded.email() != null ? recorded.email() : email,
+                                    recorded.givenName() != null ? recorded.givenName() : givenName,
+                                    recorded.familyName() != null ? recorded.familyName() : familyName,
+                                    List.copyOf(new LinkedHashSet<>(groups)), login.authnContextClassRef()),
+                                    sessionId, now, expiresAt)
+                                    .map(session -> new SignedIn(landing(connection, request, relayState), session));
+                        }
+                        default -> {
+                            Rejection reason = recorded.verdict().rejection();
+                            SamlRejectedException rejection = new SamlRejectedException(reason,
+                                    switch (reason) {
+                                        case REPLAYED -> login.assertionId();
+                                        case UNKNOWN_IN_RESPONSE_TO -> login.inResponseTo();
+                                        default -> email;
+                                    });
+                            audit.refused(connection.slug(), email, rejection);
+                            return Uni.createFrom().item(Refused.of(rejection));
+                        }
+                    }
+                });
     }
 
     /**

@@ -1,7 +1,6 @@
 package dev.keyway.sso.session;
 
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -13,12 +12,12 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import dev.keyway.common.auth.KeywayClaims;
 import dev.keyway.runtime.outbox.Batches;
-import dev.keyway.sso.config.SsoConfig;
 import dev.keyway.sso.signing.SigningKeys;
 import io.smallrye.jwt.auth.principal.ParseException;
 import io.smallrye.jwt.build.Jwt;
 import io.smallrye.jwt.build.JwtClaimsBuilder;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -27,7 +26,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 /**
  * Login sessions: a short-lived RS256 JWT (audience {@code keyway-session}, so it never passes as an owner token)
  * and a row that lets a session be refused before the JWT expires, from the moment the user is deactivated or
- * deleted.
+ * deleted. The ACS writes the row in its one statement after validation ({@code SignInRepository}) and then asks for
+ * the JWT here.
  */
 @ApplicationScoped
 public class Sessions {
@@ -58,7 +58,6 @@ public class Sessions {
         }
     }
 
-    private static final String OPEN = "insert into session (id, org_id, user_id, expires_at) values ($1, $2, $3, $4)";
     private static final String STATE = """
             select s.revoked_at, s.revoked_reason, s.expires_at, u.active from session s
             left join login_user u on u.user_id = s.user_id where s.id = $1""";
@@ -70,26 +69,25 @@ public class Sessions {
 
     private final Pool pool;
     private final SigningKeys keys;
-    private final SsoConfig config;
     private final String issuer;
 
-    public Sessions(Pool pool, SigningKeys keys, SsoConfig config,
+    public Sessions(Pool pool, SigningKeys keys,
             @ConfigProperty(name = "mp.jwt.verify.issuer") String issuer) {
         this.pool = pool;
         this.keys = keys;
-        this.config = config;
         this.issuer = issuer;
     }
 
-    public Uni<Issued> open(Subject subject) {
-        UUID id = UUID.randomUUID();
-        Instant now = Instant.now();
-        Instant expiresAt = now.plus(config.sessionLifetime());
-        return keys.signer().chain(key -> {
+    /**
+     * The JWT of a session whose row the sign-in has written ({@code id}, ending at {@code expiresAt}). RS256 signing
+     * is CPU work (about a millisecond): it runs on a worker thread, never on the event loop.
+     */
+    public Uni<Issued> sign(Subject subject, UUID id, Instant issuedAt, Instant expiresAt) {
+        return keys.signer().chain(key -> Uni.createFrom().item(() -> {
             JwtClaimsBuilder claims = Jwt.issuer(issuer)
                     .audience(KeywayClaims.SESSION_AUDIENCE)
                     .subject(subject.userId().toString())
-                    .issuedAt(now)
+                    .issuedAt(issuedAt)
                     .expiresAt(expiresAt)
                     .claim(KeywayClaims.SESSION_ID, id.toString())
                     .claim(KeywayClaims.ORG_ID, subject.orgId().toString())
@@ -102,10 +100,8 @@ public class Sessions {
             if (subject.authnContext() != null) {
                 claims.claim(ACR, subject.authnContext());
             }
-            String token = claims.jws().keyId(key.kid()).sign(key.privateKey());
-            return pool.preparedQuery(OPEN).execute(Tuple.of(id, subject.orgId(), subject.userId(),
-                    expiresAt.atOffset(ZoneOffset.UTC))).replaceWith(new Issued(id, token, expiresAt));
-        });
+            return new Issued(id, claims.jws().keyId(key.kid()).sign(key.privateKey()), expiresAt);
+        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool()));
     }
 
     /** The claims of a valid, unrevoked session of an active user; {@link Refused} otherwise. */

@@ -1,30 +1,45 @@
 package dev.keyway.sso.bench;
 
+import java.io.BufferedWriter;
 import java.io.ByteArrayInputStream;
+import java.io.StringWriter;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.xml.crypto.dsig.CanonicalizationMethod;
+import javax.xml.crypto.dsig.DigestMethod;
+import javax.xml.crypto.dsig.Reference;
+import javax.xml.crypto.dsig.SignatureMethod;
+import javax.xml.crypto.dsig.SignedInfo;
+import javax.xml.crypto.dsig.Transform;
 import javax.xml.crypto.dsig.XMLSignature;
 import javax.xml.crypto.dsig.XMLSignatureFactory;
+import javax.xml.crypto.dsig.dom.DOMSignContext;
 import javax.xml.crypto.dsig.dom.DOMValidateContext;
+import javax.xml.crypto.dsig.spec.C14NMethodParameterSpec;
+import javax.xml.crypto.dsig.spec.TransformParameterSpec;
 import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.transform.TransformerFactory;
+import javax.xml.transform.dom.DOMSource;
+import javax.xml.transform.stream.StreamResult;
 
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -41,24 +56,36 @@ import dev.keyway.testsupport.SamlIdp;
  * <ol>
  * <li>The JDK's own XML-DSig (JSR 105) validating one signed JumpCloud-shaped response, single-threaded: the floor
  * any SAML SP pays.</li>
- * <li>Keyway's whole validation of the same document (hardened parse, every rule, signature by a configured key).</li>
- * <li>With {@code --acs <sso> <scim> <requests> [clients]}: the ACS over HTTP on the running local stack (validation, replay cache, user lookup,
- * session, audit), each request a distinct response signed by xmlsec1.</li>
+ * <li>Keyway's whole validation of the same document (hardened parse, every rule, signature by a configured key), in
+ * process, one thread: the baseline the sign-ins over HTTP are compared with.</li>
+ * <li>With {@code --acs <sso> <scim> <connections> <seconds> <open-loop rate> <workdir>}: sign-ins over HTTP on a
+ * running stack (validation, replay cache, user lookup, session, audit), each request a distinct response signed
+ * beforehand with the IdP's key (JDK XML-DSig, both cores, not timed). A warm-up of the same length as the
+ * measurement (closed loop, not counted) lets the JIT compile the path; then the maximum rate in a closed loop (wrk,
+ * {@code connections}), then latency in an open loop at a fixed rate ({@code OpenLoop.java}: requests on a schedule,
+ * latency from when each was due). The ACS emits no events, so there is no outbox to wait for between phases.</li>
  * </ol>
  */
 public final class AcsBench {
 
     private static final Duration MEASURE = Duration.ofSeconds(10);
+    private static final String SAML = "urn:oasis:names:tc:SAML:2.0:assertion";
 
     public static void main(String[] args) throws Exception {
         OpenSaml.initialize();
-        SamlIdp idp = SamlIdp.create("https://sso.jumpcloud.com/saml2/bench");
-        String acs = "https://api-keyway.test/saml/bench/acs";
-        String sp = "https://api-keyway.test/saml/bench/metadata";
-        byte[] signed = idp.response().to(acs, sp).nameId("ada@bench.test", SamlIdp.NAMEID_EMAIL)
-                .validity(Instant.now().minusSeconds(60), Instant.now().plus(Duration.ofHours(2))).xml()
-                .getBytes(StandardCharsets.UTF_8);
+        boolean acs = args.length > 0 && args[0].equals("--acs");
+        if (!acs) {
+            SamlIdp idp = SamlIdp.create("https://sso.jumpcloud.com/saml2/bench");
+            baselines(idp, "https://api-keyway.test/saml/bench/acs", "https://api-keyway.test/saml/bench/metadata");
+            return;
+        }
+        acs(args[1], args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]), Integer.parseInt(args[5]),
+                Path.of(args[6]));
+    }
 
+    /** The validation rates of one signed document of the benchmark's shape; returns Keyway's. */
+    private static double baselines(SamlIdp idp, String acs, String sp) {
+        byte[] signed = signedResponse(idp, acs, sp).getBytes(StandardCharsets.UTF_8);
         double jdk = rate(() -> jdkValidate(signed, idp));
         SamlResponseValidator validator = new SamlResponseValidator();
         SamlResponseValidator.Expectations expected = new SamlResponseValidator.Expectations(idp.entityId(),
@@ -68,10 +95,7 @@ public final class AcsBench {
         System.out.printf("jdk.xmldsig_validations_per_s=%.0f (one thread, %d-byte response)%n", jdk, signed.length);
         System.out.printf("keyway.saml_validations_per_s=%.0f (one thread, same document)%n", keyway);
         System.out.printf("ratio: keyway validation = %.2f x JDK XML-DSig validation%n", keyway / jdk);
-
-        if (args.length > 0 && args[0].equals("--acs")) {
-            acs(args[1], args[2], Integer.parseInt(args[3]), args.length > 4 ? Integer.parseInt(args[4]) : 4);
-        }
+        return keyway;
     }
 
     private static double rate(Runnable validation) {
@@ -93,8 +117,7 @@ public final class AcsBench {
         try {
             DocumentBuilderFactory factory = FACTORY.get();
             Document document = factory.newDocumentBuilder().parse(new ByteArrayInputStream(xml));
-            Element assertion = (Element) document.getElementsByTagNameNS("urn:oasis:names:tc:SAML:2.0:assertion",
-                    "Assertion").item(0);
+            Element assertion = (Element) document.getElementsByTagNameNS(SAML, "Assertion").item(0);
             assertion.setIdAttribute("ID", true);
             Element signature = (Element) assertion.getElementsByTagNameNS(XMLSignature.XMLNS, "Signature").item(0);
             DOMValidateContext context = new DOMValidateContext(idp.certificate().getPublicKey(), signature);
@@ -113,8 +136,81 @@ public final class AcsBench {
         return factory;
     });
 
-    /** The ACS of the running local stack, one distinct signed response per request, 4 concurrent clients. */
-    private static void acs(String ssoUrl, String scimUrl, int requests, int clients) throws Exception {
+    /**
+     * A JumpCloud-shaped response (the test IdP's template) whose assertion the IdP's key signs as JumpCloud does
+     * (enveloped, exclusive c14n, RSA-SHA256), with the JDK's XML-DSig: tens of thousands are needed, one xmlsec1
+     * process each would take longer than the benchmark.
+     */
+    private static String signedResponse(SamlIdp idp, String acs, String sp) {
+        SamlIdp.Response template = idp.response().to(acs, sp).nameId("ada@bench.test", SamlIdp.NAMEID_EMAIL)
+                .validity(Instant.now().minusSeconds(60), Instant.now().plus(Duration.ofHours(1))).signed(false, false);
+        try {
+            Document document = FACTORY.get().newDocumentBuilder()
+                    .parse(new ByteArrayInputStream(template.xml().getBytes(StandardCharsets.UTF_8)));
+            Element assertion = (Element) document.getElementsByTagNameNS(SAML, "Assertion").item(0);
+            assertion.setIdAttribute("ID", true);
+            Element subject = (Element) assertion.getElementsByTagNameNS(SAML, "Subject").item(0);
+            XMLSignatureFactory signatures = XMLSignatureFactory.getInstance("DOM");
+            Reference reference = signatures.newReference("#" + template.assertionId(),
+                    signatures.newDigestMethod(DigestMethod.SHA256, null),
+                    List.of(signatures.newTransform(Transform.ENVELOPED, (TransformParameterSpec) null),
+                            signatures.newTransform(CanonicalizationMethod.EXCLUSIVE, (TransformParameterSpec) null)),
+                    null, null);
+            SignedInfo signedInfo = signatures.newSignedInfo(
+                    signatures.newCanonicalizationMethod(CanonicalizationMethod.EXCLUSIVE,
+                            (C14NMethodParameterSpec) null),
+                    signatures.newSignatureMethod(SignatureMethod.RSA_SHA256, null), List.of(reference));
+            DOMSignContext context = new DOMSignContext(idp.identity().keys().getPrivate(), assertion, subject);
+            context.setDefaultNamespacePrefix("ds");
+            signatures.newXMLSignature(signedInfo, null).sign(context);
+            StringWriter xml = new StringWriter();
+            TransformerFactory.newInstance().newTransformer().transform(new DOMSource(document), new StreamResult(xml));
+            return xml.toString();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not sign a bench response", e);
+        }
+    }
+
+    private static String form(SamlIdp idp, String acs, String sp) {
+        return "SAMLResponse=" + URLEncoder.encode(Base64.getEncoder().encodeToString(
+                signedResponse(idp, acs, sp).getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
+    }
+
+    /** Writes {@code count} distinct forms, one per line, spread over {@code files} files named prefix.0, prefix.1… */
+    private static void writeForms(SamlIdp idp, String acs, String sp, int count, Path prefix, int files)
+            throws Exception {
+        List<BufferedWriter> writers = new ArrayList<>();
+        for (int i = 0; i < files; i++) {
+            writers.add(Files.newBufferedWriter(Path.of(prefix + "." + i)));
+        }
+        AtomicInteger next = new AtomicInteger();
+        ExecutorService signers = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
+        List<Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < Runtime.getRuntime().availableProcessors(); t++) {
+            done.add(signers.submit(() -> {
+                for (int i; (i = next.getAndIncrement()) < count;) {
+                    String line = form(idp, acs, sp);
+                    BufferedWriter writer = writers.get(i % files);
+                    synchronized (writer) {
+                        writer.write(line);
+                        writer.newLine();
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> each : done) {
+            each.get();
+        }
+        signers.shutdown();
+        for (BufferedWriter writer : writers) {
+            writer.close();
+        }
+    }
+
+    /** The ACS of a running stack: warm-up, closed-loop maximum rate (wrk), open-loop latency (OpenLoop.java). */
+    private static void acs(String ssoUrl, String scimUrl, int connections, int seconds, int openRate, Path work)
+            throws Exception {
         String operator = System.getenv("KEYWAY_OPERATOR_TOKEN");
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         String slug = "acs-bench-" + UUID.randomUUID().toString().substring(0, 6);
@@ -127,8 +223,9 @@ public final class AcsBench {
                 idp.metadata("https://sso.jumpcloud.com/saml2/" + slug, true));
         String acs = field(view, "acsUrl");
         String sp = field(view, "spEntityId");
+        // scim-service learns the organization from keyway.orgs.v1: ask until it knows it (bounded)
         String scimToken = null;
-        for (int attempt = 0; scimToken == null && attempt < 100; attempt++) {
+        for (int attempt = 0; scimToken == null && attempt < 300; attempt++) {
             HttpResponse<String> issued = request(http, "POST", scimUrl + "/admin/orgs/" + slug + "/scim/tokens", owner,
                     null, null);
             if (issued.statusCode() == 201) {
@@ -139,43 +236,91 @@ public final class AcsBench {
         }
         send(http, "POST", scimUrl + "/scim/v2/Users", scimToken, "application/scim+json",
                 "{\"userName\":\"ada@bench.test\",\"emails\":[{\"value\":\"ada@bench.test\",\"primary\":true}]}");
-        Thread.sleep(2000);
+        // sso-service learns the user from keyway.directory.v1: sign in until it knows them (bounded)
+        URI acsUri = URI.create(ssoUrl + "/saml/" + slug + "/acs");
+        int status = 0;
+        for (int attempt = 0; status != 303 && attempt < 300; attempt++) {
+            status = http.send(
+                    HttpRequest.newBuilder(acsUri).header("Content-Type", "application/x-www-form-urlencoded")
+                            .POST(HttpRequest.BodyPublishers.ofString(form(idp, acs, sp))).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+            if (status != 303) {
+                Thread.sleep(100);
+            }
+        }
+        if (status != 303) {
+            throw new IllegalStateException("the bench user never signed in (last answer " + status + ")");
+        }
 
-        System.out.printf("signing %d distinct responses with xmlsec1…%n", requests);
-        List<String> forms = new ArrayList<>();
-        for (int i = 0; i < requests; i++) {
-            String xml = idp.response().to(acs, sp).nameId("ada@bench.test", SamlIdp.NAMEID_EMAIL)
-                    .validity(Instant.now().minusSeconds(60), Instant.now().plus(Duration.ofHours(1))).xml();
-            forms.add("SAMLResponse="
-                    + URLEncoder.encode(Base64.getEncoder().encodeToString(xml.getBytes()), StandardCharsets.UTF_8));
+        double baseline = baselines(idp, acs, sp);
+        Files.createDirectories(work);
+        int threads = Math.min(connections, 2);
+
+        // as many as a thousand sign-ins a second would use (fewer on a busy machine: -Dacs.bench.warm-up-forms)
+        int warmUpForms = Integer.getInteger("acs.bench.warm-up-forms", 1000 * seconds);
+        System.out.printf("signing %d distinct responses for the warm-up…%n", warmUpForms);
+        writeForms(idp, acs, sp, warmUpForms, work.resolve("warm-up"), threads);
+        Wrk warmUp = wrk(acsUri, work.resolve("warm-up"), threads, connections, seconds);
+        System.out.printf("warm-up (not counted): %.0f sign-ins/s, %d refused or failed, %d s, %d connections%n",
+                warmUp.rate(), warmUp.errors(), seconds, connections);
+
+        // enough for the closed loop at half again the warm-up's rate (the JIT is done by now)
+        int closedForms = (int) Math.max(4000, warmUp.rate() * seconds * 1.5);
+        System.out.printf("signing %d distinct responses for the closed loop…%n", closedForms);
+        writeForms(idp, acs, sp, closedForms, work.resolve("closed"), threads);
+        Wrk closed = wrk(acsUri, work.resolve("closed"), threads, connections, seconds);
+
+        int openForms = openRate * seconds;
+        System.out.printf("signing %d distinct responses for the open loop…%n", openForms);
+        writeForms(idp, acs, sp, openForms, work.resolve("open"), 1);
+        String open = openLoop(acsUri, work.resolve("open.0"), openRate, seconds);
+
+        System.out.println();
+        System.out.printf("baseline: keyway.saml_validations_per_s=%.0f (in process, one thread, same document)%n",
+                baseline);
+        System.out.printf("acs.closed_loop signins_per_s=%.0f (%d connections, %d s after a %d s warm-up; %d refused or"
+                + " failed) ratio=%.2f x in-process validation%n", closed.rate(), connections, seconds, seconds,
+                closed.errors(), closed.rate() / baseline);
+        System.out.printf("acs.open_loop at %d/s for %d s: %s%n", openRate, seconds, open);
+    }
+
+    private record Wrk(double rate, long errors) {
+    }
+
+    /** wrk's closed loop; the rate counts only sign-ins (303), never refusals. */
+    private static Wrk wrk(URI acs, Path forms, int threads, int connections, int seconds) throws Exception {
+        Path script = Path.of(System.getProperty("acs.bench.dir", "deploy/bench"), "acs-post.lua");
+        Process wrk = new ProcessBuilder("wrk", "-t" + threads, "-c" + connections, "-d" + seconds + "s",
+                "-s", script.toString(), acs.toString(), "--", forms.toString()).redirectErrorStream(true).start();
+        String out = new String(wrk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (wrk.waitFor() != 0) {
+            throw new IllegalStateException("wrk failed: " + out);
         }
-        ExecutorService pool = Executors.newFixedThreadPool(clients);
-        List<Callable<Long>> posts = new ArrayList<>();
-        for (String form : forms) {
-            posts.add(() -> {
-                long started = System.nanoTime();
-                HttpResponse<String> response = http.send(
-                        HttpRequest.newBuilder(URI.create(ssoUrl + "/saml/" + slug + "/acs"))
-                                .header("Content-Type", "application/x-www-form-urlencoded")
-                                .POST(HttpRequest.BodyPublishers.ofString(form)).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() != 303) {
-                    throw new IllegalStateException("ACS answered " + response.statusCode() + ": " + response.body());
-                }
-                return System.nanoTime() - started;
-            });
+        Matcher requests = Pattern.compile("(\\d+) requests in ([\\d.]+)(m?s)").matcher(out);
+        if (!requests.find()) {
+            throw new IllegalStateException("wrk said: " + out);
         }
-        long started = System.nanoTime();
-        List<Long> latencies = new ArrayList<>();
-        for (Future<Long> latency : pool.invokeAll(posts)) {
-            latencies.add(latency.get());
+        double elapsed = Double.parseDouble(requests.group(2)) / (requests.group(3).equals("ms") ? 1000 : 1);
+        Matcher refused = Pattern.compile("Non-2xx or 3xx responses: (\\d+)").matcher(out);
+        Matcher socket = Pattern.compile("Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)")
+                .matcher(out);
+        long errors = (refused.find() ? Long.parseLong(refused.group(1)) : 0);
+        if (socket.find()) {
+            for (int g = 1; g <= 4; g++) {
+                errors += Long.parseLong(socket.group(g));
+            }
         }
-        double seconds = (System.nanoTime() - started) / 1e9;
-        pool.shutdown();
-        Collections.sort(latencies);
-        System.out.printf("acs.signins_per_s=%.0f p50=%.1fms p99=%.1fms (%d sign-ins, %d clients, HTTP)%n",
-                requests / seconds, latencies.get(latencies.size() / 2) / 1e6,
-                latencies.get((int) (latencies.size() * 0.99)) / 1e6, requests, clients);
+        return new Wrk((Long.parseLong(requests.group(1)) - errors) / elapsed, errors);
+    }
+
+    private static String openLoop(URI acs, Path forms, int rate, int seconds) throws Exception {
+        Path openLoop = Path.of(System.getProperty("acs.bench.dir", "deploy/bench"), "OpenLoop.java");
+        Process java = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                openLoop.toString(), "POST", acs.toString(), Integer.toString(rate), Integer.toString(seconds),
+                "@" + forms, "Content-Type: application/x-www-form-urlencoded").redirectErrorStream(true).start();
+        String out = new String(java.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        java.waitFor();
+        return out;
     }
 
     private static String send(HttpClient http, String method, String url, String bearer, String type, String body)
