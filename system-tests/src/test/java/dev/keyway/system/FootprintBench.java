@@ -120,6 +120,7 @@ public final class FootprintBench {
         env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", AdminTokens.publicKeyFile().toUri().toString());
         env.put("KEYWAY_OPERATOR_TOKEN", "footprint-operator-token");
         env.put("KEYWAY_ENCRYPTION_KEYS", KeywayTestStack.TEST_ENCRYPTION_KEY);
+        env.put("MALLOC_ARENA_MAX", System.getenv().getOrDefault("MALLOC_ARENA_MAX", "2"));
         if (service.equals("admin-portal")) {
             // the services it calls are not running; it calls them only when a page is asked for
             for (String called : List.of("SSO", "SCIM", "IMPORTS")) {

@@ -27,6 +27,9 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 @ApplicationScoped
 public class DirectoryPull {
 
+    /** Rows per staging statement. */
+    private static final int BATCH = 1_000;
+
     private final JumpCloudClient jumpcloud;
     private final PulledDirectory staged;
     private final int concurrency;
@@ -50,20 +53,25 @@ public class DirectoryPull {
     public Uni<Pulled> read(SqlConnection staging, UUID integrationId, JumpCloudCredentials credentials,
             List<GroupMapping> groups) {
         List<String> skipped = Collections.synchronizedList(new ArrayList<>());
+        // pages are staged in batches: one statement per thousand rows, not per page, on the run's one connection;
+        // two batches at a time, so JumpCloud is read on while one is written
         Uni<Void> members = Multi.createFrom().iterable(groups)
                 .onItem().transformToMulti(group -> jumpcloud.memberPages(credentials, group.jumpcloudGroupId())
-                        .onItem().transformToUniAndConcatenate(ids -> staged.members(staging, ids,
-                                group.targetGroup())))
+                        .onItem().transformToIterable(ids -> ids.stream()
+                                .map(id -> new PulledDirectory.Member(id, group.targetGroup())).toList()))
                 .merge(concurrency)
+                .group().intoLists().of(BATCH)
+                .onItem().transformToUni(batch -> staged.members(staging, batch)).merge(2)
                 .onItem().ignoreAsUni();
         Uni<Void> users = Multi.createFrom().deferred(() -> jumpcloud.userPages(credentials))
-                .onItem().transformToUni(page -> users(staging, integrationId, page, skipped))
-                .merge(concurrency)
+                .onItem().transformToIterable(page -> page)
+                .group().intoLists().of(BATCH)
+                .onItem().transformToUni(batch -> users(staging, integrationId, batch, skipped)).merge(2)
                 .onItem().ignoreAsUni();
         return members.chain(() -> users).map(done -> new Pulled(groups.size(), List.copyOf(skipped)));
     }
 
-    /** One page of users: those in the selected groups as imported, the others by id alone (to tell who was deleted). */
+    /** A batch of users: those in the selected groups as imported, the others by id alone (to tell who was deleted). */
     private Uni<Void> users(SqlConnection staging, UUID integrationId, List<SystemUser> page, List<String> skipped) {
         if (page.isEmpty()) {
             return Uni.createFrom().voidItem();

@@ -16,7 +16,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 /**
  * What a run reads from JumpCloud, staged in temporary tables of the connection that holds the run's lock, and its
  * difference from the last successful run's snapshot, computed by PostgreSQL. A directory of any size is never held in
- * memory: the pull writes each page as it arrives, the diff is one statement, and the run reads the difference back
+ * memory: the pull writes pages as they arrive, a thousand rows per statement, the diff is one statement, and the run reads the difference back
  * a chunk at a time. Temporary tables are private to the connection, never logged, and gone with it; nothing in them
  * is state until the run's transaction copies it into {@code import_snapshot}. Queries only.
  */
@@ -34,7 +34,7 @@ public class PulledDirectory {
     private static final String UNSTAGE = "drop table if exists import_pulled_member, import_pulled_user, "
             + "import_pulled_diff";
     private static final String MEMBERS = """
-            insert into import_pulled_member (user_id, target) select unnest($1::text[]), $2""";
+            insert into import_pulled_member (user_id, target) select * from unnest($1::text[], $2::text[])""";
     private static final String TARGETS = """
             select user_id, array_agg(distinct target) as targets from import_pulled_member
             where user_id = any($1) group by user_id""";
@@ -88,10 +88,15 @@ public class PulledDirectory {
         return connection.query(UNSTAGE).execute().replaceWithVoid();
     }
 
-    /** Members of a JumpCloud group, who land in {@code target}. */
-    public Uni<Void> members(SqlConnection connection, List<String> userIds, String target) {
-        return userIds.isEmpty() ? Uni.createFrom().voidItem()
-                : connection.preparedQuery(MEMBERS).execute(Tuple.of(userIds.toArray(String[]::new), target))
+    /** A member of a selected JumpCloud group, and the Keyway group they land in through it. */
+    public record Member(String userId, String target) {
+    }
+
+    public Uni<Void> members(SqlConnection connection, List<Member> members) {
+        return members.isEmpty() ? Uni.createFrom().voidItem()
+                : connection.preparedQuery(MEMBERS).execute(Tuple.of(
+                        members.stream().map(Member::userId).toArray(String[]::new),
+                        members.stream().map(Member::target).toArray(String[]::new)))
                         .replaceWithVoid();
     }
 
