@@ -68,7 +68,8 @@ public class DirectoryPull {
                 .group().intoLists().of(BATCH)
                 .onItem().transformToUni(batch -> users(staging, integrationId, batch, skipped)).merge(2)
                 .onItem().ignoreAsUni();
-        return members.chain(() -> users).map(done -> new Pulled(groups.size(), List.copyOf(skipped)));
+        return members.chain(() -> staged.membersStaged(staging)).chain(() -> users)
+                .map(done -> new Pulled(groups.size(), List.copyOf(skipped)));
     }
 
     /** A batch of users: those in the selected groups as imported, the others by id alone (to tell who was deleted). */
