@@ -31,7 +31,8 @@ import dev.keyway.testsupport.TestPostgres;
  * argument). Twice: the first start also migrates its schema, the second is a restart. Printed per start: the time
  * from launching the JVM to a 200 from {@code /q/health/ready} (polled every 20 ms), Quarkus' own "started in", the
  * resident set size (RSS) after {@code idle} seconds of doing nothing, and its peak during start-up; then the goals
- * (ready ≤ 3 s, idle RSS ≤ 250 MiB).
+ * (ready ≤ 3 s, idle RSS ≤ 250 MiB). Arguments: JVM options, idle seconds, the checkout, the services (comma-separated,
+ * default all four).
  */
 public final class FootprintBench {
 
@@ -46,6 +47,7 @@ public final class FootprintBench {
                 : List.of();
         int idleSeconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         Path root = Path.of(args.length > 2 ? args[2] : ".");
+        List<String> services = args.length > 3 ? List.of(args[3].split(",")) : SERVICES;
         TestPostgres postgres = TestPostgres.get();
         TestKafka kafka = TestKafka.get();
         System.out.printf("JVM options: %s; idle: %d s; ready polled every 20 ms%n", String.join(" ", jvmOptions),
@@ -53,7 +55,7 @@ public final class FootprintBench {
         System.out.printf("%-15s %-8s %9s %12s %14s %14s%n", "service", "start", "ready", "started in",
                 "idle RSS", "start-up peak");
         boolean met = true;
-        for (String service : SERVICES) {
+        for (String service : services) {
             for (String start : List.of("first", "restart")) {
                 Measured measured = measure(root, service, jvmOptions, idleSeconds, postgres, kafka);
                 boolean ok = measured.readySeconds <= READY_GOAL_SECONDS && measured.idleRssMib <= IDLE_RSS_GOAL_MIB;
@@ -104,7 +106,7 @@ public final class FootprintBench {
 
     /** What deploy/local/run.sh sets for a service (the production profile has no defaults for these). */
     private static Map<String, String> environment(String service, int port, int management, TestPostgres postgres,
-            TestKafka kafka) {
+            TestKafka kafka) throws IOException {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("KEYWAY_DEPLOYMENT_REGION", "api");
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
