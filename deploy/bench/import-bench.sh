@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Directory-import benchmark, by hand (not in CI):
-#   deploy/bench/import-bench.sh [users] [groups]     default 100000 users in 1000 groups
+#   deploy/bench/import-bench.sh [users] [groups] [concurrency]     default 100000 users in 1000 groups, 4 at a time
+# The service gets the JVM options deploy/local/run.sh gives it (deploy/local/jvm.options; KEYWAY_JAVA_OPTS overrides).
 # Starts a JumpCloud stand-in, a real PostgreSQL and Kafka (as the tests do) and the packaged import-service as its own
 # process; prints the baseline (a bare HTTP client reading the same pages), both runs, the ratio and the peak RSS.
 # Before each run the outbox has been drained (the time it took is printed). The import-service JVM warms up on nothing
@@ -13,4 +14,5 @@ cd "$ROOT"
   -Dmdep.outputFile="$ROOT/import-service/target/bench.classpath"
 CP="import-service/target/test-classes:import-service/target/classes:$(cat import-service/target/bench.classpath)"
 exec java -Xmx3g -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$CP" \
-  dev.keyway.imports.bench.ImportBench "${1:-100000}" "${2:-1000}"
+  dev.keyway.imports.bench.ImportBench "${1:-100000}" "${2:-1000}" import-service/target/quarkus-app/quarkus-run.jar \
+  "${KEYWAY_JAVA_OPTS:-$(cat deploy/local/jvm.options)}" "${3:-4}"

@@ -25,6 +25,8 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 STATE=${KEYWAY_STATE_DIR:-$ROOT/deploy/local/.state}
 # another wiring file runs a second stack beside this one (deploy/bench/regions-bench.properties: other ports, databases)
 WIRING=${KEYWAY_WIRING:-$ROOT/deploy/regions.properties}
+# JVM options of every service: deploy/local/jvm.options (why each: deploy/docs/deploy.md), unless KEYWAY_JAVA_OPTS
+SERVICE_JAVA_OPTS=${KEYWAY_JAVA_OPTS:-$(cat "$ROOT/deploy/local/jvm.options")}
 wiring() { # key: its value in deploy/regions.properties
   local value
   value=$(sed -n "s/^$1=//p" "$WIRING")
@@ -221,7 +223,7 @@ start_services() {
         MP_JWT_VERIFY_PUBLICKEY_LOCATION=http://127.0.0.1:$(wiring "$region.sso-service.port")/.well-known/jwks.json \
         KEYWAY_PORTAL_SSO_URL=$(wiring "$region.sso-service.url") KEYWAY_PORTAL_SCIM_URL=$(wiring "$region.scim-service.url") \
         KEYWAY_PORTAL_IMPORTS_URL=$(wiring "$region.import-service.url") \
-        setsid nohup java -Xmx384m -jar "$ROOT/$name/target/quarkus-app/quarkus-run.jar" \
+        MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} setsid nohup java $SERVICE_JAVA_OPTS -jar "$ROOT/$name/target/quarkus-app/quarkus-run.jar" \
         >"$STATE/logs/$region-$name.log" 2>&1 &
       echo $! >"$STATE/pids/$region-$name"
     done

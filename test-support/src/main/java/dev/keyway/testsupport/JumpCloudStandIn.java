@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -67,6 +68,8 @@ public final class JumpCloudStandIn implements AutoCloseable {
     private final List<Request> requests = new ArrayList<>();
     private final List<String> violations = new ArrayList<>();
     private volatile Duration latency = Duration.ZERO;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger peakInFlight = new AtomicInteger();
 
     /** A request as received: what the spec check and the tests look at. */
     public record Request(String path, Map<String, String> query, String apiKey, String orgIdHeader, int status) {
@@ -285,6 +288,15 @@ public final class JumpCloudStandIn implements AutoCloseable {
         this.latency = latency;
     }
 
+    /** The most requests that were being answered at once since {@link #resetPeakInFlight()}. */
+    public int peakInFlight() {
+        return peakInFlight.get();
+    }
+
+    public void resetPeakInFlight() {
+        peakInFlight.set(0);
+    }
+
     /** The requests made with one API key. */
     public synchronized List<Request> requests(String apiKey) {
         return requests.stream().filter(request -> apiKey.equals(request.apiKey())).toList();
@@ -302,6 +314,7 @@ public final class JumpCloudStandIn implements AutoCloseable {
     // ---- serving ------------------------------------------------------------------------------------------------
 
     private void handle(HttpExchange exchange) throws IOException {
+        peakInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
         try (exchange) {
             if (!latency.isZero()) {
                 Thread.sleep(latency.toMillis());
@@ -318,6 +331,8 @@ public final class JumpCloudStandIn implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            inFlight.decrementAndGet();
         }
     }
 

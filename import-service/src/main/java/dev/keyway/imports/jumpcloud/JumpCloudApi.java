@@ -10,6 +10,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
+import io.smallrye.mutiny.Uni;
+
 /**
  * The part of JumpCloud's published Directory API the import reads (v1 system users, v2 user groups and their
  * effective membership, v1 organizations), at a data center's console URL. A null {@code x-org-id} is not sent.
@@ -34,6 +36,19 @@ public interface JumpCloudApi {
     @GET
     @Path("/v2/usergroups/{groupId}/membership")
     List<GraphObject> membership(@HeaderParam(API_KEY) String apiKey, @HeaderParam(ORG_ID) String orgId,
+            @PathParam("groupId") String groupId, @QueryParam("limit") int limit, @QueryParam("skip") int skip,
+            @QueryParam("sort") String sort);
+
+    /** {@link #systemUsers}, without blocking: the import pages several at once. */
+    @GET
+    @Path("/systemusers")
+    Uni<SystemUsersPage> systemUsersAsync(@HeaderParam(API_KEY) String apiKey, @HeaderParam(ORG_ID) String orgId,
+            @QueryParam("limit") int limit, @QueryParam("skip") int skip, @QueryParam("sort") String sort);
+
+    /** {@link #membership}, without blocking. */
+    @GET
+    @Path("/v2/usergroups/{groupId}/membership")
+    Uni<List<GraphObject>> membershipAsync(@HeaderParam(API_KEY) String apiKey, @HeaderParam(ORG_ID) String orgId,
             @PathParam("groupId") String groupId, @QueryParam("limit") int limit, @QueryParam("skip") int skip,
             @QueryParam("sort") String sort);
 

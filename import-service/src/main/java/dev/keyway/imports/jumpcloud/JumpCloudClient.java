@@ -7,14 +7,14 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
@@ -30,6 +30,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 
 import dev.keyway.imports.jumpcloud.JumpCloudException.Reason;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 
@@ -37,7 +38,8 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
  * Reads a customer's JumpCloud directory: every page of users, groups and group members, as JumpCloud's API
  * guidelines ask ({@code limit} ≤ 100, {@code skip}, a sort on a unique field, stop at a short page). 429, 5xx and
  * network failures are retried (Mutiny) with exponential backoff and full jitter, honouring {@code Retry-After};
- * anything else becomes a {@link JumpCloudException} naming the cause. Blocking: call it from a worker thread.
+ * anything else becomes a {@link JumpCloudException} naming the cause. The import's pages are read without blocking;
+ * the admin API's few requests ({@link #validate}, {@link #groups}) block: call those from a worker thread.
  */
 @ApplicationScoped
 public class JumpCloudClient {
@@ -90,26 +92,61 @@ public class JumpCloudClient {
         return groups;
     }
 
-    /** The ids of the users in a group, nested and dynamic membership included. */
-    public Set<String> memberIds(JumpCloudCredentials credentials, String groupId) {
+    /**
+     * The ids of the users in a group (nested and dynamic membership included), a page at a time, one page after
+     * the other: JumpCloud publishes no count of a group's members, so the end is the first short page. The import
+     * reads several groups side by side instead.
+     */
+    public Multi<List<String>> memberPages(JumpCloudCredentials credentials, String groupId) {
         JumpCloudApi api = api(credentials);
-        Set<String> members = new LinkedHashSet<>();
-        pages("members of group " + groupId, credentials, Reason.GROUP_NOT_FOUND,
-                skip -> api.membership(credentials.apiKey(), credentials.organizationId(), groupId,
-                        config.pageSize(), skip, V2_SORT),
-                member -> {
-                    if (member.type() == null || "user".equals(member.type())) {
-                        members.add(member.id());
-                    }
-                });
-        return members;
+        String what = "members of group " + groupId;
+        AtomicInteger skip = new AtomicInteger();
+        return Multi.createBy().repeating()
+                .uni(() -> {
+                    int offset = skip.getAndAdd(config.pageSize());
+                    return attempt(what, credentials, Reason.GROUP_NOT_FOUND, () -> api.membershipAsync(
+                            credentials.apiKey(), credentials.organizationId(), groupId, config.pageSize(), offset,
+                            V2_SORT)).map(page -> page == null ? List.<GraphObject>of() : page);
+                })
+                .whilst(page -> page.size() == config.pageSize())
+                .map(page -> page.stream().filter(member -> member.type() == null || "user".equals(member.type()))
+                        .map(GraphObject::id).toList());
     }
 
-    /** Hands every user of the directory to {@code each}, a page at a time: a directory is never held whole. */
-    public void eachUser(JumpCloudCredentials credentials, Consumer<SystemUser> each) {
+    /**
+     * Every user of the directory, a page at a time and never held whole. The first page tells how many there are;
+     * the pages after it are asked {@code concurrency} at a time, in no particular order. If the directory grew
+     * meanwhile (the last expected page is full), the rest is read a page after the other until a short page.
+     */
+    public Multi<List<SystemUser>> userPages(JumpCloudCredentials credentials) {
         JumpCloudApi api = api(credentials);
-        pages("users", credentials, null, skip -> api.systemUsers(credentials.apiKey(),
-                credentials.organizationId(), config.pageSize(), skip, V1_SORT).results(), each);
+        int size = config.pageSize();
+        IntFunction<Uni<List<SystemUser>>> page = skip -> attempt("users", credentials, null,
+                () -> api.systemUsersAsync(credentials.apiKey(), credentials.organizationId(), size, skip, V1_SORT))
+                .map(users -> users == null ? List.<SystemUser>of() : users.results());
+        return attempt("users", credentials, null, () -> api.systemUsersAsync(credentials.apiKey(),
+                credentials.organizationId(), size, 0, V1_SORT)).toMulti().flatMap(first -> {
+                    List<SystemUser> firstUsers = first == null ? List.of() : first.results();
+                    if (firstUsers.size() < size) {
+                        return Multi.createFrom().item(firstUsers);
+                    }
+                    int expectedPages = first.totalCount() == null ? 1
+                            : Math.max(1, (first.totalCount() + size - 1) / size);
+                    AtomicBoolean lastFull = new AtomicBoolean(expectedPages == 1);
+                    Multi<List<SystemUser>> known = Multi.createFrom().range(1, expectedPages)
+                            .onItem().transformToUni(n -> page.apply(n * size).invoke(users -> {
+                                if (n == expectedPages - 1) {
+                                    lastFull.set(users.size() == size);
+                                }
+                            }))
+                            .merge(config.concurrency());
+                    AtomicInteger skip = new AtomicInteger(expectedPages * size);
+                    Multi<List<SystemUser>> rest = Multi.createFrom().deferred(() -> !lastFull.get()
+                            ? Multi.createFrom().empty()
+                            : Multi.createBy().repeating().uni(() -> page.apply(skip.getAndAdd(size)))
+                                    .whilst(users -> users.size() == size));
+                    return Multi.createBy().concatenating().streams(Multi.createFrom().item(firstUsers), known, rest);
+                });
     }
 
     private boolean answersOrganizations(JumpCloudCredentials credentials) {
@@ -122,6 +159,7 @@ public class JumpCloudClient {
         }
     }
 
+    /** Every page of a listing, one after the other (the admin API's list of groups). */
     private <T> void pages(String what, JumpCloudCredentials credentials, Reason notFound, IntFunction<List<T>> page,
             Consumer<T> each) {
         int skip = 0;
@@ -137,20 +175,10 @@ public class JumpCloudClient {
         }
     }
 
-    /**
-     * One request with retries. {@code notFound} says what a 404 means for it; null for a directory-wide listing,
-     * whose 404 can only be about the Organization ID. Mutiny retries it; {@link Backoff} says how long to wait.
-     */
+    /** {@link #attempt}, waited for: for the admin API's few requests, on a worker thread. */
     private <T> T call(String what, JumpCloudCredentials credentials, Reason notFound, Supplier<T> request) {
-        Backoff backoff = new Backoff(what);
         try {
-            return Uni.createFrom().item(request)
-                    .onFailure().transform(failure -> classified(failure, what, credentials, notFound))
-                    // pause, then fail again so that Mutiny retries; after the last attempt the pause fails instead
-                    .onFailure(Transient.class).recoverWithUni(failure -> backoff.after((Transient) failure)
-                            .onItem().transformToUni(paused -> Uni.createFrom().<T>failure(failure)))
-                    .onFailure(Transient.class).retry().indefinitely()
-                    .await().indefinitely();
+            return attempt(what, credentials, notFound, () -> Uni.createFrom().item(request)).await().indefinitely();
         } catch (CompletionException e) {
             if (e.getCause() instanceof InterruptedException) {
                 throw new JumpCloudException(Reason.UNREACHABLE,
@@ -158,6 +186,21 @@ public class JumpCloudClient {
             }
             throw e;
         }
+    }
+
+    /**
+     * One request with retries. {@code notFound} says what a 404 means for it; null for a directory-wide listing,
+     * whose 404 can only be about the Organization ID. Mutiny retries it; {@link Backoff} says how long to wait.
+     */
+    private <T> Uni<T> attempt(String what, JumpCloudCredentials credentials, Reason notFound,
+            Supplier<Uni<T>> request) {
+        Backoff backoff = new Backoff(what);
+        return Uni.createFrom().<T>deferred(request::get)
+                .onFailure().transform(failure -> classified(failure, what, credentials, notFound))
+                // pause, then fail again so that Mutiny retries; after the last attempt the pause fails instead
+                .onFailure(Transient.class).recoverWithUni(failure -> backoff.after((Transient) failure)
+                        .onItem().transformToUni(paused -> Uni.createFrom().<T>failure(failure)))
+                .onFailure(Transient.class).retry().indefinitely();
     }
 
     /** What a failed request means: worth another attempt ({@link Transient}), or a {@link JumpCloudException}. */

@@ -21,6 +21,13 @@ public interface JumpCloudConfig {
     @WithDefault("100")
     int pageSize();
 
+    /**
+     * Requests one import keeps in flight at once (groups' member lists side by side, then the user pages). JumpCloud
+     * publishes no request rate; 429 answers slow the run down (Retry-After), they do not fail it.
+     */
+    @WithDefault("4")
+    int concurrency();
+
     /** How long to wait for a connection to JumpCloud. */
     @WithDefault("5s")
     Duration connectTimeout();

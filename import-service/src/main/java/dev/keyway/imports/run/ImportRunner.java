@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,33 +18,39 @@ import jakarta.ws.rs.core.Response.Status;
 import org.eclipse.microprofile.context.ManagedExecutor;
 import org.jboss.logging.Logger;
 
+import dev.keyway.common.event.EventCodec;
 import dev.keyway.common.event.EventType;
+import dev.keyway.common.event.ImportedUser;
+import dev.keyway.common.event.ImportedUserLeft;
 import dev.keyway.common.tenant.OrgId;
 import dev.keyway.imports.config.ImportsConfig;
 import dev.keyway.imports.integration.Integration;
 import dev.keyway.imports.integration.IntegrationRepository;
 import dev.keyway.imports.integration.Integrations;
 import dev.keyway.imports.jumpcloud.JumpCloudException;
+import dev.keyway.imports.run.DirectoryPull.Pulled;
+import dev.keyway.imports.run.PulledDirectory.Difference;
 import dev.keyway.runtime.deployment.Deployment;
 import dev.keyway.runtime.outbox.Outbox;
 import dev.keyway.runtime.outbox.Outbox.Draft;
 import dev.keyway.runtime.problem.ApiException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * Runs imports. A run holds a PostgreSQL advisory lock on its integration for its whole length, so with several
- * replicas an integration runs on one at a time (and a replica that dies releases it with its connection). It
- * reads everything from JumpCloud first and writes nothing until then; the events, the new snapshot and the run's
- * outcome are then committed in one transaction. A run that cannot finish leaves no half-applied state: the next
- * one compares with the last successful snapshot again.
+ * Runs imports. A run holds a PostgreSQL advisory lock on its integration for its whole length, on a connection of
+ * its own, so with several replicas an integration runs on one at a time (and a replica that dies releases it with
+ * its connection). It reads everything from JumpCloud into that connection's temporary tables first and changes
+ * nothing until then; the events, the new snapshot and the run's outcome are then committed in one transaction. A
+ * run that cannot finish leaves no half-applied state: the next one compares with the last successful snapshot again.
  * <p>
- * At most {@code keyway.imports.max-concurrent-runs} runs execute at once per replica (later ones wait their turn);
- * the JumpCloud pull blocks, so it runs on Quarkus' managed executor, and everything else is reactive.
+ * At most {@code keyway.imports.max-concurrent-runs} runs execute at once per replica (later ones wait their turn).
+ * Everything is reactive; only the conversion of events to JSON goes to Quarkus' managed executor.
  */
 @ApplicationScoped
 public class ImportRunner {
@@ -51,12 +59,15 @@ public class ImportRunner {
 
     private static final String TRY_LOCK = "select pg_try_advisory_lock(hashtextextended($1, 0)) as locked";
     private static final String UNLOCK = "select pg_advisory_unlock(hashtextextended($1, 0))";
+    /** Events per outbox statement, and users of the difference in memory at once. */
+    private static final int EVENT_CHUNK = 1_000;
 
     private final Pool pool;
     private final Integrations integrations;
     private final IntegrationRepository repository;
     private final RunRepository runs;
     private final DirectoryPull pull;
+    private final PulledDirectory staged;
     private final Outbox outbox;
     private final Deployment deployment;
     private final ImportsConfig config;
@@ -68,13 +79,15 @@ public class ImportRunner {
     private volatile boolean stopping;
 
     public ImportRunner(Pool pool, Integrations integrations, IntegrationRepository repository, RunRepository runs,
-            DirectoryPull pull, Outbox outbox, Deployment deployment, ImportsConfig config, MeterRegistry meters,
+            DirectoryPull pull, PulledDirectory staged, Outbox outbox, Deployment deployment, ImportsConfig config,
+            MeterRegistry meters,
             ManagedExecutor executor) {
         this.pool = pool;
         this.integrations = integrations;
         this.repository = repository;
         this.runs = runs;
         this.pull = pull;
+        this.staged = staged;
         this.outbox = outbox;
         this.deployment = deployment;
         this.config = config;
@@ -131,18 +144,14 @@ public class ImportRunner {
     private Uni<Void> execute(Run run) {
         Integration integration = run.integration();
         UUID runId = run.runId();
+        SqlConnection holder = run.holder();
         long started = System.nanoTime();
         Uni<Void> outcome = stopping
                 ? fail(integration, runId, "Interrupted: the replica stopped before the run began.")
-                : Uni.createFrom().item(() -> pull.read(integration.id(), integrations.credentials(integration),
-                        integration.groups()))
-                        // JumpCloud's client blocks (HTTP, pauses between retries): a managed worker, not a loop
-                        .runSubscriptionOn(executor)
-                        .chain(directory -> runs.snapshot(integration.id())
-                                // comparing 100,000 users is CPU work: back off the event loop
-                                .emitOn(executor)
-                                .chain(previous -> commit(integration, runId, directory,
-                                        SnapshotDiff.between(previous, directory), started)))
+                : staged.stage(holder)
+                        .chain(() -> pull.read(holder, integration.id(), integrations.credentials(integration),
+                                integration.groups()))
+                        .chain(pulled -> commit(integration, runId, holder, pulled, started))
                         .onFailure().recoverWithUni(failure -> {
                             if (failure instanceof JumpCloudException) {
                                 return fail(integration, runId, failure.getMessage());
@@ -156,34 +165,69 @@ public class ImportRunner {
                 .onFailure().recoverWithNull()
                 .onTermination().call(() -> {
                     active.decrementAndGet();
-                    return release(run.holder(), run.lock())
+                    return staged.unstage(holder).onFailure().recoverWithNull()
+                            .chain(() -> release(holder, run.lock()))
                             .onFailure().invoke(e -> LOG.warnf("Releasing %s failed: %s", run.lock(), e))
                             .onFailure().recoverWithNull();
                 });
     }
 
-    /** The events, the new snapshot and the run's outcome, in one transaction. */
-    private Uni<Void> commit(Integration integration, UUID runId, Directory directory, SnapshotDiff diff,
+    /**
+     * The events, the new snapshot and the run's outcome, in one transaction on the connection that staged the pull
+     * (its temporary tables are visible to it alone). PostgreSQL computes the difference; the events are written a
+     * chunk at a time, so a run of any size holds one chunk in memory.
+     */
+    private Uni<Void> commit(Integration integration, UUID runId, SqlConnection holder, Pulled pulled,
             long started) {
         OrgId org = new OrgId(integration.orgId());
-        return pool.withTransaction(transaction -> outbox
-                .appendAll(transaction, org, deployment.region(), events(diff))
-                .chain(() -> runs.keep(transaction, integration.id(), diff))
-                .chain(() -> runs.succeed(transaction, runId, directory.inScope().size(), diff,
-                        directory.groupsRead(), directory.skipped()))
-                .invoke(kept -> {
-                    if (!kept) {
-                        throw new IllegalStateException("deleted during the run");
-                    }
-                }))
-                .invoke(() -> {
+        long read = System.nanoTime();
+        return inTransaction(holder, transaction -> staged.diff(transaction, integration.id())
+                .call(diff -> emit(transaction, org, integration.id()))
+                .call(() -> staged.keep(transaction, integration.id()))
+                .call(diff -> runs.succeed(transaction, runId, diff, pulled.groupsRead(), pulled.skipped())
+                        .invoke(kept -> {
+                            if (!kept) {
+                                throw new IllegalStateException("deleted during the run");
+                            }
+                        })))
+                .invoke(diff -> {
                     meters.counter("keyway.imports.runs", "outcome", "succeeded").increment();
-                    LOG.infof("Import %s run %s succeeded in %d ms: %d users seen, %d created, %d updated,"
-                            + " %d deactivated", integration.id(), runId,
-                            Duration.ofNanos(System.nanoTime() - started).toMillis(), directory.inScope().size(),
-                            diff.created(), diff.updated(), diff.deactivated());
+                    LOG.infof("Import %s run %s succeeded in %d ms (JumpCloud read in %d ms): %d users seen,"
+                            + " %d created, %d updated, %d deactivated", integration.id(), runId,
+                            Duration.ofNanos(System.nanoTime() - started).toMillis(),
+                            Duration.ofNanos(read - started).toMillis(), diff.seen(), diff.created(), diff.updated(),
+                            diff.deactivated());
                 })
                 .replaceWithVoid();
+    }
+
+    /**
+     * The difference's events, a chunk after the other, in the run's transaction. Repeated, not recursive: a chunk is
+     * garbage once its events are written, so a run of any size holds about one chunk.
+     */
+    private Uni<Void> emit(SqlConnection transaction, OrgId org, UUID integrationId) {
+        AtomicReference<String> after = new AtomicReference<>("");
+        return Multi.createBy().repeating()
+                .uni(() -> staged.differences(transaction, after.get(), EVENT_CHUNK).invoke(chunk -> {
+                    if (!chunk.isEmpty()) {
+                        after.set(chunk.get(chunk.size() - 1).sourceUserId());
+                    }
+                }))
+                .whilst(chunk -> chunk.size() == EVENT_CHUNK)
+                .onItem().transformToUniAndConcatenate(chunk -> chunk.isEmpty() ? Uni.createFrom().voidItem()
+                        : Uni.createFrom().item(chunk)
+                                // decoding and encoding a thousand users is CPU work: off the event loop
+                                .emitOn(executor)
+                                .chain(differences -> outbox.appendAll(transaction, org, deployment.region(),
+                                        events(integrationId, differences))))
+                .onItem().ignoreAsUni();
+    }
+
+    /** The work and its commit on one connection, rolled back if it fails. */
+    private static <T> Uni<T> inTransaction(SqlConnection connection, Function<SqlConnection, Uni<T>> work) {
+        return connection.begin().chain(transaction -> work.apply(connection)
+                .call(transaction::commit)
+                .onFailure().call(() -> transaction.rollback().onFailure().recoverWithNull()));
     }
 
     private Uni<Void> fail(Integration integration, UUID runId, String error) {
@@ -192,14 +236,21 @@ public class ImportRunner {
         return runs.fail(runId, error).replaceWithVoid();
     }
 
-    private static List<Draft> events(SnapshotDiff diff) {
-        List<Draft> events = new ArrayList<>();
-        diff.imported().forEach(user -> events.add(new Draft(EventType.IMPORT_USER_IMPORTED,
-                aggregate(user.integrationId(), user.sourceUserId()), user)));
-        diff.changed().forEach(user -> events.add(new Draft(EventType.IMPORT_USER_CHANGED,
-                aggregate(user.integrationId(), user.sourceUserId()), user)));
-        diff.left().forEach(left -> events.add(new Draft(EventType.IMPORT_USER_LEFT,
-                aggregate(left.integrationId(), left.sourceUserId()), left)));
+    private static List<Draft> events(UUID integrationId, List<Difference> chunk) {
+        List<Draft> events = new ArrayList<>(chunk.size());
+        for (Difference difference : chunk) {
+            String aggregate = aggregate(integrationId, difference.sourceUserId());
+            if (difference.state() == null) {
+                ImportedUser before = EventCodec.decodePayload(difference.before(), ImportedUser.class);
+                events.add(new Draft(EventType.IMPORT_USER_LEFT, aggregate, new ImportedUserLeft(integrationId,
+                        difference.sourceUserId(), before.email(),
+                        difference.listed() ? DiffCounts.REMOVED_FROM_GROUPS : DiffCounts.DELETED)));
+            } else {
+                events.add(new Draft(difference.before() == null ? EventType.IMPORT_USER_IMPORTED
+                        : EventType.IMPORT_USER_CHANGED, aggregate,
+                        EventCodec.decodePayload(difference.state(), ImportedUser.class)));
+            }
+        }
         return events;
     }
 

@@ -3,17 +3,11 @@ package dev.keyway.imports.run;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.keyway.common.event.EventCodec;
-import dev.keyway.common.event.ImportedUser;
-import dev.keyway.common.event.ImportedUserLeft;
-import dev.keyway.runtime.outbox.Batches;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -21,7 +15,7 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
-/** Runs and the snapshot of the last successful one. Queries only. */
+/** Runs and their outcomes. Queries only (the snapshot the next run compares with: {@link PulledDirectory}). */
 @ApplicationScoped
 public class RunRepository {
 
@@ -43,13 +37,6 @@ public class RunRepository {
                 users_updated = $4, users_deactivated = $5, groups = $6, errors = $7 where id = $1""";
     private static final String FAILED = """
             update import_run set status = 'failed', finished_at = now(), errors = errors || $2 where id = $1""";
-    private static final String SNAPSHOT = "select state from import_snapshot where integration_id = $1";
-    private static final String KEEP = """
-            insert into import_snapshot (integration_id, source_user_id, state) values ($1, $2, $3)
-            on conflict (integration_id, source_user_id) do update set state = excluded.state""";
-    private static final String FORGET = """
-            delete from import_snapshot where integration_id = $1 and source_user_id = $2""";
-
     private final Pool pool;
 
     public RunRepository(Pool pool) {
@@ -64,9 +51,9 @@ public class RunRepository {
     }
 
     /** @return false if the run (its integration) was deleted meanwhile */
-    public Uni<Boolean> succeed(SqlConnection transaction, UUID runId, int seen, SnapshotDiff diff, int groups,
+    public Uni<Boolean> succeed(SqlConnection transaction, UUID runId, DiffCounts diff, int groups,
             List<String> skipped) {
-        return transaction.preparedQuery(SUCCEEDED).execute(Tuple.from(List.of(runId, seen, diff.created(),
+        return transaction.preparedQuery(SUCCEEDED).execute(Tuple.from(List.of(runId, diff.seen(), diff.created(),
                 diff.updated(), diff.deactivated(), groups, new JsonArray(new ArrayList<>(skipped)))))
                 .map(rows -> rows.rowCount() == 1);
     }
@@ -86,30 +73,6 @@ public class RunRepository {
             rows.forEach(row -> runs.add(run(row)));
             return runs;
         });
-    }
-
-    /** The users the last successful run imported, by JumpCloud id. */
-    public Uni<Map<String, ImportedUser>> snapshot(UUID integrationId) {
-        return pool.preparedQuery(SNAPSHOT).execute(Tuple.of(integrationId)).map(rows -> {
-            Map<String, ImportedUser> users = new HashMap<>();
-            rows.forEach(row -> {
-                ImportedUser user = EventCodec.decodePayload(row.getString("state"), ImportedUser.class);
-                users.put(user.sourceUserId(), user);
-            });
-            return users;
-        });
-    }
-
-    /** Makes the snapshot what this run saw, in the run's transaction. */
-    public Uni<Void> keep(SqlConnection transaction, UUID integrationId, SnapshotDiff diff) {
-        List<Tuple> kept = new ArrayList<>();
-        diff.imported().forEach(user -> kept.add(Tuple.of(integrationId, user.sourceUserId(),
-                EventCodec.encodePayload(user))));
-        diff.changed().forEach(user -> kept.add(Tuple.of(integrationId, user.sourceUserId(),
-                EventCodec.encodePayload(user))));
-        List<Tuple> forgotten = diff.left().stream()
-                .map(ImportedUserLeft::sourceUserId).map(id -> Tuple.of(integrationId, id)).toList();
-        return Batches.execute(transaction, KEEP, kept).chain(() -> Batches.execute(transaction, FORGET, forgotten));
     }
 
     private static ImportRun run(Row row) {

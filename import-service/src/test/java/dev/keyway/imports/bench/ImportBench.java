@@ -11,6 +11,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -30,9 +33,11 @@ import dev.keyway.testsupport.TestPostgres;
  *
  * <p>A JumpCloud stand-in holds {@code users} users in {@code groups} groups (each user in two). The baseline is a
  * bare JDK HttpClient reading exactly the pages an import reads (every group's membership, every user page),
- * discarding them: the floor set by the stand-in and HTTP. Then the packaged import-service, as its own process on
- * a real PostgreSQL and Kafka, imports every group twice: the first run emits every user, the second finds no
- * change. Printed: time, pages/s and the ratio to the baseline, events/s, and the service's peak RSS.
+ * discarding them: the floor set by the stand-in and HTTP, once a request at a time and once {@code concurrency} at a
+ * time, as the service reads them. Then the packaged import-service, as its own process (with the JVM options
+ * deploy/local/run.sh gives it) on a real PostgreSQL and Kafka, imports every group twice: the first run emits every
+ * user, the second finds no change. Printed: time, pages/s and the ratios to both baselines, events/s, and the
+ * service's peak RSS. Arguments: users, groups, the service's jar, its JVM options, the concurrency.
  */
 public final class ImportBench {
 
@@ -42,6 +47,9 @@ public final class ImportBench {
         int users = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         int groups = args.length > 1 ? Integer.parseInt(args[1]) : 1_000;
         Path app = Path.of(args.length > 2 ? args[2] : "import-service/target/quarkus-app/quarkus-run.jar");
+        List<String> jvmOptions = args.length > 3 && !args[3].isBlank() ? List.of(args[3].trim().split("\\s+"))
+                : List.of();
+        int concurrency = args.length > 4 ? Integer.parseInt(args[4]) : 4;
 
         JumpCloudStandIn jumpcloud = JumpCloudStandIn.start();
         Org directory = jumpcloud.newOrganization("bench");
@@ -58,16 +66,21 @@ public final class ImportBench {
         System.out.printf("directory: %,d users, %,d groups (each user in two)%n", users, groups);
 
         long started = System.nanoTime();
-        int rawPages = rawPull(jumpcloud.url(), key, groupIds);
+        int sequentialPages = rawPull(jumpcloud.url(), key, groupIds, 1);
+        double sequentialSeconds = seconds(started);
+        System.out.printf("baseline, one request at a time (JDK HttpClient, pages discarded): %,d pages in %.2f s"
+                + " = %,.0f pages/s%n", sequentialPages, sequentialSeconds, sequentialPages / sequentialSeconds);
+        started = System.nanoTime();
+        int rawPages = rawPull(jumpcloud.url(), key, groupIds, concurrency);
         double rawSeconds = seconds(started);
-        System.out.printf("baseline (JDK HttpClient, pages discarded): %,d pages in %.2f s = %,.0f pages/s%n",
-                rawPages, rawSeconds, rawPages / rawSeconds);
+        System.out.printf("baseline, %d requests at a time like the service: %,d pages in %.2f s = %,.0f pages/s%n",
+                concurrency, rawPages, rawSeconds, rawPages / rawSeconds);
 
         TestPostgres postgres = TestPostgres.get();
         TestKafka kafka = TestKafka.get();
         int port = freePort();
         int management = freePort();
-        Process service = launch(app, port, management, postgres, kafka, jumpcloud);
+        Process service = launch(app, jvmOptions, concurrency, port, management, postgres, kafka, jumpcloud);
         int failure = 0;
         try {
             awaitReady(management, service);
@@ -94,9 +107,10 @@ public final class ImportBench {
                         + Integer.parseInt(field(finished, "usersUpdated"))
                         + Integer.parseInt(field(finished, "usersDeactivated"));
                 System.out.printf("keyway %s: %s, %,d users seen, %,d events, %,d pages in %.2f s = %,.0f pages/s "
-                        + "(%.2f× baseline), %,.0f events/s%n", label, field(finished, "status"),
-                        Integer.parseInt(field(finished, "usersSeen")), events, pages, took, pages / took,
-                        (pages / took) / (rawPages / rawSeconds), events / took);
+                        + "(%.2f× the baseline at %d, %.2f× one at a time), %,.0f events/s%n", label,
+                        field(finished, "status"), Integer.parseInt(field(finished, "usersSeen")), events, pages, took,
+                        pages / took, (pages / took) / (rawPages / rawSeconds), concurrency,
+                        (pages / took) / (sequentialPages / sequentialSeconds), events / took);
                 long publishing = System.nanoTime();
                 while (postgres.count("select count(*) from imports.outbox") > 0) {
                     Thread.sleep(100);
@@ -115,15 +129,45 @@ public final class ImportBench {
         System.exit(failure);
     }
 
-    /** What an import reads, as fast as a plain client can: each group's membership, then every user page. */
-    private static int rawPull(String url, String key, List<String> groupIds) throws Exception {
+    /**
+     * What an import reads, as fast as a plain client can, {@code concurrency} requests at a time as the service asks
+     * them: each group's membership (groups side by side), then every user page.
+     */
+    private static int rawPull(String url, String key, List<String> groupIds, int concurrency) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
-        int pages = 0;
-        for (String group : groupIds) {
-            pages += pageThrough(http, url + "/api/v2/usergroups/" + group + "/membership?sort=id&limit=100&skip=",
-                    key);
+        ExecutorService threads = Executors.newFixedThreadPool(concurrency);
+        try {
+            List<Future<Integer>> groups = new ArrayList<>();
+            for (String group : groupIds) {
+                groups.add(threads.submit(() -> pageThrough(http, url + "/api/v2/usergroups/" + group
+                        + "/membership?sort=id&limit=100&skip=", key)));
+            }
+            int pages = 0;
+            for (Future<Integer> group : groups) {
+                pages += group.get();
+            }
+            String users = url + "/api/systemusers?sort=_id&limit=100&skip=";
+            List<Future<Integer>> userPages = new ArrayList<>();
+            int count = Integer.parseInt(field(get(http, users + 0, key), "totalCount"));
+            for (int skip = 0; skip <= count; skip += 100) {
+                int from = skip;
+                userPages.add(threads.submit(() -> {
+                    get(http, users + from, key);
+                    return 1;
+                }));
+            }
+            for (Future<Integer> page : userPages) {
+                pages += page.get();
+            }
+            return pages;
+        } finally {
+            threads.shutdown();
         }
-        return pages + pageThrough(http, url + "/api/systemusers?sort=_id&limit=100&skip=", key);
+    }
+
+    private static String get(HttpClient http, String url, String key) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).header("x-api-key", key)
+                .header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private static int pageThrough(HttpClient http, String url, String key) throws Exception {
@@ -138,11 +182,12 @@ public final class ImportBench {
         }
     }
 
-    private static Process launch(Path app, int port, int management, TestPostgres postgres, TestKafka kafka,
-            JumpCloudStandIn jumpcloud)
-            throws IOException {
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-Xmx512m",
+    private static Process launch(Path app, List<String> jvmOptions, int concurrency, int port, int management,
+            TestPostgres postgres, TestKafka kafka, JumpCloudStandIn jumpcloud) throws IOException {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+        command.addAll(jvmOptions);
+        command.addAll(List.of(
+                "-Dkeyway.jumpcloud.concurrency=" + concurrency,
                 "-Dquarkus.http.port=" + port,
                 "-Dquarkus.management.port=" + management,
                 "-Dkeyway.deployment.urls.api=http://127.0.0.1:" + port,
@@ -160,7 +205,10 @@ public final class ImportBench {
                 "-jar", app.toString()));
         Path log = Files.createTempFile("import-bench-", ".log");
         System.out.println("import-service log: " + log);
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        // as deploy/local/run.sh starts the services
+        builder.environment().put("MALLOC_ARENA_MAX", System.getenv().getOrDefault("MALLOC_ARENA_MAX", "2"));
+        return builder.start();
     }
 
     private static void awaitReady(int port, Process service) throws Exception {

@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import jakarta.inject.Inject;
@@ -25,6 +28,7 @@ import dev.keyway.testsupport.KeywayTestStack;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Multi;
 
 /** The client against the stand-in, which answers 400 to anything JumpCloud's published API does not declare. */
 @QuarkusTest
@@ -36,6 +40,9 @@ class JumpCloudClientTest {
 
     @Inject
     JumpCloudClient client;
+
+    @Inject
+    JumpCloudConfig config;
 
     @AfterEach
     void theStandInSawNothingOutsideThePublishedApi() {
@@ -60,12 +67,13 @@ class JumpCloudClientTest {
         List<UserGroup> groups = client.groups(credentials);
         assertEquals(250, groups.size());
         assertEquals("Group 249", groups.get(249).name());
-        assertEquals(Set.copyOf(userIds), client.memberIds(credentials, groupIds.get(0)));
-        List<SystemUser> users = new ArrayList<>();
-        client.eachUser(credentials, users::add);
-        assertEquals(userIds, users.stream().map(SystemUser::id).toList());
-        assertEquals("user7@example.com", users.get(7).email());
-        assertTrue(users.get(7).active());
+        assertEquals(Set.copyOf(userIds), memberIds(credentials, groupIds.get(0)));
+        List<SystemUser> users = users(credentials);
+        assertEquals(Set.copyOf(userIds), users.stream().map(SystemUser::id).collect(Collectors.toSet()));
+        assertEquals(230, users.size(), "each user once");
+        SystemUser seventh = users.stream().filter(user -> user.id().equals(userIds.get(7))).findFirst().orElseThrow();
+        assertEquals("user7@example.com", seventh.email());
+        assertTrue(seventh.active());
 
         List<Request> requests = jumpcloud.requests(key);
         for (Request request : requests) {
@@ -77,8 +85,66 @@ class JumpCloudClientTest {
                 .map(request -> request.query().get("skip")).toList());
         List<Request> userPages = requests.stream().filter(request -> request.path().equals("/api/systemusers"))
                 .toList();
+        assertEquals(Set.of("0", "100", "200"), userPages.stream().map(request -> request.query().get("skip"))
+                .collect(Collectors.toSet()), "the count on the first page says when to stop");
         assertEquals(3, userPages.size());
         userPages.forEach(page -> assertEquals("_id", page.query().get("sort")));
+    }
+
+    @Test
+    void readsSeveralPagesAtOnceButNoMoreThanConfigured() {
+        Org org = jumpcloud.newOrganization("Concurrent");
+        String key = jumpcloud.adminKey(org);
+        List<String> groupIds = IntStream.range(0, 12).mapToObj(i -> org.addGroup("Team " + i)).toList();
+        for (int i = 0; i < 1_050; i++) {
+            org.addMember(groupIds.get(i % 12), org.addUser("u" + i, "u" + i + "@example.com", "U", "" + i));
+        }
+        JumpCloudCredentials credentials = new JumpCloudCredentials(DataCenter.US, key, null);
+        // slow answers, so that requests sent together are in flight together
+        jumpcloud.latency(Duration.ofMillis(50));
+        try {
+            jumpcloud.resetPeakInFlight();
+            assertEquals(1_050, users(credentials).size());
+            int users = jumpcloud.peakInFlight();
+            jumpcloud.resetPeakInFlight();
+            Set<String> members = new HashSet<>();
+            Multi.createFrom().iterable(groupIds)
+                    .onItem().transformToMulti(group -> client.memberPages(credentials, group))
+                    .merge(config.concurrency())
+                    .collect().asList().await().indefinitely().forEach(members::addAll);
+            assertEquals(1_050, members.size());
+            int groups = jumpcloud.peakInFlight();
+            assertTrue(users > 1 && users <= config.concurrency(), "user pages in flight at once: " + users);
+            assertTrue(groups > 1 && groups <= config.concurrency(), "group pages in flight at once: " + groups);
+        } finally {
+            jumpcloud.latency(Duration.ZERO);
+        }
+        assertEquals(11, jumpcloud.requests(key).stream().filter(request -> request.path().equals("/api/systemusers"))
+                .count(), "no page asked twice, none past the end");
+    }
+
+    @Test
+    void aDirectoryThatGrowsWhileItIsReadIsReadToItsEnd() {
+        Org org = jumpcloud.newOrganization("Growing");
+        String key = jumpcloud.adminKey(org);
+        for (int i = 0; i < 200; i++) {
+            org.addUser("g" + i, "g" + i + "@example.com", "G", "" + i);
+        }
+        JumpCloudCredentials credentials = new JumpCloudCredentials(DataCenter.US, key, null);
+        // the first page counts 200; 150 more arrive before the rest is read
+        List<SystemUser> users = new ArrayList<>();
+        client.userPages(credentials).onItem().invoke(page -> {
+            if (users.isEmpty()) {
+                for (int i = 200; i < 350; i++) {
+                    org.addUser("g" + i, "g" + i + "@example.com", "G", "" + i);
+                }
+            }
+            users.addAll(page);
+        }).collect().last().await().indefinitely();
+        assertEquals(350, users.size());
+        assertEquals(350, users.stream().map(SystemUser::id).distinct().count());
+        assertEquals(List.of("0", "100", "200", "300"), jumpcloud.requests(key).stream()
+                .map(request -> request.query().get("skip")).toList());
     }
 
     @Test
@@ -112,15 +178,15 @@ class JumpCloudClientTest {
 
         jumpcloud.rateLimitNext(1, 1, group);
         long started = System.nanoTime();
-        assertEquals(Set.of(), client.memberIds(credentials, group));
+        assertEquals(Set.of(), memberIds(credentials, group));
         assertTrue((System.nanoTime() - started) / 1_000_000 >= 1000, "waited as Retry-After asked");
 
         jumpcloud.failNext(2, 500, group);
-        assertEquals(Set.of(), client.memberIds(credentials, group));
+        assertEquals(Set.of(), memberIds(credentials, group));
 
         int before = jumpcloud.requests(key).size();
         jumpcloud.failNext(10, 503, group);
-        JumpCloudException gaveUp = assertThrows(JumpCloudException.class, () -> client.memberIds(credentials, group));
+        JumpCloudException gaveUp = assertThrows(JumpCloudException.class, () -> memberIds(credentials, group));
         assertEquals(Reason.UNREACHABLE, gaveUp.why());
         assertTrue(gaveUp.getMessage().contains("answered 503") && gaveUp.getMessage().contains("4 times"),
                 gaveUp.getMessage());
@@ -129,7 +195,7 @@ class JumpCloudClientTest {
         jumpcloud.clearFaults();
         org.deleteGroup(group);
         assertEquals(Reason.GROUP_NOT_FOUND,
-                assertThrows(JumpCloudException.class, () -> client.memberIds(credentials, group)).why());
+                assertThrows(JumpCloudException.class, () -> memberIds(credentials, group)).why());
     }
 
     @Test
@@ -144,13 +210,13 @@ class JumpCloudClientTest {
         int before = jumpcloud.requests(key).size();
         jumpcloud.rateLimitNext(1, 0, group);
         jumpcloud.failNext(1, 503, group);
-        assertEquals(Set.of(user), client.memberIds(credentials, group));
+        assertEquals(Set.of(user), memberIds(credentials, group));
         assertEquals(List.of(429, 503, 200), statusesSince(key, before));
 
         before = jumpcloud.requests(key).size();
         jumpcloud.failNext(3, 403, group);
         assertEquals(Reason.FORBIDDEN,
-                assertThrows(JumpCloudException.class, () -> client.memberIds(credentials, group)).why());
+                assertThrows(JumpCloudException.class, () -> memberIds(credentials, group)).why());
         assertEquals(List.of(403), statusesSince(key, before), "a refusal is not asked again");
     }
 
@@ -175,6 +241,18 @@ class JumpCloudClientTest {
         String printed = new JumpCloudCredentials(DataCenter.US, "jc-secret-key-1234", null).toString();
         assertFalse(printed.contains("jc-secret-key"), printed);
         assertTrue(printed.contains("…1234"), printed);
+    }
+
+    private Set<String> memberIds(JumpCloudCredentials credentials, String group) {
+        Set<String> members = new HashSet<>();
+        client.memberPages(credentials, group).collect().asList().await().indefinitely().forEach(members::addAll);
+        return members;
+    }
+
+    private List<SystemUser> users(JumpCloudCredentials credentials) {
+        List<SystemUser> users = new ArrayList<>();
+        client.userPages(credentials).collect().asList().await().indefinitely().forEach(users::addAll);
+        return users;
     }
 
     private void assertRefused(JumpCloudCredentials credentials, Reason expected) {

@@ -17,10 +17,13 @@ final class SamlObjects {
 
     @SuppressWarnings("unchecked")
     static <T extends XMLObject> T build(QName name) {
+        // OpenSAML is initialised beside the start (SamlStartup): a request that comes first waits for it here
+        OpenSaml.initialize();
         return (T) XMLObjectProviderRegistrySupport.getBuilderFactory().getBuilderOrThrow(name).buildObject(name);
     }
 
     static Element marshall(XMLObject object) {
+        OpenSaml.initialize();
         try {
             return XMLObjectProviderRegistrySupport.getMarshallerFactory().getMarshaller(object).marshall(object);
         } catch (MarshallingException e) {
