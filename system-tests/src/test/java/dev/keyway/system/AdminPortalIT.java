@@ -124,8 +124,9 @@ class AdminPortalIT {
 
         // the cookie is the browser's alone: no script can read it
         assertEquals("", ((JavascriptExecutor) browser).executeScript("return document.cookie"));
-        var cookie = browser.manage().getCookieNamed("keyway_portal");
-        assertTrue(cookie.isHttpOnly() && cookie.isSecure() && "Strict".equals(cookie.getSameSite()));
+        var cookie = browser.manage().getCookieNamed("__Host-keyway_portal");
+        assertTrue(cookie.isHttpOnly() && cookie.isSecure() && "Strict".equals(cookie.getSameSite())
+                && "/".equals(cookie.getPath()), cookie.toString());
 
         // the link is used up: opening it again says so
         browser.get(link);
@@ -158,7 +159,8 @@ class AdminPortalIT {
         WebElement download = wait.until(ExpectedConditions.presenceOfElementLocated(By.linkText("Download")));
         HttpResponse<String> pem = HttpClient.newHttpClient().send(HttpRequest
                 .newBuilder(URI.create(download.getAttribute("href")))
-                .header("Cookie", "keyway_portal=" + browser.manage().getCookieNamed("keyway_portal").getValue())
+                .header("Cookie", "__Host-keyway_portal="
+                        + browser.manage().getCookieNamed("__Host-keyway_portal").getValue())
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, pem.statusCode());
         assertTrue(pem.body().startsWith("-----BEGIN CERTIFICATE-----"), pem.body());
