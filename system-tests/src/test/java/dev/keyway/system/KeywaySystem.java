@@ -219,7 +219,8 @@ public final class KeywaySystem {
     private static void awaitReady(Service service) {
         HttpClient http = HttpClient.newHttpClient();
         URI readiness = URI.create(service.managementUrl() + "/q/health/ready");
-        await(service.name() + " ready (log: " + service.log().toAbsolutePath() + ")").atMost(Duration.ofSeconds(120))
+        // generous: on a loaded build machine four services starting at once have taken close to three minutes
+        await(service.name() + " ready (log: " + service.log().toAbsolutePath() + ")").atMost(Duration.ofSeconds(300))
                 .pollInterval(Duration.ofMillis(250)).until(() -> {
                     if (!service.process().isAlive()) {
                         throw new IllegalStateException(service.name() + " exited; see "
