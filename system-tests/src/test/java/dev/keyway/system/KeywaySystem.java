@@ -141,6 +141,8 @@ public final class KeywaySystem {
             config.put("quarkus.datasource.reactive.url", postgres.reactiveUrl());
             config.put("quarkus.datasource.username", postgres.username());
             config.put("quarkus.datasource.password", postgres.password());
+            // four services migrating at once on a loaded machine: wait for a connection rather than fail the start
+            config.put("quarkus.datasource.jdbc.acquisition-timeout", "60s");
             config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
             config.put("keyway.encryption.keys", KeywayTestStack.TEST_ENCRYPTION_KEY);
             Map<String, String> urls = new LinkedHashMap<>();
