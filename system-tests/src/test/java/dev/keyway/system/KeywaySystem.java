@@ -175,8 +175,6 @@ public final class KeywaySystem {
                 if (name.equals("admin-portal")) {
                     // the portal acts as an organization's owner with owner tokens it asks sso-service for
                     config.put("keyway.operator-token", OPERATOR_TOKEN);
-                    // CSRF tokens signed, as in production
-                    config.put("quarkus.rest-csrf.token-signature-key", "system-test-csrf-signature-key-0123456789");
                     config.put("quarkus.rest-client.sso.url", url(region, "sso-service"));
                     config.put("quarkus.rest-client.scim.url", url(region, "scim-service"));
                     config.put("quarkus.rest-client.imports.url", url(region, "import-service"));
