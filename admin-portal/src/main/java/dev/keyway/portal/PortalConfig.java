@@ -22,10 +22,6 @@ public interface PortalConfig {
     @WithDefault("PT2H")
     Duration sessionLifetime();
 
-    /** Secure cookies (off only for a plain-http local run reached by another name than localhost). */
-    @WithDefault("true")
-    boolean cookieSecure();
-
     /** scim-service's public base URL in this region, shown to paste into JumpCloud; unset = the URL called. */
     Optional<String> scimPublicUrl();
 }

@@ -22,6 +22,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -53,6 +54,7 @@ import com.sun.net.httpserver.HttpServer;
 
 import dev.keyway.testsupport.JumpCloudStandIn;
 import dev.keyway.testsupport.SamlIdp;
+import dev.keyway.testsupport.TestDns;
 import dev.keyway.testsupport.TestPostgres;
 import io.restassured.http.ContentType;
 
@@ -60,7 +62,8 @@ import io.restassured.http.ContentType;
  * The admin portal in a real browser (Debian's headless Chromium, driven by Selenium through chromedriver) against
  * the packaged services on real PostgreSQL and Kafka: an IT admin opens a setup link and connects JumpCloud (SAML
  * from JumpCloud's genuine exported metadata, an SP certificate, a SCIM token used by a SCIM client, a directory
- * import against the JumpCloud stand-in, a test sign-in through an IdP stand-in), and every refusal (an expired link,
+ * import against the JumpCloud stand-in, a test sign-in through an IdP stand-in, a domain verified against a DNS
+ * stand-in, the SCIM client's requests on the Logs page), and every refusal (an expired link,
  * another organization's page, a forged form post, a bad certificate) is a page that says so, with nothing written.
  * Each page is saved as a screenshot under deploy/docs/portal for the documentation.
  */
@@ -121,8 +124,9 @@ class AdminPortalIT {
 
         // the cookie is the browser's alone: no script can read it
         assertEquals("", ((JavascriptExecutor) browser).executeScript("return document.cookie"));
-        var cookie = browser.manage().getCookieNamed("keyway_portal");
-        assertTrue(cookie.isHttpOnly() && cookie.isSecure() && "Strict".equals(cookie.getSameSite()));
+        var cookie = browser.manage().getCookieNamed("__Host-keyway_portal");
+        assertTrue(cookie.isHttpOnly() && cookie.isSecure() && "Strict".equals(cookie.getSameSite())
+                && "/".equals(cookie.getPath()), cookie.toString());
 
         // the link is used up: opening it again says so
         browser.get(link);
@@ -155,7 +159,8 @@ class AdminPortalIT {
         WebElement download = wait.until(ExpectedConditions.presenceOfElementLocated(By.linkText("Download")));
         HttpResponse<String> pem = HttpClient.newHttpClient().send(HttpRequest
                 .newBuilder(URI.create(download.getAttribute("href")))
-                .header("Cookie", "keyway_portal=" + browser.manage().getCookieNamed("keyway_portal").getValue())
+                .header("Cookie", "__Host-keyway_portal="
+                        + browser.manage().getCookieNamed("__Host-keyway_portal").getValue())
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, pem.statusCode());
         assertTrue(pem.body().startsWith("-----BEGIN CERTIFICATE-----"), pem.body());
@@ -201,6 +206,12 @@ class AdminPortalIT {
                          "emails":[{"value":"%s","type":"work","primary":true}],"active":true}"""
                         .formatted(email, email))
                 .post("/scim/v2/Users").then().statusCode(201).extract().path("id");
+        // the same user again: refused, and the refusal's SCIM error lands in the request log (Logs page)
+        given().baseUri(SYSTEM.scim().url()).auth().oauth2(token).contentType("application/scim+json")
+                .body("""
+                        {"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"%s"}"""
+                        .formatted(email))
+                .post("/scim/v2/Users").then().statusCode(409);
         browser.get(SYSTEM.portal().url() + "/portal/" + slug + "/scim");
         assertTrue(browser.findElements(By.id("issued-token")).isEmpty(), "the token is shown once");
         assertTrue(!text("td.last-used").equals("never"), "the token's last use is shown");
@@ -276,17 +287,53 @@ class AdminPortalIT {
 
     @Test
     @Order(8)
-    void domainsAndLogsHaveTheirPages() {
+    void aDomainIsClaimedItsRecordPublishedAndVerified() {
+        String domain = slug + ".example";
         browser.get(SYSTEM.portal().url() + "/portal/" + slug + "/domains");
-        type(By.id("domain"), slug + ".example");
+        type(By.id("domain"), domain);
         click(By.cssSelector("button.primary"));
         wait.until(ExpectedConditions.urlContains("done=claimed"));
-        assertTrue(text("main").contains("_keyway-challenge." + slug + ".example"));
+        String name = text("dl.copyable dd:nth-of-type(2) code");
+        String value = text("dl.copyable dd:nth-of-type(3) code");
+        assertEquals("_keyway-challenge." + domain, name);
+        assertTrue(value.startsWith("keyway-domain-verification="), value);
         screenshot("12-domains");
 
-        browser.get(SYSTEM.portal().url() + "/portal/" + slug + "/logs?outcome=ok");
+        // before the record is published, Verify says it is not there and the domain stays unverified
+        click(By.xpath("//form[contains(@action, '/domains/" + domain + "/verify')]/button"));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[role=alert], p.warn")));
+        assertTrue(!text("main").contains(domain + " VERIFIED"), text("main"));
+
+        // the customer publishes the record at their DNS provider (the DNS stand-in sso-service asks)
+        TestDns.get().publishTxt(name, "v=spf1 -all", value);
+        click(By.xpath("//form[contains(@action, '/domains/" + domain + "/verify')]/button"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("[role=status]"),
+                "The domain is verified."));
+        assertTrue(text("main").contains(domain + " VERIFIED"), text("main"));
+        screenshot("18-domain-verified");
+    }
+
+    @Test
+    @Order(9)
+    void theLogsShowSignInsScimRequestsAndImportRuns() {
+        String logs = SYSTEM.portal().url() + "/portal/" + slug + "/logs";
+        browser.get(logs + "?outcome=ok");
         assertTrue(text("main").contains("ada@" + slug + ".test"));
         assertTrue(text("main").contains("JumpCloud"), "the import runs are listed too");
+
+        // the SCIM client's requests (written within a second of their answers): the refused one with its reason
+        await().atMost(PATIENCE).until(() -> {
+            browser.get(logs + "?outcome=failed");
+            return !browser.findElements(By.id("scim-requests")).isEmpty()
+                    && text("#scim-requests").contains("uniqueness");
+        });
+        String refused = text("#scim-requests tbody");
+        assertTrue(refused.contains("POST") && refused.contains("/scim/v2/Users"), refused);
+        assertEquals(List.of("409"), statuses(), "only the refused request");
+
+        browser.get(logs);
+        assertTrue(statuses().containsAll(List.of("201", "409")), statuses().toString());
+        assertTrue(text("#scim-requests tbody").contains("ada@" + slug + ".test"));
         screenshot("13-logs");
 
         browser.manage().window().setSize(new Dimension(390, 844));
@@ -296,7 +343,7 @@ class AdminPortalIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void anotherOrganizationsPagesAreNotOpenedBySession() {
         browser.get(SYSTEM.portal().url() + "/portal/" + otherSlug + "/saml");
         assertTrue(text("h1").contains("belongs to another organization"));
@@ -304,7 +351,7 @@ class AdminPortalIT {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void aForgedFormPostIsRefusedWithAPageAndWritesNothing() {
         long tokens = TestPostgres.get().count("select count(*) from scim.scim_token t join scim.known_organization o"
                 + " on o.id = t.org_id where o.slug = ?", slug);
@@ -318,7 +365,7 @@ class AdminPortalIT {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     void anExpiredLinkSaysSo() {
         String link = setupLink(slug, "PT5M");
         String secret = link.substring(link.lastIndexOf('/') + 1);
@@ -354,6 +401,12 @@ class AdminPortalIT {
         String owner = given().baseUri(SYSTEM.sso().url()).auth().oauth2(KeywaySystem.OPERATOR_TOKEN)
                 .post("/admin/orgs/" + slug + "/owner-tokens").then().statusCode(200).extract().path("token");
         await().atMost(PATIENCE).until(() -> given().auth().oauth2(owner).get(adminUrl).statusCode() == 200);
+    }
+
+    /** The statuses in the Logs page's SCIM request table, newest first. */
+    private static List<String> statuses() {
+        return browser.findElements(By.cssSelector("#scim-requests td.scim-status")).stream()
+                .map(cell -> cell.getText().strip()).toList();
     }
 
     private static String text(String css) {

@@ -22,6 +22,7 @@ import dev.keyway.testsupport.JumpCloudStandIn;
 import dev.keyway.testsupport.KeywayTestStack;
 import dev.keyway.testsupport.LocalRegions;
 import dev.keyway.testsupport.Teardown;
+import dev.keyway.testsupport.TestDns;
 import dev.keyway.testsupport.TestKafka;
 import dev.keyway.testsupport.TestPostgres;
 
@@ -29,8 +30,8 @@ import dev.keyway.testsupport.TestPostgres;
  * The services as their packaged applications ({@code target/quarkus-app}), each its own process on a free port,
  * wired as in production: region {@code api} (all three, on one real PostgreSQL database and one real Kafka) and, for
  * the tests that need it, region {@code eu} (on another database and another Kafka cluster, the registry mirrored by
- * MirrorMaker 2). import-service reads the JumpCloud stand-ins of this JVM; every service exports its spans to this
- * JVM's {@link OtlpReceiver}. Each region starts once per JVM.
+ * MirrorMaker 2). import-service reads the JumpCloud stand-ins of this JVM, sso-service asks this JVM's
+ * {@link TestDns} for domains' TXT records; every service exports its spans to this JVM's {@link OtlpReceiver}. Each region starts once per JVM.
  */
 public final class KeywaySystem {
 
@@ -140,6 +141,8 @@ public final class KeywaySystem {
             config.put("quarkus.datasource.reactive.url", postgres.reactiveUrl());
             config.put("quarkus.datasource.username", postgres.username());
             config.put("quarkus.datasource.password", postgres.password());
+            // four services migrating at once on a loaded machine: wait for a connection rather than fail the start
+            config.put("quarkus.datasource.jdbc.acquisition-timeout", "60s");
             config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
             config.put("keyway.encryption.keys", KeywayTestStack.TEST_ENCRYPTION_KEY);
             Map<String, String> urls = new LinkedHashMap<>();
@@ -166,6 +169,8 @@ public final class KeywaySystem {
                 config.put("keyway.operator-token", OPERATOR_TOKEN);
                 // the admin portal's test sign-in goes through an IdP stand-in on plain http
                 config.put("keyway.sso.allow-http-metadata-urls", "true");
+                // domains are verified against this JVM's DNS server, where the tests publish their TXT records
+                config.put("keyway.sso.dns.server", TestDns.get().address());
             } else {
                 if (name.equals("admin-portal")) {
                     // the portal acts as an organization's owner with owner tokens it asks sso-service for
@@ -214,7 +219,8 @@ public final class KeywaySystem {
     private static void awaitReady(Service service) {
         HttpClient http = HttpClient.newHttpClient();
         URI readiness = URI.create(service.managementUrl() + "/q/health/ready");
-        await(service.name() + " ready (log: " + service.log().toAbsolutePath() + ")").atMost(Duration.ofSeconds(120))
+        // generous: on a loaded build machine four services starting at once have taken close to three minutes
+        await(service.name() + " ready (log: " + service.log().toAbsolutePath() + ")").atMost(Duration.ofSeconds(300))
                 .pollInterval(Duration.ofMillis(250)).until(() -> {
                     if (!service.process().isAlive()) {
                         throw new IllegalStateException(service.name() + " exited; see "

@@ -9,6 +9,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
@@ -45,6 +46,13 @@ public interface ScimAdmin {
     @Consumes(MediaType.APPLICATION_JSON)
     Uni<JsonNode> updateSettings(@HeaderParam("Authorization") String owner, @PathParam("slug") String slug,
             JsonNode settings);
+
+    /** The SCIM request log; null parameters are left out of the query. */
+    @GET
+    @Path("scim/requests")
+    Uni<JsonNode> requests(@HeaderParam("Authorization") String owner, @PathParam("slug") String slug,
+            @QueryParam("since") String since, @QueryParam("until") String until, @QueryParam("user") String user,
+            @QueryParam("outcome") String outcome, @QueryParam("limit") int limit);
 
     @GET
     @Path("departments")

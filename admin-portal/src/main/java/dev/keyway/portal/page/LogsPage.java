@@ -25,6 +25,7 @@ import org.jboss.resteasy.reactive.RestQuery;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.keyway.portal.backend.ImportsAdmin;
+import dev.keyway.portal.backend.ScimAdmin;
 import dev.keyway.portal.backend.SsoAdmin;
 import dev.keyway.portal.link.Scope;
 import dev.keyway.portal.session.PortalSessions;
@@ -34,32 +35,39 @@ import io.quarkus.qute.TemplateInstance;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Logs: sign-ins (outcome and typed reason) and directory import runs, filtered by time, user and outcome. The
- * services keep the entries (sso-service its newest 500 sign-ins per request, import-service its runs); this page
- * filters what they return. Reached with the portal's session cookie, checked by {@link Portal#enter}.
+ * Logs: sign-ins (outcome and typed reason), SCIM requests (method, path, status, SCIM error) and directory import
+ * runs, filtered by time, user and outcome. The services keep the entries (sso-service its newest 500 sign-ins per
+ * request, scim-service its request log, import-service its runs); scim-service filters its log itself, this page
+ * filters what the others return. Reached with the portal's session cookie, checked by {@link Portal#enter}.
  */
 @Path("/portal/{slug}/logs")
 @Produces(MediaType.TEXT_HTML)
 @PermitAll
 public class LogsPage {
 
+    /** The newest SCIM requests the page shows. */
+    private static final int SCIM_REQUESTS = 200;
+
     private final Portal portal;
     private final SsoAdmin sso;
+    private final ScimAdmin scim;
     private final ImportsAdmin imports;
     private final Template page;
 
-    public LogsPage(Portal portal, @RestClient SsoAdmin sso, @RestClient ImportsAdmin imports,
-            @Location("logs.html") Template page) {
+    public LogsPage(Portal portal, @RestClient SsoAdmin sso, @RestClient ScimAdmin scim,
+            @RestClient ImportsAdmin imports, @Location("logs.html") Template page) {
         this.portal = portal;
         this.sso = sso;
+        this.scim = scim;
         this.imports = imports;
         this.page = page;
     }
 
     /**
      * @param from    "yyyy-MM-ddTHH:mm" (UTC), as a datetime-local field sends it
-     * @param user    part of the subject (e-mail), any case
-     * @param outcome "ok" (sign-ins that succeeded, runs that succeeded) or "failed" (refused sign-ins, failed runs)
+     * @param user    part of the subject (e-mail), any case; for SCIM requests also a user's SCIM id
+     * @param outcome "ok" (sign-ins that succeeded, SCIM requests answered below 400, runs that succeeded) or
+     *                "failed" (refused sign-ins, SCIM requests answered 400 or above, failed runs)
      */
     @GET
     public Uni<TemplateInstance> show(@PathParam("slug") String slug,
@@ -70,7 +78,9 @@ public class LogsPage {
         String who = user == null ? "" : user.strip().toLowerCase(Locale.ROOT);
         String result = outcome == null ? "" : outcome.strip();
         return portal.enter(cookie, slug, Scope.LOGS).chain(visit -> Uni.combine().all()
-                .unis(sso.logins(visit.bearer(), slug, 500), runs(visit)).asTuple().map(all -> {
+                .unis(sso.logins(visit.bearer(), slug, 500), runs(visit),
+                        scimRequests(visit, since, until, who, result))
+                .asTuple().map(all -> {
                     List<Object> logins = new ArrayList<>();
                     for (JsonNode login : all.getItem1()) {
                         Instant at = Instant.parse(login.path("at").asText());
@@ -85,7 +95,9 @@ public class LogsPage {
                             .filter(run -> within(Instant.parse((String) run.get("startedAt")), since, until))
                             .filter(run -> matches(result, (String) run.get("status"), "succeeded", "failed"))
                             .toList();
+                    List<Object> requests = portal.list(all.getItem3());
                     return page.data("nav", visit.nav()).data("logins", logins).data("runs", runs)
+                            .data("requests", requests)
                             .data("from", Objects.toString(from, "")).data("to", Objects.toString(to, ""))
                             .data("user", Objects.toString(user, "")).data("outcome", result);
                 }));
@@ -116,7 +128,20 @@ public class LogsPage {
         });
     }
 
-    /** One filter for both logs: "ok" is a sign-in's success and a run's success, "failed" their failures. */
+    /** scim-service filters its own log; an empty time range finds nothing without asking. */
+    private Uni<JsonNode> scimRequests(Portal.Visit visit, Instant since, Instant until, String user, String outcome) {
+        if (since != null && until != null && !since.isBefore(until)) {
+            return Uni.createFrom().item(portal.object().arrayNode());
+        }
+        return scim.requests(visit.bearer(), visit.slug(), since == null ? null : since.toString(),
+                until == null ? null : until.toString(), user.isEmpty() ? null : user, switch (outcome) {
+                    case "ok" -> "success";
+                    case "failed" -> "failure";
+                    default -> null;
+                }, SCIM_REQUESTS);
+    }
+
+    /** One filter for all logs: "ok" is a sign-in's success and a run's success, "failed" their failures. */
     private static boolean matches(String filter, String value, String ok, String failed) {
         return switch (filter) {
             case "ok" -> ok.equals(value);

@@ -11,12 +11,14 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * The browser sessions setup links open. The cookie ({@value #COOKIE}) holds a random id and nothing else: HttpOnly
- * (no script reads it), Secure, SameSite=Strict (no other site's page sends it), scoped to the portal's paths.
+ * (no script reads it), Secure, SameSite=Strict (no other site's page sends it). Its {@code __Host-} prefix makes the
+ * browser accept it only Secure, for path / and without a Domain, so no other host (a sibling subdomain) can set or
+ * shadow it.
  */
 @ApplicationScoped
 public class PortalSessions {
 
-    public static final String COOKIE = "keyway_portal";
+    public static final String COOKIE = "__Host-keyway_portal";
 
     private final PortalSessionRepository sessions;
     private final OwnerTokens ownerTokens;
@@ -62,12 +64,12 @@ public class PortalSessions {
     }
 
     public NewCookie cookie(String sessionId) {
-        return new NewCookie.Builder(COOKIE).value(sessionId).path("/").httpOnly(true).secure(config.cookieSecure())
+        return new NewCookie.Builder(COOKIE).value(sessionId).path("/").httpOnly(true).secure(true)
                 .sameSite(NewCookie.SameSite.STRICT).maxAge((int) config.sessionLifetime().toSeconds()).build();
     }
 
     public NewCookie expired() {
-        return new NewCookie.Builder(COOKIE).value("").path("/").httpOnly(true).secure(config.cookieSecure())
+        return new NewCookie.Builder(COOKIE).value("").path("/").httpOnly(true).secure(true)
                 .sameSite(NewCookie.SameSite.STRICT).maxAge(0).build();
     }
 }

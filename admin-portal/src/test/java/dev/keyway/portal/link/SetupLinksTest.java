@@ -34,7 +34,8 @@ import io.restassured.response.Response;
 class SetupLinksTest {
 
     static final String OPERATOR = "test-operator-token";
-    static final String CSRF = "keyway_portal_csrf";
+    static final String CSRF = "__Host-keyway_portal_csrf";
+    static final String SESSION = "__Host-keyway_portal";
 
     static Response create(String body) {
         return given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body(body).post("/admin/setup-links");
@@ -79,12 +80,12 @@ class SetupLinksTest {
         Response opened = exchange(secret);
         opened.then().statusCode(303).header("Location", containsString("/portal/" + org.slug()));
         String setCookie = opened.getHeaders().getValues("Set-Cookie").stream()
-                .filter(value -> value.startsWith("keyway_portal=")).findFirst().orElseThrow();
-        assertTrue(setCookie.contains("keyway_portal=") && setCookie.contains("HttpOnly")
+                .filter(value -> value.startsWith(SESSION + "=")).findFirst().orElseThrow();
+        assertTrue(setCookie.contains("Path=/") && !setCookie.contains("Domain") && setCookie.contains("HttpOnly")
                 && setCookie.contains("Secure") && setCookie.contains("SameSite=Strict"), setCookie);
-        String session = opened.getCookie("keyway_portal");
+        String session = opened.getCookie(SESSION);
         assertFalse(session.isBlank());
-        given().cookie("keyway_portal", session).get("/portal/" + org.slug()).then().statusCode(200)
+        given().cookie(SESSION, session).get("/portal/" + org.slug()).then().statusCode(200)
                 .body(containsString("SAML single sign-on")).body(containsString("SCIM provisioning"))
                 .body(not(containsString("Directory import</a></h2>")));
 
@@ -106,10 +107,10 @@ class SetupLinksTest {
 
         Response created = create("{\"org\":\"" + org.slug() + "\"}");
         String secret = secret(created.path("url"));
-        String session = exchange(secret).getCookie("keyway_portal");
-        given().cookie("keyway_portal", session).get("/portal/" + org.slug()).then().statusCode(200);
+        String session = exchange(secret).getCookie(SESSION);
+        given().cookie(SESSION, session).get("/portal/" + org.slug()).then().statusCode(200);
         given().auth().oauth2(OPERATOR).delete("/admin/setup-links/" + created.path("id")).then().statusCode(204);
-        given().cookie("keyway_portal", session).get("/portal/" + org.slug()).then().statusCode(401)
+        given().cookie(SESSION, session).get("/portal/" + org.slug()).then().statusCode(401)
                 .body(containsString("Your session has ended"));
         given().get("/setup/" + secret).then().statusCode(410).body(containsString("revoked"));
         assertEquals(0, TestPostgres.get().count("select count(*) from portal.portal_session where org_slug = ?",
@@ -121,11 +122,11 @@ class SetupLinksTest {
         OrgAnnouncements.TestOrg mine = OrgAnnouncements.announce("portal", "mine", Region.API);
         OrgAnnouncements.TestOrg theirs = OrgAnnouncements.announce("portal", "theirs", Region.API);
         String session = exchange(secret(create("{\"org\":\"" + mine.slug() + "\",\"scopes\":[\"logs\"]}")
-                .path("url"))).getCookie("keyway_portal");
-        given().cookie("keyway_portal", session).get("/portal/" + theirs.slug()).then().statusCode(403)
+                .path("url"))).getCookie(SESSION);
+        given().cookie(SESSION, session).get("/portal/" + theirs.slug()).then().statusCode(403)
                 .body(containsString("belongs to another organization"));
-        given().cookie("keyway_portal", session).get("/portal/" + theirs.slug() + "/saml").then().statusCode(403);
-        given().cookie("keyway_portal", session).get("/portal/" + mine.slug() + "/saml").then().statusCode(403)
+        given().cookie(SESSION, session).get("/portal/" + theirs.slug() + "/saml").then().statusCode(403);
+        given().cookie(SESSION, session).get("/portal/" + mine.slug() + "/saml").then().statusCode(403)
                 .body(containsString("does not include this page"));
         given().get("/portal/" + mine.slug()).then().statusCode(401);
     }
@@ -134,8 +135,8 @@ class SetupLinksTest {
     void aServiceThatDoesNotAnswerGetsAPageNotAStackTrace() {
         OrgAnnouncements.TestOrg org = OrgAnnouncements.announce("portal", "down", Region.API);
         String session = exchange(secret(create("{\"org\":\"" + org.slug() + "\"}").path("url")))
-                .getCookie("keyway_portal");
-        given().cookie("keyway_portal", session).get("/portal/" + org.slug() + "/saml").then().statusCode(503)
+                .getCookie(SESSION);
+        given().cookie(SESSION, session).get("/portal/" + org.slug() + "/saml").then().statusCode(503)
                 .contentType(containsString("text/html")).body(containsString("not reachable right now"))
                 .body(not(containsString("Exception")));
     }

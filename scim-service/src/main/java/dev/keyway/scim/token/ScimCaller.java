@@ -17,6 +17,8 @@ public class ScimCaller {
 
     /** The identity attribute holding the {@link Tenant} of a SCIM client. */
     public static final String TENANT = "keyway.scim.tenant";
+    /** The identity attribute holding the id ({@code UUID}) of the SCIM token the request presented. */
+    public static final String TOKEN_ID = "keyway.scim.token-id";
 
     /** The authenticated organization and its SCIM settings. */
     public record Tenant(UUID orgId, String slug, Region region, boolean groupsEnabled) {

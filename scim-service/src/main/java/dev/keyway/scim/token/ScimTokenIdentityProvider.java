@@ -77,6 +77,7 @@ public class ScimTokenIdentityProvider implements IdentityProvider<ScimTokenRequ
                     .setPrincipal(new QuarkusPrincipal("scim:" + tenant.slug()))
                     .addRole(Roles.SCIM_CLIENT)
                     .addAttribute(ScimCaller.TENANT, tenant)
+                    .addAttribute(ScimCaller.TOKEN_ID, token.id())
                     .build();
         });
     }

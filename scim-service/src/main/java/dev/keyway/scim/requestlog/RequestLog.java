@@ -1,0 +1,153 @@
+package dev.keyway.scim.requestlog;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import dev.keyway.runtime.organization.KnownOrganizations;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+
+/**
+ * The SCIM request log, written off the request's path: {@link #record} only puts the entry into a bounded queue in
+ * memory; a Vert.x timer writes what waits every {@code flush-interval} (sooner once {@code batch-size} entries wait)
+ * with one multi-row INSERT.
+ * <p>
+ * What may be lost, and why that is acceptable here: entries still waiting when the process dies (at most one flush
+ * interval's worth; a graceful shutdown writes them), entries arriving while the queue is full (the database slow
+ * or away; counted in {@code keyway.scim.request.log.dropped}), and a batch whose INSERT failed. This is a log for
+ * the owner to see what JumpCloud sent; nothing depends on it, so a gap costs a little insight. Writing it in the
+ * request's own transaction would cost every SCIM request a statement and make SCIM fail when the log cannot be
+ * written. The user store is the opposite: there a lost write is a wrong directory, so it is written before the
+ * answer, in the transaction of the change.
+ */
+@ApplicationScoped
+public class RequestLog {
+
+    private static final Logger LOG = Logger.getLogger(RequestLog.class);
+
+    private final RequestLogRepository repository;
+    private final KnownOrganizations organizations;
+    private final RequestLogConfig config;
+    private final Vertx vertx;
+    private final Counter dropped;
+    private final Queue<ScimRequest> waiting = new ConcurrentLinkedQueue<>();
+    /** How many entries {@link #waiting} holds (a ConcurrentLinkedQueue counts by walking). */
+    private final AtomicInteger size = new AtomicInteger();
+    /** One flush at a time, so batches are written in order and never twice. */
+    private final AtomicBoolean flushing = new AtomicBoolean();
+    private volatile long timer = -1;
+
+    public RequestLog(RequestLogRepository repository, KnownOrganizations organizations, RequestLogConfig config,
+            Vertx vertx, MeterRegistry meters) {
+        this.repository = repository;
+        this.organizations = organizations;
+        this.config = config;
+        this.vertx = vertx;
+        this.dropped = meters.counter("keyway.scim.request.log.dropped");
+    }
+
+    void start(@Observes StartupEvent started) {
+        timer = vertx.setPeriodic(config.flushInterval().toMillis(), id -> flushInBackground());
+    }
+
+    /** Writes what still waits, for as long as a flush may take, so a graceful shutdown loses nothing. */
+    void stop(@Observes ShutdownEvent stopping) {
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+        }
+        try {
+            flush().subscribeAsCompletionStage().get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warnf("SCIM request log: %d entries not written at shutdown", size.get());
+        }
+    }
+
+    /** Queues one entry; no I/O. An entry that does not fit is dropped and counted. */
+    public void record(ScimRequest entry) {
+        if (size.incrementAndGet() > config.capacity()) {
+            size.decrementAndGet();
+            dropped.increment();
+            return;
+        }
+        waiting.add(entry);
+        if (size.get() >= config.batchSize() && !flushing.get()) {
+            vertx.runOnContext(this::flushInBackground);
+        }
+    }
+
+    /** The organization's entries that match, newest first (those still waiting in memory are not yet among them). */
+    public Uni<List<ScimRequest>> search(String slug, Instant since, Instant until, String user, Boolean succeeded,
+            int limit) {
+        return organizations.homedHere(slug).chain(org -> repository
+                .find(new RequestLogRepository.Query(org.id(), since, until, user, succeeded, limit)));
+    }
+
+    /** Writes what waits, a batch per INSERT, until nothing does; does nothing while another flush runs. */
+    public Uni<Void> flush() {
+        if (!flushing.compareAndSet(false, true)) {
+            return Uni.createFrom().voidItem();
+        }
+        return writeAll().eventually(() -> flushing.set(false));
+    }
+
+    private Uni<Void> writeAll() {
+        List<ScimRequest> batch = new ArrayList<>(Math.min(size.get(), config.batchSize()));
+        ScimRequest entry;
+        while (batch.size() < config.batchSize() && (entry = waiting.poll()) != null) {
+            batch.add(entry);
+        }
+        if (batch.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        size.addAndGet(-batch.size());
+        return repository.insert(batch)
+                .onFailure().invoke(failure -> {
+                    // retrying would hold ever more in memory while the database is away; the log keeps a gap
+                    dropped.increment(batch.size());
+                    LOG.warnf("SCIM request log: %d entries not written: %s", batch.size(), failure.getMessage());
+                })
+                .onFailure().recoverWithNull()
+                .chain(() -> size.get() > 0 ? writeAll() : Uni.createFrom().voidItem());
+    }
+
+    private void flushInBackground() {
+        flush().subscribe().with(done -> {
+        }, failure -> LOG.debugf("SCIM request log flush: %s", failure.getMessage()));
+    }
+
+    /** Deletes entries older than {@code keyway.scim.request-log.retention}, a batch at a time. */
+    @Scheduled(every = "1h", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> expire() {
+        return expireBatch(0).invoke(deleted -> {
+            if (deleted > 0) {
+                LOG.infof("Deleted %d SCIM request log entries older than %s", deleted, config.retention());
+            }
+        }).replaceWithVoid();
+    }
+
+    private Uni<Integer> expireBatch(int sofar) {
+        return repository.expire(config.retention()).chain(deleted -> deleted < 5000
+                ? Uni.createFrom().item(sofar + deleted)
+                : expireBatch(sofar + deleted));
+    }
+}

@@ -1,0 +1,30 @@
+package dev.keyway.scim.requestlog;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** The SCIM request log ({@link RequestLog}). */
+@ConfigMapping(prefix = "keyway.scim.request-log")
+public interface RequestLogConfig {
+
+    /** Entries wait in memory at most this long before they are written (one INSERT per flush). */
+    @WithDefault("1s")
+    Duration flushInterval();
+
+    /** A flush starts early once this many entries wait; also the most rows one INSERT writes. */
+    @WithDefault("500")
+    int batchSize();
+
+    /**
+     * The most entries waiting in memory; beyond it new entries are dropped (and counted in
+     * {@code keyway.scim.request.log.dropped}) rather than slowing SCIM down while the database is slow or away.
+     */
+    @WithDefault("20000")
+    int capacity();
+
+    /** Entries are deleted after this long. */
+    @WithDefault("P30D")
+    Duration retention();
+}
