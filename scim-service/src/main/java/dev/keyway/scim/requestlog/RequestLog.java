@@ -48,6 +48,7 @@ public class RequestLog {
     private final RequestLogConfig config;
     private final Vertx vertx;
     private final Counter dropped;
+    private final MinuteAllowance allowance;
     private final Queue<ScimRequest> waiting = new ConcurrentLinkedQueue<>();
     /** How many entries {@link #waiting} holds (a ConcurrentLinkedQueue counts by walking). */
     private final AtomicInteger size = new AtomicInteger();
@@ -62,6 +63,7 @@ public class RequestLog {
         this.config = config;
         this.vertx = vertx;
         this.dropped = meters.counter("keyway.scim.request.log.dropped");
+        this.allowance = new MinuteAllowance(config.perOrganizationPerMinute());
     }
 
     void start(@Observes StartupEvent started) {
@@ -82,8 +84,13 @@ public class RequestLog {
         }
     }
 
-    /** Queues one entry; no I/O. An entry that does not fit is dropped and counted. */
+    /** Queues one entry; no I/O. An entry that does not fit, or is beyond its organization's allowance, is dropped
+     * and counted. */
     public void record(ScimRequest entry) {
+        if (!allowance.take(entry.orgId(), System.currentTimeMillis())) {
+            dropped.increment();
+            return;
+        }
         if (size.incrementAndGet() > config.capacity()) {
             size.decrementAndGet();
             dropped.increment();

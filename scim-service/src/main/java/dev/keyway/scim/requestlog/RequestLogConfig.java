@@ -24,6 +24,13 @@ public interface RequestLogConfig {
     @WithDefault("20000")
     int capacity();
 
+    /**
+     * The most entries one organization adds in a minute; beyond it its entries are dropped (and counted), so one
+     * tenant's looping client cannot fill the table every organization of the region shares.
+     */
+    @WithDefault("6000")
+    int perOrganizationPerMinute();
+
     /** Entries are deleted after this long. */
     @WithDefault("P30D")
     Duration retention();

@@ -34,7 +34,7 @@ public class SamlConnectionRepository {
             select o.id, o.slug, o.region, o.saml_version, c.idp_entity_id, c.idp_redirect_url, c.idp_post_url, c.idp_metadata_url,
                    c.settings::text as settings
             from organization o left join saml_connection c on c.org_id = o.id where o.slug = $1""";
-    private static final String VERSION = "select saml_version from organization where slug = $1";
+    private static final String VERSION = "select id, saml_version from organization where slug = $1";
     private static final String IDP_CERTIFICATES = """
             select id, certificate, fingerprint, not_after from idp_certificate where org_id = $1 order by created_at""";
     private static final String SP_KEYS = """
@@ -72,10 +72,15 @@ public class SamlConnectionRepository {
         this.json = json;
     }
 
+    /** Which organization holds this slug here, and the version of its SAML set-up. */
+    public record SetupVersion(UUID orgId, long version) {
+    }
+
     /** The version of the SAML set-up of the organization registered here under this slug, if any. */
-    public Uni<Optional<Long>> version(String slug) {
+    public Uni<Optional<SetupVersion>> version(String slug) {
         return pool.preparedQuery(VERSION).execute(Tuple.of(slug)).map(rows -> rows.size() == 0 ? Optional.empty()
-                : Optional.of(rows.iterator().next().getLong("saml_version")));
+                : Optional.of(new SetupVersion(rows.iterator().next().getUUID("id"),
+                        rows.iterator().next().getLong("saml_version"))));
     }
 
     /**

@@ -73,7 +73,9 @@ public class SamlConnections {
         }
         return repository.version(slug).chain(version -> {
             SamlConnection held = cache.get(slug);
-            if (version.isPresent() && held != null && held.version() == version.get()) {
+            // the same organization too: a slug deleted and registered again starts counting its versions anew
+            if (version.isPresent() && held != null && held.orgId().equals(version.get().orgId())
+                    && held.version() == version.get().version()) {
                 return Uni.createFrom().item(held);
             }
             return version.isEmpty() ? notHere(slug) : reload(slug);
@@ -114,7 +116,9 @@ public class SamlConnections {
         }
         // a slower reload of an older version never replaces a newer copy
         cache.merge(connection.slug(), connection,
-                (held, loaded) -> loaded.version() >= held.version() ? loaded : held);
+                (held, loaded) -> !loaded.orgId().equals(held.orgId()) || loaded.version() >= held.version()
+                        ? loaded
+                        : held);
     }
 
     private static boolean validSlug(String slug) {

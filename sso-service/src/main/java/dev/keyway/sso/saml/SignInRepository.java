@@ -100,6 +100,8 @@ public class SignInRepository {
                 select user_id, email, given_name, family_name, active, group_ids from login_user
                 where org_id = $1 and (lower(email) = lower($6::text) or lower(user_name) = lower($6))
                 order by (lower(email) = lower($6)) is true desc limit 1
+                -- a deactivation committing meanwhile is waited for and read: no session opens on the old row
+                for share
             ), just_in_time as (
                 insert into login_user (user_id, org_id, user_name, email, given_name, family_name, active, source)
                 select $8::uuid, $1, $6, $6, $9::text, $10::text, true, 'jit'

@@ -369,7 +369,7 @@ class OpenIdConnectTest {
     }
 
     @Test
-    void aLogoutWithoutAnIdTokenOfOursIsConfirmedByTheUserFirst() {
+    void aLogoutWithoutAnIdTokenOfThisSessionIsConfirmedByTheUserFirst() throws Exception {
         SsoFixture org = SsoFixture.create("oidc-logout-ask");
         org.user("ada@acme.test", true);
         String session = keywaySession(org);
@@ -385,9 +385,22 @@ class OpenIdConnectTest {
                 .post("/oidc/logout").then().statusCode(200);
         given().cookie("keyway_session", session).get("/session").then().statusCode(200);
 
-        given().redirects().follow(false).cookie("keyway_session", session).contentType(ContentType.URLENC)
-                .formParam("confirm", "yes").post("/oidc/logout").then().statusCode(200)
-                .body(containsString("Signed out"));
+        // nor does a genuine ID token of another session (anyone who signed in to an app holds one)
+        OidcApp app = OidcApp.register("");
+        OidcApp.Request request = app.request(org.slug);
+        String otherSession = app.token(OidcApp.code(OidcApp.signIn(org, request, "ada@acme.test"), request,
+                issuer()), request.verifier).path("id_token");
+        given().redirects().follow(false).cookie("keyway_session", session).queryParam("id_token_hint", otherSession)
+                .get("/oidc/logout").then().statusCode(200).body(containsString("Sign out?"));
+        // nor a yes posted from a sibling subdomain (the same site, so the cookie came along)
+        given().redirects().follow(false).cookie("keyway_session", session).header("Sec-Fetch-Site", "same-site")
+                .contentType(ContentType.URLENC).formParam("confirm", "yes").post("/oidc/logout").then()
+                .statusCode(200).body(containsString("Sign out?"));
+        given().cookie("keyway_session", session).get("/session").then().statusCode(200);
+
+        given().redirects().follow(false).cookie("keyway_session", session).header("Sec-Fetch-Site", "same-origin")
+                .contentType(ContentType.URLENC).formParam("confirm", "yes").post("/oidc/logout").then()
+                .statusCode(200).body(containsString("Signed out"));
         given().cookie("keyway_session", session).get("/session").then().statusCode(401);
     }
 

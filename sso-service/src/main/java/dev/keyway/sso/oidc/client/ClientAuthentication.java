@@ -107,8 +107,10 @@ public class ClientAuthentication {
             return Uni.createFrom().item(() -> verify(assertion, client))
                     .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                     // RFC 7523 §3: an assertion is used once; one copied from a log or a proxy is refused
+                    // remembered as long as the verifier would take it: its expiry plus the clock skew it allows
                     .chain(claims -> clients.firstAssertionUse(client.clientId(), claims.getJWTID(),
-                            claims.getExpirationTime().toInstant()))
+                            claims.getExpirationTime().toInstant().plusSeconds(
+                                    DefaultJWTClaimsVerifier.DEFAULT_MAX_CLOCK_SKEW_SECONDS)))
                     .map(first -> {
                         if (!first) {
                             throw failed();

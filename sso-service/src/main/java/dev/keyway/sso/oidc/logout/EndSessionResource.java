@@ -11,6 +11,7 @@ import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -35,8 +36,8 @@ import io.smallrye.mutiny.Uni;
 /**
  * RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0): ends this browser's Keyway session, tells every app
  * that shared it (back-channel logout), and returns to the app's registered {@code post_logout_redirect_uri}. Without
- * a valid {@code id_token_hint} the user is asked first. JumpCloud has no SAML logout, so the user stays signed in
- * there.
+ * an {@code id_token_hint} of this browser's own session the user is asked first. JumpCloud has no SAML logout, so
+ * the user stays signed in there.
  */
 @Path(OidcIssuer.PATH + "/logout")
 @Tag(name = "OpenID Connect")
@@ -71,7 +72,11 @@ public class EndSessionResource {
         return endSession(idTokenHint, postLogoutRedirectUri, state, clientId, false, cookie);
     }
 
-    /** The same by form post (RP-Initiated Logout §2), and the user's answer to the confirmation page. */
+    /**
+     * The same by form post (RP-Initiated Logout §2), and the user's answer to the confirmation page: a yes counts
+     * only from Keyway's own page ({@code Sec-Fetch-Site}, where the browser sends it, says so; a sibling subdomain
+     * is the same site, so SameSite alone would let it post).
+     */
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
@@ -79,16 +84,19 @@ public class EndSessionResource {
     public Uni<Response> logoutByForm(@RestForm("id_token_hint") String idTokenHint,
             @RestForm("post_logout_redirect_uri") String postLogoutRedirectUri, @RestForm String state,
             @RestForm("client_id") String clientId, @RestForm String confirm,
-            @CookieParam(Sessions.COOKIE) String cookie) {
-        return endSession(idTokenHint, postLogoutRedirectUri, state, clientId, "yes".equals(confirm), cookie);
+            @CookieParam(Sessions.COOKIE) String cookie, @HeaderParam("Sec-Fetch-Site") String fetchSite) {
+        boolean confirmed = "yes".equals(confirm) && (fetchSite == null || "same-origin".equals(fetchSite));
+        return endSession(idTokenHint, postLogoutRedirectUri, state, clientId, confirmed, cookie);
     }
 
     private Uni<Response> endSession(String idTokenHint, String postLogoutRedirectUri, String state, String clientId,
             boolean confirmed, String cookie) {
-        return hints.read(idTokenHint).chain(hint -> sessionOf(cookie, hint).chain(session -> {
-            // Without an ID token of ours any page could have sent the browser here: the user confirms first. The
-            // confirmation posts back, and the session cookie (SameSite=Lax) comes along only from our own page.
-            if (session.isPresent() && hint.isEmpty() && !confirmed) {
+        return hints.read(idTokenHint).chain(hint -> browserSession(cookie).chain(browser -> {
+            Optional<UUID> hinted = hint.map(IdTokenHints.Hint::sessionId).flatMap(EndSessionResource::uuid);
+            // Any page could send the browser here, with any ID token of ours: this browser's session ends on an ID
+            // token of that very session, or on the user's own yes. The yes posts back from our page; the session
+            // cookie (SameSite=Lax) never comes along with a post from another site.
+            if (browser.isPresent() && !browser.equals(hinted) && !confirmed) {
                 Map<String, String> request = new LinkedHashMap<>();
                 request.put("post_logout_redirect_uri", postLogoutRedirectUri);
                 request.put("state", state);
@@ -96,7 +104,8 @@ public class EndSessionResource {
                 request.values().removeIf(Objects::isNull);
                 return Uni.createFrom().item(OidcPages.confirmLogout(issuer.endpoint("/logout"), request));
             }
-            return (session.isEmpty() ? Uni.createFrom().voidItem() : end(session.get()))
+            Optional<UUID> ending = browser.or(() -> hinted);
+            return (ending.isEmpty() ? Uni.createFrom().voidItem() : end(ending.get()))
                     .chain(() -> returnTo(hint, clientId, postLogoutRedirectUri))
                     .map(target -> signedOut(target, state));
         }));
@@ -115,15 +124,14 @@ public class EndSessionResource {
                 "You are signed out of the apps that use Keyway in this browser.")).cookie(cleared).build();
     }
 
-    /** This browser's session if it has a valid one, else the session the hint names. */
-    private Uni<Optional<UUID>> sessionOf(String cookie, Optional<IdTokenHints.Hint> hint) {
-        Optional<UUID> hinted = hint.map(IdTokenHints.Hint::sessionId).flatMap(EndSessionResource::uuid);
+    /** This browser's session, if its cookie holds a valid one. */
+    private Uni<Optional<UUID>> browserSession(String cookie) {
         if (cookie == null || cookie.isBlank()) {
-            return Uni.createFrom().item(hinted);
+            return Uni.createFrom().item(Optional.empty());
         }
         return sessions.verify(cookie)
-                .map(jwt -> uuid(Authorizations.string(jwt.getClaim(KeywayClaims.SESSION_ID))).or(() -> hinted))
-                .onFailure(Sessions.Refused.class).recoverWithItem(hinted);
+                .map(jwt -> uuid(Authorizations.string(jwt.getClaim(KeywayClaims.SESSION_ID))))
+                .onFailure(Sessions.Refused.class).recoverWithItem(Optional.empty());
     }
 
     private Uni<Void> end(UUID sessionId) {

@@ -31,10 +31,11 @@ public class TokenRepository {
     }
 
     // The claims as the directory holds them now, over those of the sign-in: a refreshed ID token and userinfo show
-    // today's e-mail, names and groups. A name or e-mail the directory lacks keeps the sign-in's (the assertion's).
+    // today's e-mail, names and groups. A name the directory lacks keeps the sign-in's (the assertion's); an e-mail it
+    // lacks is gone (the directory releases an e-mail when it gives it to another user: two subjects never share one).
     private static final String GRANT_COLUMNS = """
             g.id, g.client_id, g.org_id, g.user_id, g.session_id, g.scope, g.auth_time,
-            g.claims || jsonb_strip_nulls(jsonb_build_object('email', u.email, 'given_name', u.given_name,
+            (g.claims - 'email') || jsonb_strip_nulls(jsonb_build_object('email', u.email, 'given_name', u.given_name,
                 'family_name', u.family_name))
               || jsonb_build_object('directory_groups', coalesce((select jsonb_agg(l.display_name
                 order by l.display_name) from login_group l where l.org_id = u.org_id and l.id = any(u.group_ids)),
