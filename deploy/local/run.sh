@@ -22,7 +22,9 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-STATE=${KEYWAY_STATE_DIR:-$ROOT/deploy/local/.state}
+# absolute, so it means the same from every folder the script or Maven works in
+mkdir -p "${KEYWAY_STATE_DIR:-$ROOT/deploy/local/.state}"
+STATE=$(cd "${KEYWAY_STATE_DIR:-$ROOT/deploy/local/.state}" && pwd)
 # another wiring file runs a second stack beside this one (deploy/bench/regions-bench.properties: other ports, databases)
 WIRING=${KEYWAY_WIRING:-$ROOT/deploy/regions.properties}
 # JVM options of every service: deploy/local/jvm.options (why each: deploy/docs/deploy.md), unless KEYWAY_JAVA_OPTS
