@@ -30,6 +30,13 @@ public interface SsoConfig {
     @WithDefault("10000")
     int connectionCacheSize();
 
+    /**
+     * ACS posts each replica works on at once; beyond it a post is answered 503 with {@code Retry-After} before its
+     * XML is read, so an overload costs retries, never the heap.
+     */
+    @WithDefault("256")
+    int maxSignInsInFlight();
+
     /** Validity of a generated SP certificate. */
     @WithDefault("P1095D")
     Duration spCertificateValidity();

@@ -37,6 +37,7 @@ public enum Rejection {
     NAME_ID_MISSING("The assertion names no subject."),
     AUTHN_STATEMENT_MISSING("The assertion does not say how the user authenticated."),
     TOO_MANY_SIGN_INS("Too many sign-ins were started from here or for this organization; wait a minute and retry."),
+    BUSY("Too many sign-ins are being processed right now; retry in a moment."),
     NOT_CONFIGURED("Single sign-on is not configured for this organization."),
     USER_UNKNOWN("There is no account for this user in the organization."),
     USER_INACTIVE("This account is deactivated."),

@@ -39,8 +39,11 @@ public class SamlResource {
     private final SamlConnections connections;
     private final SpEndpoints endpoints;
     private final SsoConfig config;
+    private final AcsCapacity capacity;
 
-    public SamlResource(SignIn signIn, SamlConnections connections, SpEndpoints endpoints, SsoConfig config) {
+    public SamlResource(SignIn signIn, SamlConnections connections, SpEndpoints endpoints, SsoConfig config,
+            AcsCapacity capacity) {
+        this.capacity = capacity;
         this.signIn = signIn;
         this.connections = connections;
         this.endpoints = endpoints;
@@ -92,6 +95,13 @@ public class SamlResource {
     @Operation(summary = "Assertion Consumer Service (HTTP-POST binding), IdP- and SP-initiated")
     public Uni<Response> acs(@PathParam("slug") String slug, String form,
             @CookieParam(BrowserBinding.COOKIE) String browser, HttpServerRequest request) {
+        if (!capacity.tryEnter()) {
+            return Uni.createFrom().item(refusalBuilder(Rejection.BUSY).header("Retry-After", "1").build());
+        }
+        return Uni.createFrom().deferred(() -> accept(slug, form, browser, request)).eventually(capacity::leave);
+    }
+
+    private Uni<Response> accept(String slug, String form, String browser, HttpServerRequest request) {
         String client = client(request);
         AcsForm fields;
         try {
@@ -154,6 +164,7 @@ public class SamlResource {
             case USER_UNKNOWN, USER_INACTIVE -> 403;
             case NOT_CONFIGURED -> 404;
             case TOO_MANY_SIGN_INS -> 429;
+            case BUSY -> 503;
             default -> 400;
         };
         Html.Page page = RefusalPage.render(reason);
