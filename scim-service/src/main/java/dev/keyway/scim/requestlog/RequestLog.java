@@ -1,14 +1,11 @@
 package dev.keyway.scim.requestlog;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,6 +14,7 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import dev.keyway.runtime.organization.KnownOrganizations;
+import dev.keyway.runtime.timer.TimerLoop;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -27,8 +25,8 @@ import io.vertx.mutiny.core.Vertx;
 
 /**
  * The SCIM request log, written off the request's path: {@link #record} only puts the entry into a bounded queue in
- * memory; a Vert.x timer writes what waits every {@code flush-interval} (sooner once {@code batch-size} entries wait)
- * with one multi-row INSERT.
+ * memory; a {@link TimerLoop} writes what waits every {@code flush-interval} (woken sooner once {@code batch-size}
+ * entries wait), one multi-row INSERT per batch, one flush at a time so batches are written in order and never twice.
  * <p>
  * What may be lost, and why that is acceptable here: entries still waiting when the process dies (at most one flush
  * interval's worth; a graceful shutdown writes them), entries arriving while the queue is full (the database slow
@@ -42,44 +40,41 @@ import io.vertx.mutiny.core.Vertx;
 public class RequestLog {
 
     private static final Logger LOG = Logger.getLogger(RequestLog.class);
+    private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(5);
 
     private final RequestLogRepository repository;
     private final KnownOrganizations organizations;
     private final RequestLogConfig config;
-    private final Vertx vertx;
     private final Counter dropped;
     private final MinuteAllowance allowance;
     private final Queue<ScimRequest> waiting = new ConcurrentLinkedQueue<>();
     /** How many entries {@link #waiting} holds (a ConcurrentLinkedQueue counts by walking). */
     private final AtomicInteger size = new AtomicInteger();
-    /** One flush at a time, so batches are written in order and never twice. */
-    private final AtomicBoolean flushing = new AtomicBoolean();
-    private volatile long timer = -1;
+    private final TimerLoop loop;
 
     public RequestLog(RequestLogRepository repository, KnownOrganizations organizations, RequestLogConfig config,
             Vertx vertx, MeterRegistry meters) {
         this.repository = repository;
         this.organizations = organizations;
         this.config = config;
-        this.vertx = vertx;
         this.dropped = meters.counter("keyway.scim.request.log.dropped");
         this.allowance = new MinuteAllowance(config.perOrganizationPerMinute());
+        this.loop = new TimerLoop(vertx, () -> writeAll().replaceWith(config.flushInterval()), failure -> {
+            LOG.debugf("SCIM request log flush: %s", failure.getMessage());
+            return config.flushInterval();
+        });
     }
 
     void start(@Observes StartupEvent started) {
-        timer = vertx.setPeriodic(config.flushInterval().toMillis(), id -> flushInBackground());
+        loop.start(config.flushInterval());
     }
 
     /** Writes what still waits, for as long as a flush may take, so a graceful shutdown loses nothing. */
     void stop(@Observes ShutdownEvent stopping) {
-        if (timer >= 0) {
-            vertx.cancelTimer(timer);
+        if (loop.stop(SHUTDOWN_WAIT)) {
+            writeAll().ifNoItem().after(SHUTDOWN_WAIT).recoverWithItem((Void) null).await().indefinitely();
         }
-        try {
-            flush().subscribeAsCompletionStage().get(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
+        if (size.get() > 0) {
             LOG.warnf("SCIM request log: %d entries not written at shutdown", size.get());
         }
     }
@@ -97,8 +92,8 @@ public class RequestLog {
             return;
         }
         waiting.add(entry);
-        if (size.get() >= config.batchSize() && !flushing.get()) {
-            vertx.runOnContext(this::flushInBackground);
+        if (size.get() >= config.batchSize()) {
+            loop.wake();
         }
     }
 
@@ -109,14 +104,7 @@ public class RequestLog {
                 .find(new RequestLogRepository.Query(org.id(), since, until, user, succeeded, limit)));
     }
 
-    /** Writes what waits, a batch per INSERT, until nothing does; does nothing while another flush runs. */
-    public Uni<Void> flush() {
-        if (!flushing.compareAndSet(false, true)) {
-            return Uni.createFrom().voidItem();
-        }
-        return writeAll().eventually(() -> flushing.set(false));
-    }
-
+    /** Writes what waits, a batch per INSERT, until nothing does. */
     private Uni<Void> writeAll() {
         List<ScimRequest> batch = new ArrayList<>(Math.min(size.get(), config.batchSize()));
         ScimRequest entry;
@@ -135,11 +123,6 @@ public class RequestLog {
                 })
                 .onFailure().recoverWithNull()
                 .chain(() -> size.get() > 0 ? writeAll() : Uni.createFrom().voidItem());
-    }
-
-    private void flushInBackground() {
-        flush().subscribe().with(done -> {
-        }, failure -> LOG.debugf("SCIM request log flush: %s", failure.getMessage()));
     }
 
     /** Deletes entries older than {@code keyway.scim.request-log.retention}, a batch at a time. */
