@@ -19,6 +19,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
 import java.util.stream.IntStream;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -171,7 +172,8 @@ class SetEventsBench {
     }
 
     private static void write(Org org, Map<String, Long> written) throws Exception {
-        ExecutorService clients = Executors.newFixedThreadPool(8);
+        // a parallel stream runs in the pool it is started from: these 8 threads are the clients
+        ForkJoinPool clients = new ForkJoinPool(8);
         try {
             clients.submit(() -> IntStream.range(0, USERS).parallel().forEach(i -> {
                 String id = given().spec(org.scim()).body("{\"userName\":\"u" + i + "@" + org.slug() + ".test\"}")
