@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import dev.keyway.common.event.Topics;
 import dev.keyway.testsupport.JumpCloudStandIn;
 import dev.keyway.testsupport.KeywayTestStack;
 import dev.keyway.testsupport.LocalRegions;
@@ -130,6 +131,8 @@ public final class KeywaySystem {
     }
 
     private void start(String region, List<String> names, TestPostgres postgres, TestKafka kafka) {
+        // as in production, the topics exist before the services subscribe (see KeywayTestStack)
+        kafka.createTopics(Topics.ORGS, Topics.DIRECTORY, Topics.IMPORTS);
         String jwks = url(region, "sso-service") + "/.well-known/jwks.json";
         for (String name : names) {
             int port = PORTS.get(region).get(name);
@@ -144,6 +147,7 @@ public final class KeywaySystem {
             // four services migrating at once on a loaded machine: wait for a connection rather than fail the start
             config.put("quarkus.datasource.jdbc.acquisition-timeout", "60s");
             config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+            config.putAll(KeywayTestStack.QUICK_REBALANCE);
             config.put("keyway.encryption.keys", KeywayTestStack.TEST_ENCRYPTION_KEY);
             Map<String, String> urls = new LinkedHashMap<>();
             REGIONS.regions().forEach(each -> urls.put(each, url(each, name)));

@@ -17,7 +17,8 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 /**
  * A real PostgreSQL server for tests: the embedded binaries from Maven Central on a random port, started once per
  * JVM, or an external server when {@code KEYWAY_TEST_POSTGRES_URL} (a {@code jdbc:postgresql://host:port/db} URL,
- * with {@code KEYWAY_TEST_POSTGRES_USER} / {@code _PASSWORD}) is set. Either way each JVM works in a fresh database.
+ * with {@code KEYWAY_TEST_POSTGRES_USER} / {@code _PASSWORD}) is set. Either way each start of the application under
+ * test (a test profile restarts it) works in a fresh database.
  */
 public final class TestPostgres {
 
@@ -68,6 +69,12 @@ public final class TestPostgres {
                     // the JVM is going away; the data directory is temporary
                 }
             });
+            // A test profile restarts the application in a class loader of its own, where this class starts
+            // afresh: the server's address, kept where every class loader of the JVM looks, makes the next start
+            // create a database on this server instead of starting another one.
+            System.setProperty("KEYWAY_TEST_POSTGRES_URL", "jdbc:postgresql://localhost:" + server.getPort()
+                    + "/postgres");
+            System.setProperty("KEYWAY_TEST_POSTGRES_PASSWORD", "postgres");
             return new TestPostgres("localhost", server.getPort(), "postgres", "postgres", "postgres");
         } catch (IOException e) {
             throw new UncheckedIOException("embedded PostgreSQL did not start", e);
