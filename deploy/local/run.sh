@@ -32,7 +32,7 @@ SERVICE_JAVA_OPTS=${KEYWAY_JAVA_OPTS:-$(cat "$ROOT/deploy/local/jvm.options")}
 wiring() { # key: its value in deploy/regions.properties
   local value
   value=$(sed -n "s/^$1=//p" "$WIRING")
-  [ -n "$value" ] || { echo "deploy/regions.properties has no $1" >&2; exit 1; }
+  [ -n "$value" ] || { echo "${WIRING#"$ROOT"/} has no $1" >&2; exit 1; }
   echo "$value"
 }
 PG_PORT=5432
@@ -305,26 +305,42 @@ fi
 build
 start_services
 
+describe() { # service: what it serves
+  case $1 in
+    sso-service) echo "SAML, sessions, organizations; JWKS at /.well-known/jwks.json" ;;
+    scim-service) echo "SCIM 2.0 at /scim/v2" ;;
+    import-service) echo "JumpCloud directory import" ;;
+    admin-portal) echo "the IT admin's pages, opened from a setup link" ;;
+  esac
+}
+echo
+echo "Keyway is running (ready in $(($(date +%s) - started)) s), region${REGIONS[1]:+s} ${REGIONS[*]}:"
+management=()
+for name in "${SERVICES[@]}"; do
+  printf '  %-15s http://127.0.0.1:%s   (%s)\n' "$name" "$(wiring "api.$name.port")" "$(describe "$name")"
+  management+=(":$(wiring "api.$name.management-port")")
+done
+echo "  health /q/health/ready · metrics /q/metrics · OpenAPI /q/openapi on the management ports ${management[*]}"
+if [ -n "${REGIONS[1]:-}" ]; then
+  last=${SERVICES[${#SERVICES[@]} - 1]}
+  echo "  region eu: the same on :$(wiring eu.sso-service.port) to :$(wiring "eu.$last.port"), management" \
+    ":$(wiring eu.sso-service.management-port) to :$(wiring "eu.$last.management-port") (Kafka 127.0.0.1:$EU_KAFKA_PORT," \
+    "MirrorMaker 2 between the two)"
+fi
 cat <<EOF
 
-Keyway is running (ready in $(($(date +%s) - started)) s), region${REGIONS[1]:+s} ${REGIONS[*]}:
-  sso-service     http://127.0.0.1:$(wiring api.sso-service.port)   (SAML, sessions, organizations; JWKS at /.well-known/jwks.json)
-  scim-service    http://127.0.0.1:$(wiring api.scim-service.port)   (SCIM 2.0 at /scim/v2)
-  import-service  http://127.0.0.1:$(wiring api.import-service.port)   (JumpCloud directory import)
-  admin-portal    http://localhost:$(wiring api.admin-portal.port)   (the IT admin's pages, opened from a setup link)
-  health /q/health/ready · metrics /q/metrics · OpenAPI /q/openapi on the management ports :$(wiring api.sso-service.management-port), :$(wiring api.scim-service.management-port), :$(wiring api.import-service.management-port), :$(wiring api.admin-portal.management-port)
-${REGIONS[1]:+  region eu: the same on :$(wiring eu.sso-service.port) to :$(wiring eu.admin-portal.port), management :$(wiring eu.sso-service.management-port) to :$(wiring eu.admin-portal.management-port) (Kafka 127.0.0.1:$EU_KAFKA_PORT,
-  MirrorMaker 2 between the two)
-}
 Operator token: $KEYWAY_OPERATOR_TOKEN
   curl -H "Authorization: Bearer \$KEYWAY_OPERATOR_TOKEN" -H 'Content-Type: application/json' \\
-       -d '{"slug":"acme","displayName":"Acme","region":"api"}' http://127.0.0.1:8081/admin/orgs
-  curl -H "Authorization: Bearer \$KEYWAY_OPERATOR_TOKEN" -H 'Content-Type: application/json' \
-       -d '{"org":"acme","scopes":["sso","scim","imports","domains","logs"],"expiresIn":"PT4H"}' \
-       http://127.0.0.1:8084/admin/setup-links      (a setup link for acme's IT admin: open its "url")
-
-Ctrl-C stops everything this run started.
+       -d '{"slug":"acme","displayName":"Acme","region":"api"}' http://127.0.0.1:$(wiring api.sso-service.port)/admin/orgs
 EOF
+if [[ " ${SERVICES[*]} " == *" admin-portal "* ]]; then
+  cat <<EOF
+  curl -H "Authorization: Bearer \$KEYWAY_OPERATOR_TOKEN" -H 'Content-Type: application/json' \\
+       -d '{"org":"acme","scopes":["sso","scim","imports","domains","logs"],"expiresIn":"PT4H"}' \\
+       http://127.0.0.1:$(wiring api.admin-portal.port)/admin/setup-links      (a setup link for acme's IT admin: open its "url")
+EOF
+fi
+printf '\nCtrl-C stops everything this run started.\n'
 
 # stay in the foreground until interrupted, or until a service dies
 pids=()
