@@ -215,7 +215,8 @@ start_services() {
       port_open "$management" && die "port $management is taken; is another Keyway running?"
       log "Starting $name of $region on :$port (log: ${STATE#"$ROOT"/}/logs/$region-$name.log)"
       # the production profile, wired as deploy/regions.properties says (local only: the database password is the
-      # role name); owner tokens are verified with the keys the region's sso-service publishes
+      # role name); owner tokens are verified with the keys the region's sso-service publishes; back-channel logouts
+      # and pushed SETs may go to apps on this machine (loopback), which production refuses
       KEYWAY_DEPLOYMENT_REGION=$region QUARKUS_HTTP_PORT=$port QUARKUS_MANAGEMENT_PORT=$management \
         KEYWAY_DEPLOYMENT_URLS_API=$(wiring "api.$name.url") KEYWAY_DEPLOYMENT_URLS_EU=$(wiring "eu.$name.url") \
         KAFKA_BOOTSTRAP_SERVERS=$kafka \
@@ -223,6 +224,7 @@ start_services() {
         QUARKUS_DATASOURCE_REACTIVE_URL=postgresql://127.0.0.1:$PG_PORT/$db \
         QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:$PG_PORT/$db \
         MP_JWT_VERIFY_PUBLICKEY_LOCATION=http://127.0.0.1:$(wiring "$region.sso-service.port")/.well-known/jwks.json \
+        KEYWAY_OIDC_LOGOUT_ALLOWED_RANGES=127.0.0.0/8 KEYWAY_EVENTS_PUSH_ALLOWED_RANGES=127.0.0.0/8 \
         KEYWAY_PORTAL_SSO_URL=$(wiring "$region.sso-service.url") KEYWAY_PORTAL_SCIM_URL=$(wiring "$region.scim-service.url") \
         KEYWAY_PORTAL_IMPORTS_URL=$(wiring "$region.import-service.url") \
         MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} setsid nohup java $SERVICE_JAVA_OPTS -jar "$ROOT/$name/target/quarkus-app/quarkus-run.jar" \

@@ -164,6 +164,8 @@ public final class KeywaySystem {
                 // fails and times out on purpose, so its retries are quick
                 config.put("keyway.operator-token", OPERATOR_TOKEN);
                 config.put("keyway.events.allow-http-urls", "true");
+                // and listens on loopback, which production refuses to push to
+                config.put("keyway.events.push-allowed-ranges", "127.0.0.0/8");
                 config.put("keyway.events.delivery-interval", "50ms");
                 config.put("keyway.events.delivery-timeout", "2s");
                 config.put("keyway.events.initial-backoff", "200ms");
@@ -173,6 +175,8 @@ public final class KeywaySystem {
                 config.put("keyway.operator-token", OPERATOR_TOKEN);
                 // the admin portal's test sign-in goes through an IdP stand-in on plain http
                 config.put("keyway.sso.allow-http-metadata-urls", "true");
+                // OidcRelyingPartyIT's app takes its back-channel logouts on loopback, refused by default
+                config.put("keyway.oidc.logout.allowed-ranges", "127.0.0.0/8");
                 // domains are verified against this JVM's DNS server, where the tests publish their TXT records
                 config.put("keyway.sso.dns.server", TestDns.get().address());
             } else {

@@ -1,5 +1,7 @@
 package dev.keyway.scim.receivers;
 
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
@@ -19,6 +21,7 @@ import org.jboss.logging.Logger;
 
 import dev.keyway.runtime.crypto.SecretBox;
 import dev.keyway.runtime.log.LogSafe;
+import dev.keyway.runtime.outbound.AddressPolicy;
 import dev.keyway.runtime.timer.TimerLoop;
 import dev.keyway.scim.setevents.SecurityEventsConfig;
 import io.micrometer.core.instrument.Counter;
@@ -30,6 +33,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.http.HttpClient;
 
@@ -38,6 +42,8 @@ import io.vertx.mutiny.core.http.HttpClient;
  * Each replica cycles on a Vert.x timer: it claims the due head of every resource's queue (rows other replicas are
  * sending are skipped), sends them in parallel, deletes what was acknowledged and backs off what failed, doubling
  * the wait per attempt. A receiver whose oldest SET has failed for {@code keyway.events.retry-for} is paused.
+ * The receiver's host is resolved and checked against {@link AddressPolicy} once per cycle and the SETs are sent to
+ * the checked address: an internal address makes every claimed SET a failed attempt whose error names it.
  */
 @ApplicationScoped
 public class PushDelivery {
@@ -58,6 +64,7 @@ public class PushDelivery {
     private final Counter failed;
 
     private final TimerLoop loop;
+    private final AddressPolicy addresses;
 
     private HttpClient client;
 
@@ -70,6 +77,7 @@ public class PushDelivery {
         this.vertx = vertx;
         this.delivered = meters.counter("keyway.events.pushed");
         this.failed = meters.counter("keyway.events.push.failures");
+        this.addresses = new AddressPolicy(config.pushAllowedRanges().orElse(List.of()));
         this.loop = new TimerLoop(vertx, this::deliverAll, failure -> {
             LOG.warnf("Push delivery cycle failed (%s); trying again", failure.toString());
             return config.deliveryInterval();
@@ -108,9 +116,11 @@ public class PushDelivery {
             if (claimed.isEmpty()) {
                 return Uni.createFrom().item(0);
             }
-            return Multi.createFrom().iterable(claimed)
-                    .onItem().transformToUniAndMerge(event -> send(receiver, event))
-                    .collect().asList()
+            return checkedAddress(receiver).chain(address -> Multi.createFrom().iterable(claimed)
+                    .onItem().transformToUniAndMerge(event -> address.error() != null
+                            ? Uni.createFrom().item(new Outcome(event, address.error()))
+                            : send(receiver, address.address(), event))
+                    .collect().asList())
                     .chain(outcomes -> settle(receiver, outcomes))
                     .replaceWith(claimed.size());
         }).onFailure().recoverWithItem(failure -> {
@@ -147,10 +157,23 @@ public class PushDelivery {
                 .replaceWithVoid();
     }
 
-    private Uni<Outcome> send(Receiver receiver, ReceiverRepository.Pending event) {
+    /** Where this cycle's SETs to the receiver go: its host's checked address, or why none is allowed. */
+    private record Checked(InetSocketAddress address, String error) {
+    }
+
+    private Uni<Checked> checkedAddress(Receiver receiver) {
+        return Uni.createFrom().item(() -> URI.create(receiver.url())).chain(addresses::check)
+                .map(address -> new Checked(address, null))
+                .onFailure().recoverWithItem(failure -> new Checked(null, failure instanceof AddressPolicy.Refused
+                        ? "refused: " + failure.getMessage()
+                        : "cannot resolve the host: " + truncate(String.valueOf(failure.getMessage()))));
+    }
+
+    private Uni<Outcome> send(Receiver receiver, InetSocketAddress address, ReceiverRepository.Pending event) {
         return tokens.token(event, receiver.audience()).chain(token -> {
             RequestOptions request = new RequestOptions().setMethod(HttpMethod.POST)
                     .setAbsoluteURI(receiver.url())
+                    .setServer(SocketAddress.inetSocketAddress(address)) // the checked address; TLS checks the host
                     .setIdleTimeout(config.deliveryTimeout().toMillis())
                     .putHeader("Content-Type", "application/secevent+jwt")
                     .putHeader("Accept", "application/json");

@@ -15,6 +15,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.keyway.runtime.crypto.SecretBox;
+import dev.keyway.runtime.outbound.AddressPolicy;
 import dev.keyway.runtime.problem.ApiException;
 import dev.keyway.scim.setevents.SecurityEventsConfig;
 import io.smallrye.mutiny.Uni;
@@ -37,11 +38,13 @@ public class ReceiverService {
     private final ReceiverRepository receivers;
     private final SecretBox secrets;
     private final SecurityEventsConfig config;
+    private final AddressPolicy addresses;
 
     public ReceiverService(ReceiverRepository receivers, SecretBox secrets, SecurityEventsConfig config) {
         this.receivers = receivers;
         this.secrets = secrets;
         this.config = config;
+        this.addresses = new AddressPolicy(config.pushAllowedRanges().orElse(List.of()));
     }
 
     public Uni<Registered> register(ReceiverRequest request) {
@@ -134,6 +137,11 @@ public class ReceiverService {
         boolean allowed = scheme.equals("https") || scheme.equals("http") && config.allowHttpUrls();
         if (!allowed || uri.getHost() == null || uri.getUserInfo() != null || uri.getFragment() != null) {
             throw ApiException.badRequest("url: must be an absolute https URL without credentials or fragment");
+        }
+        // a name is checked at each delivery (PushDelivery), where what it resolves to is known
+        if (addresses.refusesLiteral(uri.getHost())) {
+            throw ApiException.badRequest("url: " + uri.getHost() + " is an internal address Keyway does not push "
+                    + "to (see keyway.events.push-allowed-ranges)");
         }
     }
 

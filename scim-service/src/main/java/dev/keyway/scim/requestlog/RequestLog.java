@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -50,6 +51,9 @@ public class RequestLog {
     private final Queue<ScimRequest> waiting = new ConcurrentLinkedQueue<>();
     /** How many entries {@link #waiting} holds (a ConcurrentLinkedQueue counts by walking). */
     private final AtomicInteger size = new AtomicInteger();
+    /** About how many bytes the entries of {@link #waiting} hold ({@link ScimRequest#approximateBytes()}). */
+    private final AtomicLong bytes = new AtomicLong();
+    private final long maxBytes;
     private final TimerLoop loop;
 
     public RequestLog(RequestLogRepository repository, KnownOrganizations organizations, RequestLogConfig config,
@@ -59,6 +63,7 @@ public class RequestLog {
         this.config = config;
         this.dropped = meters.counter("keyway.scim.request.log.dropped");
         this.allowance = new MinuteAllowance(config.perOrganizationPerMinute());
+        this.maxBytes = config.maxWaitingBytes().asLongValue();
         this.loop = new TimerLoop(vertx, () -> writeAll().replaceWith(config.flushInterval()), failure -> {
             LOG.debugf("SCIM request log flush: %s", failure.getMessage());
             return config.flushInterval();
@@ -79,14 +84,23 @@ public class RequestLog {
         }
     }
 
-    /** Queues one entry; no I/O. An entry that does not fit, or is beyond its organization's allowance, is dropped
-     * and counted. */
+    /**
+     * Queues one entry; no I/O. An entry that does not fit (by count or by bytes), or is beyond its organization's
+     * allowance, is dropped and counted.
+     */
     public void record(ScimRequest entry) {
         if (!allowance.take(entry.orgId(), System.currentTimeMillis())) {
             dropped.increment();
             return;
         }
+        long entryBytes = entry.approximateBytes();
         if (size.incrementAndGet() > config.capacity()) {
+            size.decrementAndGet();
+            dropped.increment();
+            return;
+        }
+        if (bytes.addAndGet(entryBytes) > maxBytes) {
+            bytes.addAndGet(-entryBytes);
             size.decrementAndGet();
             dropped.increment();
             return;
@@ -95,6 +109,11 @@ public class RequestLog {
         if (size.get() >= config.batchSize()) {
             loop.wake();
         }
+    }
+
+    /** How many entries wait in memory. */
+    int waiting() {
+        return size.get();
     }
 
     /** The organization's entries that match, newest first (those still waiting in memory are not yet among them). */
@@ -108,13 +127,16 @@ public class RequestLog {
     private Uni<Void> writeAll() {
         List<ScimRequest> batch = new ArrayList<>(Math.min(size.get(), config.batchSize()));
         ScimRequest entry;
+        long batchBytes = 0;
         while (batch.size() < config.batchSize() && (entry = waiting.poll()) != null) {
             batch.add(entry);
+            batchBytes += entry.approximateBytes();
         }
         if (batch.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
         size.addAndGet(-batch.size());
+        bytes.addAndGet(-batchBytes);
         return repository.insert(batch)
                 .onFailure().invoke(failure -> {
                     // retrying would hold ever more in memory while the database is away; the log keeps a gap

@@ -2,6 +2,7 @@ package dev.keyway.scim.requestlog;
 
 import java.time.Duration;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -23,6 +24,13 @@ public interface RequestLogConfig {
      */
     @WithDefault("20000")
     int capacity();
+
+    /**
+     * About how many bytes the entries waiting in memory may hold; beyond it new entries are dropped (and counted)
+     * like beyond {@link #capacity()}. A count alone would let long paths and error details take far more heap.
+     */
+    @WithDefault("8M")
+    MemorySize maxWaitingBytes();
 
     /**
      * The most entries one organization adds in a minute; beyond it its entries are dropped (and counted), so one

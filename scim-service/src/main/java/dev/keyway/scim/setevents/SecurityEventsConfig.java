@@ -1,6 +1,8 @@
 package dev.keyway.scim.setevents;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -39,6 +41,13 @@ public interface SecurityEventsConfig {
     /** Endpoint URLs may be http (tests, a receiver on the same host); otherwise https only. */
     @WithDefault("false")
     boolean allowHttpUrls();
+
+    /**
+     * CIDR ranges SETs may be pushed to although they are not public (loopback, private, link-local, CGNAT, unique
+     * local, metadata services are refused otherwise), e.g. {@code 10.20.0.0/16} for apps inside the operator's
+     * network; none by default.
+     */
+    Optional<List<String>> pushAllowedRanges();
 
     /** Most SETs one poll response carries, whatever maxEvents asks. */
     @WithDefault("1000")

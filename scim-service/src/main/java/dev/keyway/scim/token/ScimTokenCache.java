@@ -1,10 +1,12 @@
 package dev.keyway.scim.token;
 
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -13,10 +15,12 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.TimeoutException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgConnection;
 
 /**
@@ -25,9 +29,12 @@ import io.vertx.pgclient.PgConnection;
  * what a token stands for (its organization's API key, SCIM settings), forgets everything when that transaction
  * commits; every other replica is told by PostgreSQL (the triggers of V6 notify {@value #CHANNEL}; this replica
  * listens on a connection of its own) and forgets everything when the notification arrives, milliseconds after the
- * commit. A replica that is not listening (connection lost, not yet up) remembers nothing, so a silently broken
- * connection is the only way an entry outlives a revocation: {@link ScimTokenConfig#maxAge()} bounds that.
- * Only active tokens are remembered: an unknown token is looked up every time, and cannot fill memory.
+ * commit. A replica that is not listening (connection lost, not yet up) remembers nothing. A connection can also
+ * break without closing (a stalled backend, a dropped network path): every
+ * {@link ScimTokenConfig#heartbeatInterval()} a cheap query on it must answer within that interval that it still
+ * listens, or the replica forgets everything and listens on a new connection; {@link ScimTokenConfig#maxAge()} bounds
+ * whatever is left. Only active tokens are remembered: an unknown token is looked up every time, and cannot fill
+ * memory.
  */
 @ApplicationScoped
 public class ScimTokenCache {
@@ -38,6 +45,15 @@ public class ScimTokenCache {
     private static final Logger LOG = Logger.getLogger(ScimTokenCache.class);
     private static final HexFormat HEX = HexFormat.of();
     private static final long RELISTEN_MILLIS = 1_000;
+    private static final String LISTEN = "listen " + CHANNEL;
+    /** One row while this connection listens on the channel: the backend answers, and still listens. */
+    static final String HEARTBEAT = "select 1 from pg_listening_channels() c where c = '" + CHANNEL + "'";
+    /**
+     * Ends the abandoned listener's backend, if it is still ours (last busy with the listener's statements), which
+     * closes the connection so the pool lets it go; a stalled backend ends when it runs again.
+     */
+    private static final String END_BACKEND = "select pg_terminate_backend(pid) from pg_stat_activity "
+            + "where pid = $1 and datname = current_database() and query in ($2, $3)";
 
     private record Entry(ScimTokenRepository.Presented token, long loadedAt) {
     }
@@ -46,18 +62,21 @@ public class ScimTokenCache {
     private final Pool pool;
     private final Vertx vertx;
     private final long maxAgeNanos;
+    private final Duration heartbeat;
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     /** Moves on every forget, so a lookup that raced with a revocation does not store what it read before it. */
     private final AtomicLong generation = new AtomicLong();
     private volatile boolean listening;
     private volatile boolean stopped;
-    private volatile SqlConnection listener;
+    /** The connection listening now, or null; a connection given up is replaced, so this tells whether it is. */
+    private final AtomicReference<SqlConnection> listener = new AtomicReference<>();
 
     public ScimTokenCache(ScimTokenRepository tokens, Pool pool, Vertx vertx, ScimTokenConfig config) {
         this.tokens = tokens;
         this.pool = pool;
         this.vertx = vertx;
         this.maxAgeNanos = config.maxAge().toNanos();
+        this.heartbeat = config.heartbeatInterval();
     }
 
     void start(@Observes StartupEvent started) {
@@ -69,7 +88,7 @@ public class ScimTokenCache {
     void stop(@Observes ShutdownEvent shutdown) {
         stopped = true;
         listening = false;
-        SqlConnection connection = listener;
+        SqlConnection connection = listener.getAndSet(null);
         if (connection != null) {
             connection.closeAndForget();
         }
@@ -113,30 +132,59 @@ public class ScimTokenCache {
             return;
         }
         pool.getConnection().subscribe().with(connection -> {
-            listener = connection;
+            listener.set(connection);
             PgConnection pg = PgConnection.cast(connection.getDelegate());
             pg.notificationHandler(notification -> forget());
-            pg.closeHandler(closed -> {
-                listening = false;
-                forget();
-                if (!stopped) {
-                    LOG.info("SCIM token cache: the notification connection closed; looking every token up until it"
-                            + " is back");
-                    vertx.setTimer(RELISTEN_MILLIS, timer -> listen());
-                }
-            });
-            connection.query("listen " + CHANNEL).execute().subscribe().with(done -> {
+            pg.closeHandler(closed -> lost(connection, "the notification connection closed", false));
+            connection.query(LISTEN).execute().subscribe().with(done -> {
                 forget();
                 listening = true;
                 LOG.info("SCIM token cache: listening for revocations");
-            }, failure -> {
-                LOG.warnf("SCIM token cache: cannot listen for revocations (%s); looking every token up",
-                        failure.getMessage());
-                connection.closeAndForget();
-            });
+                vertx.setTimer(heartbeat.toMillis(), timer -> beat(connection));
+            }, failure -> lost(connection, "cannot listen for revocations (" + failure.getMessage() + ")", true));
         }, failure -> {
             LOG.debugf("SCIM token cache: no connection to listen on (%s); trying again", failure.getMessage());
             vertx.setTimer(RELISTEN_MILLIS, timer -> listen());
         });
+    }
+
+    /** Checks that the listening connection answers, and still listens; then again after the interval. */
+    private void beat(SqlConnection connection) {
+        if (listener.get() != connection) {
+            return;
+        }
+        connection.query(HEARTBEAT).execute().ifNoItem().after(heartbeat).fail().subscribe().with(rows -> {
+            if (rows.size() == 1) {
+                vertx.setTimer(heartbeat.toMillis(), timer -> beat(connection));
+            } else {
+                lost(connection, "the notification connection no longer listens", true);
+            }
+        }, failure -> lost(connection, "the notification connection failed its heartbeat ("
+                + (failure instanceof TimeoutException ? "no answer within " + heartbeat : failure.getMessage()) + ")",
+                true));
+    }
+
+    /**
+     * Fail safe: whatever was remembered may have missed a revocation, so everything is forgotten and tokens are
+     * looked up until a new connection listens. A connection that may be stalled is not handed back to the pool.
+     */
+    private void lost(SqlConnection connection, String why, boolean mayBeStalled) {
+        if (!listener.compareAndSet(connection, null)) {
+            return; // given up already (or shutting down)
+        }
+        listening = false;
+        forget();
+        if (stopped) {
+            return;
+        }
+        LOG.warnf("SCIM token cache: %s; looking every token up until it listens again", why);
+        if (mayBeStalled) {
+            int pid = PgConnection.cast(connection.getDelegate()).processId();
+            pool.preparedQuery(END_BACKEND).execute(Tuple.of(pid, LISTEN, HEARTBEAT)).subscribe().with(
+                    ended -> {
+                    }, failure -> LOG.debugf("SCIM token cache: could not end the old listener (%s)",
+                            failure.getMessage()));
+        }
+        vertx.setTimer(RELISTEN_MILLIS, timer -> listen());
     }
 }

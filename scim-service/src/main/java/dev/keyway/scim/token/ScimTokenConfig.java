@@ -16,4 +16,12 @@ public interface ScimTokenConfig {
      */
     @WithDefault("10s")
     Duration maxAge();
+
+    /**
+     * How often the notification connection is checked with a cheap query; one that fails, or does not answer
+     * within this interval, is given up: the cache is emptied and the replica listens on a new connection. This is
+     * what notices a connection that broke without closing, well within {@link #maxAge()}.
+     */
+    @WithDefault("2s")
+    Duration heartbeatInterval();
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
@@ -46,6 +47,10 @@ class BackoffTest {
 
             public boolean allowHttpUrls() {
                 return false;
+            }
+
+            public Optional<List<String>> pushAllowedRanges() {
+                return Optional.empty();
             }
 
             public int maxPollEvents() {

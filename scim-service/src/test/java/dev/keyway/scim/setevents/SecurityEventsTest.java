@@ -33,6 +33,7 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.keyway.scim.ScimOrg;
 import dev.keyway.scim.receivers.PushDelivery;
 import dev.keyway.testsupport.KeywayTestStack;
+import dev.keyway.testsupport.TestPostgres;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -147,6 +148,32 @@ class SecurityEventsTest {
                     receiver.of("/Users/" + flowing).stream().map(TestReceiver.Received::sequence).toList());
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> operator()
                     .get("/admin/event-receivers/" + receiverId).then().body("backlog", equalTo(0)));
+        }
+    }
+
+    @Test
+    void setsAreNeverPushedToAnInternalAddressAndEachRefusalIsAFailedAttempt() throws Exception {
+        ScimOrg org = ScimOrg.create("set-internal");
+        operator().body("{\"name\":\"meta\",\"mode\":\"push\",\"url\":\"http://169.254.169.254/latest\","
+                + "\"organizations\":[\"" + org.org().id().value() + "\"]}").post("/admin/event-receivers").then()
+                .statusCode(400).contentType(containsString("application/problem+json"))
+                .body("detail", containsString("169.254.169.254"));
+
+        // an internal app (127.0.0.2 here, outside the allowed 127.0.0.1/32) that would acknowledge every SET
+        try (TestReceiver allowed = new TestReceiver(); TestReceiver internal = new TestReceiver("127.0.0.2")) {
+            String receiverId = pushReceiver("internal-" + org.slug(), org, allowed, null);
+            // what a registered name resolving to an internal address comes to (a name is only checked at delivery)
+            TestPostgres.get().execute("update scim.event_receiver set url = '" + internal.url() + "' where id = '"
+                    + receiverId + "'");
+            createUser(org, "internal@acme.test");
+
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> operator()
+                    .get("/admin/event-receivers/" + receiverId).then().statusCode(200)
+                    .body("backlog", equalTo(1))
+                    .body("lastError", containsString("127.0.0.2"))
+                    .body("lastError", containsString("not allowed")));
+            assertTrue(internal.received.isEmpty(), "nothing reached the internal address");
+            assertTrue(allowed.received.isEmpty());
         }
     }
 

@@ -55,13 +55,19 @@ public final class TestReceiver implements AutoCloseable {
     private volatile Predicate<String> refuseSubject = subject -> false;
 
     public TestReceiver() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        this("127.0.0.1");
+    }
+
+    /** A receiver listening on another loopback address, e.g. 127.0.0.2 standing for an internal one. */
+    public TestReceiver(String address) throws IOException {
+        server = HttpServer.create(new InetSocketAddress(address, 0), 0);
         server.createContext("/sets", this::handle);
         server.start();
     }
 
     public String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/sets";
+        return "http://" + server.getAddress().getAddress().getHostAddress() + ":" + server.getAddress().getPort()
+                + "/sets";
     }
 
     /** SETs about matching subjects get 500 until this changes. */

@@ -1,9 +1,7 @@
 package dev.keyway.sso.connection;
 
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -16,10 +14,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response.Status;
 
+import dev.keyway.runtime.outbound.AddressPolicy;
 import dev.keyway.runtime.problem.ApiException;
 import dev.keyway.sso.config.SsoConfig;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -47,18 +45,11 @@ public class MetadataFetch {
 
     private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
 
-    /** Resolves a host name to its addresses (blocking). */
-    interface Resolver {
-
-        List<InetAddress> resolve(String host) throws UnknownHostException;
-    }
-
     private record Answer(String location, byte[] document) {
     }
 
     private final HttpClient client;
     private final AddressPolicy addresses;
-    private final Resolver resolver;
     private final Duration timeout;
     private final boolean allowHttp;
     private final int maxBytes;
@@ -66,17 +57,14 @@ public class MetadataFetch {
     @Inject
     public MetadataFetch(Vertx vertx, SsoConfig config) {
         this(vertx, new AddressPolicy(config.metadataFetchAllowedRanges().orElse(List.of())),
-                host -> List.of(InetAddress.getAllByName(host)), config.metadataFetchTimeout(),
-                config.allowHttpMetadataUrls(), IdpMetadata.MAX_BYTES);
+                config.metadataFetchTimeout(), config.allowHttpMetadataUrls(), IdpMetadata.MAX_BYTES);
     }
 
-    MetadataFetch(Vertx vertx, AddressPolicy addresses, Resolver resolver, Duration timeout, boolean allowHttp,
-            int maxBytes) {
+    MetadataFetch(Vertx vertx, AddressPolicy addresses, Duration timeout, boolean allowHttp, int maxBytes) {
         // no keep-alive: one connection per checked address and hop, closed when the hop ends; no compression is
         // asked for, so the size cap counts the bytes that arrive
         this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false).setVerifyHost(true));
         this.addresses = addresses;
-        this.resolver = resolver;
         this.timeout = timeout;
         this.allowHttp = allowHttp;
         this.maxBytes = maxBytes;
@@ -99,8 +87,8 @@ public class MetadataFetch {
     }
 
     private Uni<byte[]> hop(URI url, int redirects) {
-        // name resolution blocks: on a worker, never on the event loop
-        return Uni.createFrom().item(() -> checkedAddress(url)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+        // a failure says only its category: the address is not for the owner who typed the URL
+        return addresses.check(url).onFailure().transform(refused -> failure("address-not-allowed"))
                 .chain(address -> get(url, address))
                 .chain(answer -> {
                     if (answer.location() == null) {
@@ -111,21 +99,6 @@ public class MetadataFetch {
                     }
                     return hop(redirectTarget(url, answer.location()), redirects + 1);
                 });
-    }
-
-    private InetSocketAddress checkedAddress(URI url) {
-        List<InetAddress> resolved;
-        try {
-            resolved = resolver.resolve(url.getHost());
-        } catch (UnknownHostException e) {
-            throw failure("address-not-allowed");
-        }
-        // every address, not just the first: a name with one public and one private address is refused
-        if (resolved.isEmpty() || !resolved.stream().allMatch(addresses::permits)) {
-            throw failure("address-not-allowed");
-        }
-        int port = url.getPort() != -1 ? url.getPort() : "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
-        return new InetSocketAddress(resolved.get(0), port);
     }
 
     private URI redirectTarget(URI from, String location) {

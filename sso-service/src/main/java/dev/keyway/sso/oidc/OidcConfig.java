@@ -1,6 +1,8 @@
 package dev.keyway.sso.oidc;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -52,5 +54,12 @@ public interface OidcConfig {
         /** How long one POST to an app may take. */
         @WithDefault("5s")
         Duration timeout();
+
+        /**
+         * CIDR ranges logout tokens may be delivered to although they are not public (loopback, private, link-local,
+         * CGNAT, unique local, metadata services are refused otherwise), e.g. {@code 10.20.0.0/16} for apps inside
+         * the operator's network; none by default.
+         */
+        Optional<List<String>> allowedRanges();
     }
 }

@@ -32,6 +32,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 
+import dev.keyway.runtime.outbound.AddressPolicy;
 import dev.keyway.runtime.problem.ApiException;
 import io.vertx.core.Vertx;
 
@@ -58,7 +59,7 @@ class MetadataFetchTest {
         server.createContext("/", exchange -> send(exchange, 200, METADATA));
         server.start();
         try {
-            new MetadataFetch(vertx, new AddressPolicy(List.of("127.0.0.1/32")), MetadataFetchTest::literal,
+            new MetadataFetch(vertx, new AddressPolicy(List.of("127.0.0.1/32"), MetadataFetchTest::literal),
                     Duration.ofSeconds(30), true, 1024).fetch("http://127.0.0.1:" + server.getAddress().getPort() + "/")
                     .await().atMost(Duration.ofSeconds(30));
         } finally {
@@ -224,8 +225,8 @@ class MetadataFetchTest {
         assertRefused(fetch, "http://127.0.0.1:" + port + "/metadata.xml", "unreachable");
     }
 
-    private MetadataFetch fetch(List<String> allowed, MetadataFetch.Resolver resolver) {
-        return new MetadataFetch(vertx, new AddressPolicy(allowed), resolver, DEADLINE, true, 64 * 1024);
+    private MetadataFetch fetch(List<String> allowed, AddressPolicy.Resolver resolver) {
+        return new MetadataFetch(vertx, new AddressPolicy(allowed, resolver), DEADLINE, true, 64 * 1024);
     }
 
     /** @return the problem detail, for checks that it reveals nothing */

@@ -576,6 +576,46 @@ class OpenIdConnectTest {
     }
 
     @Test
+    void aLogoutIsNeverSentToAnInternalAddressAndTheRefusalIsRecorded() throws Exception {
+        given().auth().oauth2(SsoFixture.OPERATOR).contentType(ContentType.JSON)
+                .body("{\"name\":\"x\",\"tokenEndpointAuthMethod\":\"client_secret_basic\",\"redirectUris\":[\""
+                        + OidcApp.REDIRECT + "\"],\"backchannelLogoutUri\":\"https://169.254.169.254/logout\"}")
+                .post("/admin/oidc/clients").then().statusCode(400).contentType("application/problem+json")
+                .body("detail", containsString("169.254.169.254"));
+
+        // an internal app (127.0.0.2 here, outside the allowed 127.0.0.1/32) that would acknowledge the logout
+        LinkedBlockingQueue<String> received = new LinkedBlockingQueue<>();
+        HttpServer internal = HttpServer.create(new InetSocketAddress("127.0.0.2", 0), 0);
+        internal.createContext("/backchannel", exchange -> {
+            received.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        internal.start();
+        try {
+            SsoFixture org = SsoFixture.create("oidc-internal");
+            UUID user = org.user("ada@acme.test", true);
+            OidcApp app = OidcApp.register("\"backchannelLogoutUri\":\"https://app.example.test/backchannel\"");
+            OidcApp.Request request = app.request(org.slug);
+            app.token(OidcApp.code(OidcApp.signIn(org, request, "ada@acme.test"), request, issuer()),
+                    request.verifier).then().statusCode(200);
+            // what a registered name resolving to an internal address comes to (a name is only checked at delivery)
+            TestPostgres.get().execute("update sso.oidc_client set backchannel_logout_uri = 'http://127.0.0.2:"
+                    + internal.getAddress().getPort() + "/backchannel' where client_id = '" + app.clientId + "'");
+
+            org.user(user, "ada@acme.test", false);
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> TestPostgres.get().count(
+                    "select count(*) from sso.oidc_logout_delivery where client_id = ? and delivered_at is null "
+                            + "and last_error like '%127.0.0.2%not allowed%'",
+                    app.clientId) == 1);
+            assertTrue(received.isEmpty(), "nothing reached the internal address");
+        } finally {
+            internal.stop(0);
+        }
+    }
+
+    @Test
     void theJumpCloudTileStartsAFreshAuthorizationAtTheAppNeverACode() {
         SsoFixture org = SsoFixture.create("oidc-tile");
         org.user("ada@acme.test", true);

@@ -15,7 +15,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 
+import dev.keyway.runtime.outbound.AddressPolicy;
 import dev.keyway.runtime.problem.ApiException;
+import dev.keyway.sso.oidc.OidcConfig;
 import io.smallrye.mutiny.Uni;
 
 /** Registering apps: the rules on their URIs and keys, the secret generated once. */
@@ -34,10 +36,12 @@ public class Clients {
 
     private final ClientRepository repository;
     private final ObjectMapper json;
+    private final AddressPolicy logoutAddresses;
 
-    public Clients(ClientRepository repository, ObjectMapper json) {
+    public Clients(ClientRepository repository, ObjectMapper json, OidcConfig config) {
         this.repository = repository;
         this.json = json;
+        this.logoutAddresses = new AddressPolicy(config.logout().allowedRanges().orElse(List.of()));
     }
 
     public Uni<Registered> register(Registration registration) {
@@ -114,12 +118,26 @@ public class Clients {
         return new OidcClient(clientId, registration.name().trim(), method,
                 secret == null ? null : ClientSecrets.hash(secret), jwks, redirects, postLogout,
                 registration.backchannelLogoutUri() == null ? null
-                        : uri(registration.backchannelLogoutUri(), "backchannelLogoutUri"),
+                        : backchannelUri(registration.backchannelLogoutUri()),
                 registration.initiateLoginUri() == null ? null
                         : uri(registration.initiateLoginUri(), "initiateLoginUri"),
                 registration.allowedOrganizations() == null ? null
                         : registration.allowedOrganizations().stream().map(slug -> slug.trim().toLowerCase(Locale.ROOT))
                                 .distinct().toList());
+    }
+
+    /**
+     * Keyway itself POSTs to this URI, so an internal address written into it is refused at once; a name is checked
+     * at each delivery ({@code LogoutDelivery}), where what it resolves to is known.
+     */
+    private String backchannelUri(String value) {
+        String checked = uri(value, "backchannelLogoutUri");
+        String host = URI.create(checked).getHost();
+        if (logoutAddresses.refusesLiteral(host)) {
+            throw ApiException.badRequest("backchannelLogoutUri: " + host + " is an internal address Keyway does not "
+                    + "deliver to (see keyway.oidc.logout.allowed-ranges).");
+        }
+        return checked;
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.keyway.sso.oidc.logout;
 
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -12,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import dev.keyway.runtime.log.LogSafe;
+import dev.keyway.runtime.outbound.AddressPolicy;
 import dev.keyway.sso.oidc.OidcConfig;
 import dev.keyway.sso.oidc.OidcIssuer;
 import dev.keyway.sso.signing.SigningKeys;
@@ -22,6 +24,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.core.http.HttpClient;
@@ -31,7 +34,9 @@ import io.vertx.mutiny.core.http.HttpClient;
  * {@code logout+jwt}: iss, aud, iat, exp, jti, sub, sid and the back-channel logout event) to the app's
  * {@code backchannel_logout_uri}. A 2xx acknowledges it; anything else is retried with exponential backoff (doubling
  * from {@link OidcConfig.Logout#initialBackoff()} up to its maximum) until acknowledged or given up after
- * {@link OidcConfig.Logout#giveUpAfter()}. Any replica may deliver; each claims rows under a lease.
+ * {@link OidcConfig.Logout#giveUpAfter()}. Any replica may deliver; each claims rows under a lease. The app's host
+ * is resolved and checked against {@link AddressPolicy} at each delivery, and the POST goes to the checked address:
+ * an internal address is a failed delivery whose error names it.
  */
 @ApplicationScoped
 public class LogoutDelivery {
@@ -45,6 +50,7 @@ public class LogoutDelivery {
     private final OidcIssuer issuer;
     private final OidcConfig.Logout config;
     private final HttpClient client;
+    private final AddressPolicy addresses;
     private final AtomicBoolean due = new AtomicBoolean();
 
     public LogoutDelivery(LogoutDeliveryRepository repository, SigningKeys keys, OidcIssuer issuer, OidcConfig config,
@@ -54,6 +60,7 @@ public class LogoutDelivery {
         this.issuer = issuer;
         this.config = config.logout();
         this.client = vertx.createHttpClient();
+        this.addresses = new AddressPolicy(this.config.allowedRanges().orElse(List.of()));
     }
 
     @PreDestroy
@@ -139,11 +146,13 @@ public class LogoutDelivery {
     }
 
     private Uni<Void> send(String uri, String token) {
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(uri)
-                .setTimeout(config.timeout().toMillis()).setFollowRedirects(false)
-                .putHeader("Content-Type", "application/x-www-form-urlencoded");
         String body = "logout_token=" + token; // a JWT is URL-safe as it is
-        return client.request(options)
+        return Uni.createFrom().item(() -> URI.create(uri)).chain(addresses::check)
+                .map(address -> new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(uri)
+                        .setServer(SocketAddress.inetSocketAddress(address)) // the checked address; TLS checks the host
+                        .setTimeout(config.timeout().toMillis()).setFollowRedirects(false)
+                        .putHeader("Content-Type", "application/x-www-form-urlencoded"))
+                .chain(client::request)
                 .chain(request -> request.send(Buffer.buffer(body)))
                 .chain(response -> response.body().map(ignored -> response.statusCode()))
                 .map(status -> {

@@ -1,8 +1,9 @@
-package dev.keyway.sso.connection;
+package dev.keyway.runtime.outbound;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.List;
@@ -11,12 +12,32 @@ import java.util.Optional;
 import io.netty.handler.ipfilter.IpFilterRuleType;
 import io.netty.handler.ipfilter.IpSubnetFilterRule;
 import io.netty.util.NetUtil;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
- * Which addresses the metadata URL fetch may connect to: public ones, and the ranges the operator allows. An admin
- * types the URL, so without this it would reach our own network (loopback, RFC 1918, the cloud metadata service).
+ * Which addresses a request to a URL someone registered (an IdP's metadata URL, an app's back-channel logout URI, a
+ * push receiver) may connect to: public ones, and the ranges the operator allows. The URL is typed by an admin, so
+ * without this it would reach our own network (loopback, RFC 1918, the cloud metadata service).
+ * <p>
+ * {@link #check(URI)} resolves the host and checks every address; the caller connects to the address it returns,
+ * never re-resolving the name, so DNS rebinding between the check and the connection cannot happen.
  */
-final class AddressPolicy {
+public final class AddressPolicy {
+
+    /** Resolves a host name to its addresses (blocking). */
+    public interface Resolver {
+
+        List<InetAddress> resolve(String host) throws UnknownHostException;
+    }
+
+    /** A URL whose host is, or resolves to, an address the policy refuses; the message names the address. */
+    public static final class Refused extends RuntimeException {
+
+        Refused(String message) {
+            super(message, null, false, false);
+        }
+    }
 
     /** Never public: loopback, private, link-local, CGNAT, unspecified, multicast, reserved, metadata services. */
     private static final List<IpSubnetFilterRule> NOT_PUBLIC = ranges(List.of(
@@ -37,13 +58,70 @@ final class AddressPolicy {
             "ff00::/8")); // multicast
 
     private final List<IpSubnetFilterRule> allowed;
+    private final Resolver resolver;
 
     /** @param allowedRanges CIDR ranges the operator allows although they are not public (e.g. 127.0.0.0/8 in tests) */
-    AddressPolicy(List<String> allowedRanges) {
-        this.allowed = ranges(allowedRanges);
+    public AddressPolicy(List<String> allowedRanges) {
+        this(allowedRanges, host -> List.of(InetAddress.getAllByName(host)));
     }
 
-    boolean permits(InetAddress address) {
+    /** @param resolver how host names are resolved (the system's resolver, or a test's) */
+    public AddressPolicy(List<String> allowedRanges, Resolver resolver) {
+        this.allowed = ranges(allowedRanges);
+        this.resolver = resolver;
+    }
+
+    /**
+     * The checked address to connect to for {@code url}: its host resolved (on a worker thread, never on the event
+     * loop) and every address it resolves to permitted, the port the URL's or its scheme's.
+     *
+     * @return fails with {@link Refused} naming the refused address, or with {@link UnknownHostException}
+     */
+    public Uni<InetSocketAddress> check(URI url) {
+        return Uni.createFrom().<InetSocketAddress>emitter(emitter -> {
+            try {
+                emitter.complete(checkNow(url));
+            } catch (UnknownHostException | Refused e) {
+                emitter.fail(e);
+            }
+        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+    /** {@link #check(URI)} on the calling thread, which it blocks while the name is resolved. */
+    public InetSocketAddress checkNow(URI url) throws UnknownHostException {
+        String host = url.getHost();
+        if (host == null) {
+            throw new UnknownHostException("no host in the URL");
+        }
+        List<InetAddress> resolved = resolver.resolve(host);
+        if (resolved == null || resolved.isEmpty()) {
+            throw new UnknownHostException(host);
+        }
+        // every address, not just the first: a name with one public and one private address is refused
+        for (InetAddress address : resolved) {
+            if (!permits(address)) {
+                throw new Refused("address " + address.getHostAddress() + " of " + host + " is not allowed "
+                        + "(loopback, private, link-local or another internal range, not in the allowed ranges)");
+            }
+        }
+        int port = url.getPort() != -1 ? url.getPort() : "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
+        return new InetSocketAddress(resolved.get(0), port);
+    }
+
+    /**
+     * Whether a host as written in a URL is an IP address the policy refuses (a name is not judged here: what it
+     * resolves to can change, so names are checked at each connection).
+     */
+    public boolean refusesLiteral(String host) {
+        byte[] address = host == null ? null : NetUtil.createByteArrayFromIpAddressString(host);
+        try {
+            return address != null && !permits(InetAddress.getByAddress(address));
+        } catch (UnknownHostException e) {
+            return false; // not an address of a valid length, so not an address literal
+        }
+    }
+
+    public boolean permits(InetAddress address) {
         // an IPv6 address that carries an IPv4 one (mapped, NAT64, 6to4) is judged by the IPv4 address too
         InetAddress carried = carriedIpv4(address).orElse(address);
         if (matches(allowed, address) || matches(allowed, carried)) {
