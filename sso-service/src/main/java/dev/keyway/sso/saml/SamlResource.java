@@ -43,11 +43,11 @@ public class SamlResource {
 
     public SamlResource(SignIn signIn, SamlConnections connections, SpEndpoints endpoints, SsoConfig config,
             AcsCapacity capacity) {
-        this.capacity = capacity;
         this.signIn = signIn;
         this.connections = connections;
         this.endpoints = endpoints;
         this.config = config;
+        this.capacity = capacity;
     }
 
     @GET
