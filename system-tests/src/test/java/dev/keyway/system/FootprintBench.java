@@ -1,7 +1,6 @@
 package dev.keyway.system;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,6 +18,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.keyway.testsupport.AdminTokens;
+import dev.keyway.testsupport.FreePorts;
 import dev.keyway.testsupport.KeywayTestStack;
 import dev.keyway.testsupport.TestKafka;
 import dev.keyway.testsupport.TestPostgres;
@@ -76,8 +76,8 @@ public final class FootprintBench {
 
     private static Measured measure(Path root, String service, List<String> jvmOptions, int idleSeconds,
             TestPostgres postgres, TestKafka kafka) throws Exception {
-        int port = freePort();
-        int management = freePort();
+        int port = FreePorts.take();
+        int management = FreePorts.take();
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(jvmOptions);
@@ -126,7 +126,7 @@ public final class FootprintBench {
         if (service.equals("admin-portal")) {
             // the services it calls are not running; it calls them only when a page is asked for
             for (String called : List.of("SSO", "SCIM", "IMPORTS")) {
-                env.put("KEYWAY_PORTAL_" + called + "_URL", "http://localhost:" + freePort());
+                env.put("KEYWAY_PORTAL_" + called + "_URL", "http://localhost:" + FreePorts.take());
             }
         }
         return env;
@@ -162,11 +162,5 @@ public final class FootprintBench {
             }
         }
         return status;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

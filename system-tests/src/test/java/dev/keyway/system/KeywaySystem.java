@@ -4,7 +4,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import dev.keyway.common.event.Topics;
+import dev.keyway.testsupport.FreePorts;
 import dev.keyway.testsupport.JumpCloudStandIn;
 import dev.keyway.testsupport.KeywayTestStack;
 import dev.keyway.testsupport.LocalRegions;
@@ -40,6 +40,8 @@ public final class KeywaySystem {
 
     private static KeywaySystem instance;
     private static KeywaySystem eu;
+    /** Why region api did not start, if it did not. */
+    private static Throwable failedStart;
 
     /** Where the services of each region run: the regions and services of deploy/regions.properties. */
     private static final LocalRegions REGIONS = LocalRegions.get();
@@ -69,13 +71,17 @@ public final class KeywaySystem {
 
     /** Region {@code api}: the three services on this JVM's PostgreSQL and Kafka. */
     public static synchronized KeywaySystem get() {
+        if (failedStart != null) {
+            // rather than leave the later tests to talk to whatever answers on its ports
+            throw new IllegalStateException("region api did not start", failedStart);
+        }
         if (instance == null) {
-            TestPostgres postgres = TestPostgres.get();
-            TestKafka kafka = TestKafka.get();
-            instance = new KeywaySystem();
-            // stopped before the broker and the database it uses (registered earlier), so both stop promptly
-            Teardown.register(instance::stop);
-            instance.start("api", REGIONS.services(), postgres, kafka);
+            try {
+                instance = started("api", REGIONS.services(), TestPostgres.get(), TestKafka.get());
+            } catch (RuntimeException | Error e) {
+                failedStart = e;
+                throw e;
+            }
         }
         return instance;
     }
@@ -89,11 +95,17 @@ public final class KeywaySystem {
         if (eu == null) {
             TestKafka euKafka = TestKafka.second();
             TwoRegionMirror.start(TestKafka.get(), euKafka);
-            eu = new KeywaySystem();
-            Teardown.register(eu::stop);
-            eu.start("eu", EU_SERVICES, TestPostgres.get().anotherDatabase(), euKafka);
+            eu = started("eu", EU_SERVICES, TestPostgres.get().anotherDatabase(), euKafka);
         }
         return eu;
+    }
+
+    private static KeywaySystem started(String region, List<String> names, TestPostgres postgres, TestKafka kafka) {
+        KeywaySystem system = new KeywaySystem();
+        // stopped before the broker and the database it uses (registered earlier), so both stop promptly
+        Teardown.register(system::stop);
+        system.start(region, names, postgres, kafka);
+        return system;
     }
 
     public Service sso() {
@@ -120,7 +132,7 @@ public final class KeywaySystem {
         Map<String, Map<String, Integer>> ports = new LinkedHashMap<>();
         for (String region : REGIONS.regions()) {
             Map<String, Integer> ofRegion = new LinkedHashMap<>();
-            REGIONS.services().forEach(service -> ofRegion.put(service, freePort()));
+            REGIONS.services().forEach(service -> ofRegion.put(service, FreePorts.take()));
             ports.put(region, ofRegion);
         }
         return ports;
@@ -138,7 +150,7 @@ public final class KeywaySystem {
             int port = PORTS.get(region).get(name);
             Map<String, String> config = new LinkedHashMap<>();
             config.put("quarkus.http.port", Integer.toString(port));
-            int managementPort = freePort();
+            int managementPort = FreePorts.take();
             config.put("quarkus.management.port", Integer.toString(managementPort));
             config.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl());
             config.put("quarkus.datasource.reactive.url", postgres.reactiveUrl());
@@ -210,6 +222,11 @@ public final class KeywaySystem {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.add("-Xmx384m");
+        // a benchmark may add options to every service, e.g. a flight recording (-Dkeyway.system.java-options=...)
+        String extra = System.getProperty("keyway.system.java-options", "").replace("{service}", label);
+        if (!extra.isBlank()) {
+            command.addAll(List.of(extra.trim().split("\\s+")));
+        }
         config.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-jar");
         command.add(app.toString());
@@ -231,8 +248,8 @@ public final class KeywaySystem {
         await(service.name() + " ready (log: " + service.log().toAbsolutePath() + ")").atMost(Duration.ofSeconds(300))
                 .pollInterval(Duration.ofMillis(250)).until(() -> {
                     if (!service.process().isAlive()) {
-                        throw new IllegalStateException(service.name() + " exited; see "
-                                + service.log().toAbsolutePath());
+                        throw new IllegalStateException(service.name() + " exited; the end of "
+                                + service.log().toAbsolutePath() + ":\n" + lastLines(service.log(), 15));
                     }
                     try {
                         return http.send(HttpRequest.newBuilder(readiness).timeout(Duration.ofSeconds(5)).build(),
@@ -241,6 +258,15 @@ public final class KeywaySystem {
                         return false;
                     }
                 });
+    }
+
+    private static String lastLines(Path log, int count) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - count), lines.size()));
+        } catch (IOException unreadable) {
+            return "(unreadable: " + unreadable + ")";
+        }
     }
 
     /** SIGTERM, then as long as a graceful shutdown may take; a service that hangs is killed. */
@@ -255,13 +281,5 @@ public final class KeywaySystem {
                 Thread.currentThread().interrupt();
             }
         });
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -2,7 +2,6 @@ package dev.keyway.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -90,7 +89,7 @@ public final class TestKafka {
     private static TestKafka embedded() {
         TestKafka broker;
         try {
-            broker = new TestKafka(null, freePort(), Files.createTempDirectory("keyway-kafka-"));
+            broker = new TestKafka(null, FreePorts.take(), Files.createTempDirectory("keyway-kafka-"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -117,7 +116,7 @@ public final class TestKafka {
                 .withClusterId(clusterId)
                 .withKafkaHost("localhost")
                 .withKafkaPort(port)
-                .withControllerPort(freePort())
+                .withControllerPort(FreePorts.take())
                 .withDeleteLogDirsOnClose(false)
                 .withAdditionalProperties(properties -> {
                     properties.put("log.dirs", logDir.toString());
@@ -230,12 +229,4 @@ public final class TestKafka {
         }
     }
 
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

@@ -58,7 +58,7 @@ public final class TestPostgres {
 
     private static TestPostgres embedded() {
         try {
-            EmbeddedPostgres server = EmbeddedPostgres.builder()
+            EmbeddedPostgres server = EmbeddedPostgres.builder().setPort(FreePorts.take())
                     .setServerConfig("max_connections", "200")
                     .setServerConfig("fsync", "off")
                     .start();

@@ -1,7 +1,6 @@
 package dev.keyway.imports.bench;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,6 +19,7 @@ import java.util.stream.Collectors;
 
 import dev.keyway.common.tenant.Region;
 import dev.keyway.testsupport.AdminTokens;
+import dev.keyway.testsupport.FreePorts;
 import dev.keyway.testsupport.JumpCloudStandIn;
 import dev.keyway.testsupport.JumpCloudStandIn.Org;
 import dev.keyway.testsupport.KeywayTestStack;
@@ -78,8 +78,8 @@ public final class ImportBench {
 
         TestPostgres postgres = TestPostgres.get();
         TestKafka kafka = TestKafka.get();
-        int port = freePort();
-        int management = freePort();
+        int port = FreePorts.take();
+        int management = FreePorts.take();
         Process service = launch(app, jvmOptions, concurrency, port, management, postgres, kafka, jumpcloud);
         int failure = 0;
         try {
@@ -264,11 +264,5 @@ public final class ImportBench {
 
     private static double seconds(long startedNanos) {
         return (System.nanoTime() - startedNanos) / 1e9;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }
