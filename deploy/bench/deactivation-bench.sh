@@ -10,13 +10,16 @@
 #   deploy/bench/deactivation-bench.sh [samples, default 200] [events, default 100000]
 #
 # Self-contained: it runs the packaged services as processes on free ports with their own PostgreSQL and Kafka
-# (system-tests' KeywaySystem), so it never touches a running deploy/local/run.sh. Builds first.
+# (system-tests' KeywaySystem), so it never touches a running deploy/local/run.sh. Builds first. Tracing is off, as
+# in production by default (the system tests trace every service); KEYWAY_BENCH_JAVA_OPTS adds JVM options to every
+# service, e.g. -XX:StartFlightRecording=filename=/tmp/{service}.jfr,dumponexit=true,settings=profile.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
 OUT=$(mktemp)
 ./mvnw -B -pl system-tests -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
   -Dit.test=DeactivationBench -Dkeyway.bench=true -Dkeyway.bench.samples="${1:-200}" \
-  -Dkeyway.bench.events="${2:-100000}" >"$OUT" 2>&1 ||
+  -Dkeyway.bench.events="${2:-100000}" \
+  "-Dkeyway.system.java-options=-Dquarkus.otel.sdk.disabled=true ${KEYWAY_BENCH_JAVA_OPTS:-}" >"$OUT" 2>&1 ||
   { tail -50 "$OUT"; exit 1; }
 grep -A8 "Events benchmark" "$OUT"

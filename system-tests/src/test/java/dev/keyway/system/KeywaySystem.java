@@ -222,12 +222,13 @@ public final class KeywaySystem {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.add("-Xmx384m");
-        // a benchmark may add options to every service, e.g. a flight recording (-Dkeyway.system.java-options=...)
+        config.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        // a benchmark may add options to every service, after the settings above so that its -D wins (e.g. a flight
+        // recording, or tracing off: -Dkeyway.system.java-options=...)
         String extra = System.getProperty("keyway.system.java-options", "").replace("{service}", label);
         if (!extra.isBlank()) {
             command.addAll(List.of(extra.trim().split("\\s+")));
         }
-        config.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-jar");
         command.add(app.toString());
         try {
