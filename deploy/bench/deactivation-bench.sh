@@ -22,4 +22,4 @@ OUT=$(mktemp)
   -Dkeyway.bench.events="${2:-100000}" \
   "-Dkeyway.system.java-options=-Dquarkus.otel.sdk.disabled=true ${KEYWAY_BENCH_JAVA_OPTS:-}" >"$OUT" 2>&1 ||
   { tail -50 "$OUT"; exit 1; }
-grep -A8 "Events benchmark" "$OUT"
+grep -A10 "Events benchmark" "$OUT"

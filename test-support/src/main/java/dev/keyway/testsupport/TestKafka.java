@@ -228,5 +228,4 @@ public final class TestKafka {
             throw new IllegalStateException("could not read the offsets of " + groupId, e);
         }
     }
-
 }
