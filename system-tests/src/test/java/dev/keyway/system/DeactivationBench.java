@@ -63,9 +63,9 @@ import io.restassured.response.Response;
  * {@link KeywaySystem}, their own PostgreSQL and Kafka. Each figure is printed beside a baseline measured on the same
  * broker in the same run, and the ratio.
  * <ol>
- * <li>Deactivation: a SCIM PATCH {@code active=false} until sso-service refuses the user's session (GET /session, every
- * 2 ms, answers 401), one user at a time, idle and while 200 SCIM POST /Users per second flow (open loop). Baseline: Kafka's
- * own end-to-end latency, one record produced (acks=all) until a consumer has it.</li>
+ * <li>Deactivation: a SCIM PATCH {@code active=false} until sso-service refuses the user's session (GET /session,
+ * every 2 ms, answers 401), one user at a time, idle and while 200 SCIM POST /Users per second flow (open loop); the
+ * PATCH's own answer is timed apart. Baseline: Kafka's own end-to-end latency, one record produced (acks=all) until a consumer has it.</li>
  * <li>Throughput: 100k directory events committed into scim-service's outbox at once, until the relay has published
  * them and sso-service has applied every one. Baseline: a producer sending as many records of the same size
  * (acks=all, idempotent, like the relay) as fast as it can.</li>

@@ -13,8 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Ports for servers that are told their port and bind it later (a service process, a broker). A port that
  * {@code new ServerSocket(0)} found free is in the kernel's ephemeral range, so until its server binds it, any server
  * bound to port 0 or any outgoing connection may take it (in CI every operator request to sso-service's port was
- * answered 400, most likely by the system tests' trace receiver). These ports are taken below that range, where neither can land, from a
- * random point per JVM so that two test JVMs on one machine rarely meet.
+ * answered 400, most likely by the system tests' trace receiver). These ports are taken below that range, where
+ * neither can land, from a random point per JVM so that two test JVMs on one machine rarely meet.
  */
 public final class FreePorts {
 
