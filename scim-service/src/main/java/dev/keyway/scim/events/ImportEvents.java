@@ -19,6 +19,7 @@ import dev.keyway.common.event.ImportedUser;
 import dev.keyway.common.event.ImportedUserLeft;
 import dev.keyway.common.tenant.OrgId;
 import dev.keyway.common.tenant.Region;
+import dev.keyway.runtime.database.KeptConnection;
 import dev.keyway.runtime.log.LogSafe;
 import dev.keyway.runtime.outbox.BatchEffect;
 import dev.keyway.runtime.outbox.IncomingEvents;
@@ -31,6 +32,7 @@ import dev.keyway.scim.users.User;
 import dev.keyway.scim.users.UserRepository;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -65,9 +67,11 @@ public class ImportEvents {
     private final GroupRepository groups;
     private final Departments departments;
     private final DirectoryEvents directory;
+    private final KeptConnection connection;
 
-    public ImportEvents(IncomingEvents events, UserRepository users, GroupRepository groups,
+    public ImportEvents(Pool pool, IncomingEvents events, UserRepository users, GroupRepository groups,
             Departments departments, DirectoryEvents directory) {
+        this.connection = new KeptConnection(pool);
         this.events = events;
         this.users = users;
         this.groups = groups;
@@ -78,7 +82,7 @@ public class ImportEvents {
     /** A polled batch in one transaction (the channel has {@code batch=true}), its events one after another. */
     @Incoming("imports")
     public Uni<Void> onImportEvents(ConsumerRecords<String, String> records) {
-        return events.applyBatch(records, BatchEffect.eachInOrder(this::apply));
+        return events.applyBatch(records, connection, BatchEffect.eachInOrder(this::apply));
     }
 
     Uni<Void> apply(SqlConnection transaction, EventEnvelope event) {

@@ -19,6 +19,7 @@ import com.fasterxml.jackson.core.JacksonException;
 
 import dev.keyway.common.event.EventCodec;
 import dev.keyway.common.event.EventEnvelope;
+import dev.keyway.runtime.database.KeptConnection;
 import dev.keyway.runtime.log.LogSafe;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.trace.Span;
@@ -134,14 +135,11 @@ public class IncomingEvents {
      * events it accepted, in order. Records that are not readable events are dead-lettered first; a batch whose effect
      * fails on its data is rolled back and applied again one event at a time, so only the poison event is
      * dead-lettered and the others are applied. Each event has its consumer span, whose parent is the trace context
-     * of its record; the batch's own work runs in the first one's.
+     * of its record; the batch's own work runs in the first one's. The batch is written on the channel's own
+     * {@code connection}, so requests waiting for the pool never hold events back.
      */
-    public Uni<Void> applyBatch(ConsumerRecords<String, String> records, BatchEffect effect) {
-        return applyBatch(records, pool, effect);
-    }
-
-    /** {@link #applyBatch(ConsumerRecords, BatchEffect)} through {@code pool}. */
-    public Uni<Void> applyBatch(ConsumerRecords<String, String> records, Pool pool, BatchEffect effect) {
+    public Uni<Void> applyBatch(ConsumerRecords<String, String> records, KeptConnection connection,
+            BatchEffect effect) {
         List<Decoded> decoded = new ArrayList<>(records.count());
         Uni<Void> deadLettered = Uni.createFrom().voidItem();
         for (ConsumerRecord<String, String> record : records) {
@@ -165,7 +163,7 @@ public class IncomingEvents {
         Context traced = Context.current().with(decoded.get(0).span());
         return deadLettered.chain(() -> Uni.createFrom().deferred(() -> {
             try (Scope scope = traced.makeCurrent()) {
-                return pool.withTransaction(transaction -> inbox.acceptAll(transaction, events)
+                return connection.inTransaction(transaction -> inbox.acceptAll(transaction, events)
                         .call(accepted -> accepted.isEmpty() ? Uni.createFrom().voidItem()
                                 : effect.apply(transaction, accepted)));
             }

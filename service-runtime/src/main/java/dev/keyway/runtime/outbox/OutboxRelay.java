@@ -21,6 +21,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
 
+import dev.keyway.runtime.database.KeptConnection;
 import dev.keyway.runtime.timer.TimerLoop;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -44,9 +45,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * order across replicas. A failed send leaves the row pending; the relay pauses with exponential backoff and tries
  * again, so Kafka being down delays events but never loses them and never touches the write path.
  *
- * <p>The relay works on a connection of its own, taken from the pool once and kept: taking one per batch queued it
- * behind every request waiting for the pool, and under 200 SCIM writes/s it then published a 500-row batch every
- * 3-4 s, fell behind for good and held a deactivation back for more than 30 s.
+ * <p>The relay works on a connection of its own ({@link KeptConnection}): taking one per batch queued it behind every
+ * request waiting for the pool, and under 200 SCIM writes/s it then published a 500-row batch every 3-4 s, fell
+ * behind for good and held a deactivation back for more than 30 s.
  *
  * <p>The relay wakes when a transaction of this replica that wrote events commits ({@link Outbox} calls
  * {@link #wake()}), and polls for the rest: events of other replicas, whose relay may hold the lock. Not PostgreSQL's
@@ -87,8 +88,8 @@ public class OutboxRelay {
     private final TimerLoop loop;
 
     private Producer<String, String> producer;
-    /** The relay's connection, or null until a cycle takes one; used by one cycle at a time (the loop's). */
-    private SqlConnection connection;
+    /** Used by one cycle at a time (the loop's). */
+    private final KeptConnection connection;
     private volatile Duration backoff = Duration.ZERO;
     /** Whether the last cycle found another replica relaying; set by the cycle, read and reset by the pacing. */
     private volatile boolean lockBusy;
@@ -97,6 +98,7 @@ public class OutboxRelay {
             @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig, MeterRegistry meters,
             DeadLetters deadLetters) {
         this.pool = pool;
+        this.connection = new KeptConnection(pool);
         this.vertx = vertx;
         this.config = config;
         this.deadLetters = deadLetters;
@@ -127,7 +129,7 @@ public class OutboxRelay {
         if (!loop.stop(config.sendTimeout().plusSeconds(1))) {
             LOG.warn("Outbox relay did not finish its cycle before shutdown; its rows stay pending");
         }
-        dropConnection();
+        connection.close();
         synchronized (this) {
             if (producer != null) {
                 producer.close(Duration.ofSeconds(5));
@@ -178,30 +180,12 @@ public class OutboxRelay {
      * @return how many rows were published
      */
     Uni<Integer> publishBatch() {
-        return connection().chain(held -> held.begin().chain(transaction -> publishBatch(held)
-                .call(transaction::commit)))
-                // a statement or the commit failed: closing the connection rolls back, the next batch takes another
-                .onFailure().invoke(this::dropConnection)
-                .map(batch -> {
-                    if (batch.error() != null) {
-                        throw new OutboxPublishException(batch.error(), batch.published());
-                    }
-                    return batch.published();
-                });
-    }
-
-    private Uni<SqlConnection> connection() {
-        SqlConnection held = connection;
-        return held != null ? Uni.createFrom().item(held)
-                : pool.getConnection().invoke(taken -> connection = taken);
-    }
-
-    private void dropConnection() {
-        SqlConnection held = connection;
-        connection = null;
-        if (held != null) {
-            held.closeAndForget();
-        }
+        return connection.inTransaction(this::publishBatch).map(batch -> {
+            if (batch.error() != null) {
+                throw new OutboxPublishException(batch.error(), batch.published());
+            }
+            return batch.published();
+        });
     }
 
     private record Batch(int published, String error) {

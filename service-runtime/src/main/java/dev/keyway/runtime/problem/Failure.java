@@ -15,6 +15,7 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
+import dev.keyway.runtime.database.PoolOverload;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -49,6 +50,9 @@ public record Failure(Response.StatusType status, String detail, String reason) 
         }
         if (failure instanceof JsonProcessingException) {
             return new Failure(Status.BAD_REQUEST, "The request body is not valid JSON.");
+        }
+        if (PoolOverload.is(failure)) {
+            return new Failure(Status.SERVICE_UNAVAILABLE, "The service is busy; try again shortly.");
         }
         Failure database = database(failure);
         if (database != null) {

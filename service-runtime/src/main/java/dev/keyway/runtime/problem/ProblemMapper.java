@@ -22,7 +22,7 @@ import io.quarkus.security.UnauthorizedException;
 /**
  * The one place a service turns failures into HTTP answers: status and detail by {@link Failure#of}, the body in
  * problem+json, or in the format of the service's own protocol on its paths ({@link ProtocolErrors}); 4xx logged at
- * DEBUG, 5xx with its cause.
+ * DEBUG, 5xx with its cause; a 503 (overload) without its stack, and says when to try again.
  */
 public class ProblemMapper {
 
@@ -44,7 +44,9 @@ public class ProblemMapper {
             ForbiddenException.class, WebApplicationException.class, Throwable.class })
     public Response map(Throwable e, UriInfo uri) {
         Failure failure = Failure.of(e);
-        if (failure.isServerError()) {
+        if (failure.status().getStatusCode() == 503) {
+            LOG.warnf("Request refused (503): %s: %s", LogSafe.value(uri.getPath()), failure.detail());
+        } else if (failure.isServerError()) {
             LOG.errorf(e, "Request failed: %s", LogSafe.value(uri.getPath()));
         } else {
             LOG.debugf("Request refused (%d): %s", failure.status().getStatusCode(), LogSafe.value(failure.detail()));
@@ -55,6 +57,10 @@ public class ProblemMapper {
                         Problem.response(failure.status(), failure.detail(), failure.reason())));
         if (failure.status().getStatusCode() == 401) {
             response.header("WWW-Authenticate", "Bearer");
+        }
+        if (failure.status().getStatusCode() == 503) {
+            // each 503 here is a momentary overload (a busy pool, a cancelled query): worth a retry, not at once
+            response.header("Retry-After", "1");
         }
         return response.build();
     }

@@ -19,6 +19,7 @@ import dev.keyway.common.event.GroupDeleted;
 import dev.keyway.common.event.GroupState;
 import dev.keyway.common.event.UserDeleted;
 import dev.keyway.common.event.UserState;
+import dev.keyway.runtime.database.KeptConnection;
 import dev.keyway.runtime.outbox.IncomingEvents;
 import dev.keyway.sso.oidc.logout.LogoutDelivery;
 import dev.keyway.sso.oidc.logout.LogoutDeliveryRepository;
@@ -40,7 +41,7 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 @ApplicationScoped
 public class DirectoryEvents {
 
-    private final Pool pool;
+    private final KeptConnection connection;
     private final IncomingEvents events;
     private final LoginDirectory directory;
     private final Sessions sessions;
@@ -49,7 +50,7 @@ public class DirectoryEvents {
 
     public DirectoryEvents(Pool pool, IncomingEvents events, LoginDirectory directory, Sessions sessions,
             LogoutDeliveryRepository logouts, LogoutDelivery delivery) {
-        this.pool = pool;
+        this.connection = new KeptConnection(pool);
         this.events = events;
         this.directory = directory;
         this.sessions = sessions;
@@ -60,7 +61,7 @@ public class DirectoryEvents {
     /** A polled batch in one transaction (the channel has {@code batch=true}). */
     @Incoming("directory")
     public Uni<Void> onDirectoryEvents(ConsumerRecords<String, String> records) {
-        return events.applyBatch(records, pool, this::applyAll).invoke(delivery::wakeIfDue);
+        return events.applyBatch(records, connection, this::applyAll).invoke(delivery::wakeIfDue);
     }
 
     /**

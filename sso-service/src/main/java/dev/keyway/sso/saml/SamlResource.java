@@ -20,6 +20,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestQuery;
 
+import dev.keyway.runtime.database.PoolOverload;
 import dev.keyway.runtime.organization.KnownOrganizations;
 import dev.keyway.sso.config.SsoConfig;
 import dev.keyway.sso.connection.SamlAdminResource;
@@ -96,9 +97,16 @@ public class SamlResource {
     public Uni<Response> acs(@PathParam("slug") String slug, String form,
             @CookieParam(BrowserBinding.COOKIE) String browser, HttpServerRequest request) {
         if (!capacity.tryEnter()) {
-            return Uni.createFrom().item(refusalBuilder(Rejection.BUSY).header("Retry-After", "1").build());
+            return Uni.createFrom().item(busy());
         }
-        return Uni.createFrom().deferred(() -> accept(slug, form, browser, request)).eventually(capacity::leave);
+        return Uni.createFrom().deferred(() -> accept(slug, form, browser, request))
+                // the database refused to wait longer: nothing of the sign-in was written, the browser may post again
+                .onFailure(PoolOverload::is).recoverWithItem(this::busy)
+                .eventually(capacity::leave);
+    }
+
+    private Response busy() {
+        return refusalBuilder(Rejection.BUSY).header("Retry-After", "1").build();
     }
 
     private Uni<Response> accept(String slug, String form, String browser, HttpServerRequest request) {

@@ -134,8 +134,10 @@ public class Sessions {
         });
     }
 
-    /** Ends every session of a user, inside the transaction that recorded why. */
-    /** Revokes the live sessions of users, in one round trip; {@code reasons} pairs with {@code userIds}. */
+    /**
+     * Ends the live sessions of users inside the transaction that recorded why, in one round trip; {@code reasons}
+     * pairs with {@code userIds}.
+     */
     public Uni<Void> revokeUsers(SqlConnection transaction, List<UUID> userIds, List<String> reasons) {
         List<Tuple> rows = new ArrayList<>(userIds.size());
         for (int i = 0; i < userIds.size(); i++) {
