@@ -59,7 +59,7 @@ public class ProblemMapper {
             response.header("WWW-Authenticate", "Bearer");
         }
         if (failure.status().getStatusCode() == 503) {
-            // each 503 here is a momentary overload (a busy pool, a cancelled query): worth a retry, not at once
+            // a 503 here is momentary (a busy pool, a cancelled query, a replica shutting down): retry, not at once
             response.header("Retry-After", "1");
         }
         return response.build();
