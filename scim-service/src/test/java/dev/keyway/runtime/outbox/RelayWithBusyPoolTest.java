@@ -27,7 +27,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 
 /**
- * Events are published while requests hold every other connection of the pool and more wait for one: the relay works
+ * Events are published while requests hold every other connection of the pool and more ask for one: the relay works
  * on a connection of its own, so a burst of writes queued for the pool never holds the events back (under 200 SCIM
  * writes/s a relay that queued for a connection per batch fell behind for good).
  */
@@ -44,7 +44,7 @@ class RelayWithBusyPoolTest {
 
     @Test
     void eventsArePublishedWhileRequestsHoldEveryOtherConnection() {
-        // as many requests as the pool has connections: all but the relay's are handed out, the last one waits
+        // as many requests as the pool has connections: all but the relay's are handed out, the last one waits, then is refused
         try (HeldConnections held = new HeldConnections(pool).take(SmallPoolProfile.POOL_SIZE,
                 SmallPoolProfile.POOL_SIZE - 1)) {
             SqlConnection writer = held.first();
