@@ -44,7 +44,8 @@ class RelayWithBusyPoolTest {
 
     @Test
     void eventsArePublishedWhileRequestsHoldEveryOtherConnection() {
-        // as many requests as the pool has connections: all but the relay's are handed out, the last one waits, then is refused
+        // as many requests as the pool has connections: all but the relay's are handed out, the last one waits and is
+        // then refused
         try (HeldConnections held = new HeldConnections(pool).take(SmallPoolProfile.POOL_SIZE,
                 SmallPoolProfile.POOL_SIZE - 1)) {
             SqlConnection writer = held.first();
