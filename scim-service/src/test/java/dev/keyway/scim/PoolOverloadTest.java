@@ -13,6 +13,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import dev.keyway.runtime.database.PoolOverload;
+import dev.keyway.testsupport.HeldConnections;
 import dev.keyway.testsupport.KeywayTestStack;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;

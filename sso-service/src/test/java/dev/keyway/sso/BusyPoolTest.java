@@ -3,17 +3,14 @@ package dev.keyway.sso;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import dev.keyway.testsupport.HeldConnections;
 import dev.keyway.testsupport.KeywayTestStack;
 import dev.keyway.testsupport.TestPostgres;
 import io.quarkus.test.common.WithTestResource;
@@ -21,7 +18,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.SqlConnection;
 
 /**
  * While requests hold every connection of the pool and more are refused: a deactivation still ends the user's
@@ -48,8 +44,6 @@ class BusyPoolTest {
     @Inject
     Pool pool;
 
-    private final List<SqlConnection> held = new ArrayList<>();
-
     @Test
     void aDeactivationEndsTheSessionsWhileTheRequestsHoldEveryOtherConnection() {
         SsoFixture org = SsoFixture.create("busy");
@@ -58,11 +52,12 @@ class BusyPoolTest {
         TestPostgres.get().execute("insert into sso.session (id, org_id, user_id, expires_at) values ('" + session
                 + "', '" + org.orgId + "', '" + ada + "', now() + interval '1 hour')");
 
-        holdEveryConnection();
-        org.user(ada, "ada@busy.test", false);
+        try (HeldConnections held = new HeldConnections(pool).takeAll()) {
+            org.user(ada, "ada@busy.test", false);
 
-        assertEquals("user-inactive", TestPostgres.get().queryValue(
-                "select revoked_reason from sso.session where id = ?::uuid", session.toString()));
+            assertEquals("user-inactive", TestPostgres.get().queryValue(
+                    "select revoked_reason from sso.session where id = ?::uuid", session.toString()));
+        }
     }
 
     @Test
@@ -71,28 +66,11 @@ class BusyPoolTest {
         org.user("ada@busy-acs.test", true);
         String response = org.response("ada@busy-acs.test").xml();
 
-        holdEveryConnection();
-        org.post(response, null).then().statusCode(503).header("Retry-After", "1")
-                .contentType(containsString("text/html")).body(containsString("retry in a moment"));
-        releaseAll();
+        try (HeldConnections held = new HeldConnections(pool).takeAll()) {
+            org.post(response, null).then().statusCode(503).header("Retry-After", "1")
+                    .contentType(containsString("text/html")).body(containsString("retry in a moment"));
+        }
 
         org.post(response, null).then().statusCode(303);
-    }
-
-    /** Every connection the pool hands out, until one more is refused after the longest wait. */
-    private void holdEveryConnection() {
-        for (boolean refused = false; !refused;) {
-            try {
-                held.add(pool.getConnection().await().atMost(Duration.ofSeconds(10)));
-            } catch (RuntimeException waitedTooLong) {
-                refused = true;
-            }
-        }
-    }
-
-    @AfterEach
-    void releaseAll() {
-        held.forEach(SqlConnection::closeAndForget);
-        held.clear();
     }
 }

@@ -27,9 +27,6 @@ public final class PoolOverload {
                     && WAITED_TOO_LONG.contains(cause.getMessage())) {
                 return true;
             }
-            if (cause.getCause() == cause) {
-                break;
-            }
         }
         return false;
     }

@@ -1,4 +1,4 @@
-package dev.keyway.scim;
+package dev.keyway.testsupport;
 
 import static org.awaitility.Awaitility.await;
 
@@ -32,6 +32,17 @@ public final class HeldConnections implements AutoCloseable {
         await("the pool handed out " + expected + " connections").atMost(Duration.ofSeconds(30))
                 .until(() -> count() >= expected);
         return this;
+    }
+
+    /** Every connection the pool hands out, one after the other, until one more is refused after its wait. */
+    public HeldConnections takeAll() {
+        while (true) {
+            try {
+                hold(pool.getConnection().await().atMost(Duration.ofSeconds(30)));
+            } catch (RuntimeException refused) {
+                return this;
+            }
+        }
     }
 
     public synchronized int count() {
