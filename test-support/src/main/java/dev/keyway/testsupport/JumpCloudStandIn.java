@@ -297,6 +297,11 @@ public final class JumpCloudStandIn implements AutoCloseable {
         peakInFlight.set(0);
     }
 
+    /** The requests being answered now. */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
     /** The requests made with one API key. */
     public synchronized List<Request> requests(String apiKey) {
         return requests.stream().filter(request -> apiKey.equals(request.apiKey())).toList();

@@ -66,15 +66,21 @@ public final class ImportBench {
         System.out.printf("directory: %,d users, %,d groups (each user in two)%n", users, groups);
 
         long started = System.nanoTime();
-        int sequentialPages = rawPull(jumpcloud.url(), key, groupIds, 1);
+        Paged sequential = rawPull(jumpcloud.url(), key, groupIds, 1);
+        int sequentialPages = sequential.pages();
         double sequentialSeconds = seconds(started);
         System.out.printf("baseline, one request at a time (JDK HttpClient, pages discarded): %,d pages in %.2f s"
-                + " = %,.0f pages/s%n", sequentialPages, sequentialSeconds, sequentialPages / sequentialSeconds);
+                + " = %,.0f pages/s (the members' %,d pages in %.2f s)%n", sequentialPages, sequentialSeconds,
+                sequentialPages / sequentialSeconds, sequential.memberPages(), sequential.memberSeconds());
         started = System.nanoTime();
-        int rawPages = rawPull(jumpcloud.url(), key, groupIds, concurrency);
+        Duration rawCpu = cpu(ProcessHandle.current());
+        Paged raw = rawPull(jumpcloud.url(), key, groupIds, concurrency);
+        int rawPages = raw.pages();
         double rawSeconds = seconds(started);
-        System.out.printf("baseline, %d requests at a time like the service: %,d pages in %.2f s = %,.0f pages/s%n",
-                concurrency, rawPages, rawSeconds, rawPages / rawSeconds);
+        System.out.printf("baseline, %d requests at a time like the service: %,d pages in %.2f s = %,.0f pages/s"
+                + " (the members' %,d pages in %.2f s; CPU used by the stand-in and the client %.1f s)%n",
+                concurrency, rawPages, rawSeconds, rawPages / rawSeconds, raw.memberPages(), raw.memberSeconds(),
+                cpu(ProcessHandle.current()).minus(rawCpu).toMillis() / 1e3);
 
         TestPostgres postgres = TestPostgres.get();
         TestKafka kafka = TestKafka.get();
@@ -94,6 +100,9 @@ public final class ImportBench {
 
             for (String label : List.of("first run (every user new)", "second run (no change)")) {
                 int before = jumpcloud.requests(key).size();
+                InFlight inFlight = InFlight.sample(jumpcloud);
+                Duration serviceCpu = cpu(service.toHandle());
+                Duration benchCpu = cpu(ProcessHandle.current());
                 started = System.nanoTime();
                 String run = field(send(base + "/" + integration + "/runs", "POST", "", org, 202), "id");
                 String finished;
@@ -102,6 +111,7 @@ public final class ImportBench {
                     finished = send(base + "/" + integration + "/runs/" + run, "GET", null, org, 200);
                 } while (field(finished, "status").equals("running"));
                 double took = seconds(started);
+                inFlight.finish();
                 int pages = jumpcloud.requests(key).size() - before;
                 int events = Integer.parseInt(field(finished, "usersCreated"))
                         + Integer.parseInt(field(finished, "usersUpdated"))
@@ -111,6 +121,11 @@ public final class ImportBench {
                         field(finished, "status"), Integer.parseInt(field(finished, "usersSeen")), events, pages, took,
                         pages / took, (pages / took) / (rawPages / rawSeconds), concurrency,
                         (pages / took) / (sequentialPages / sequentialSeconds), events / took);
+                System.out.printf(
+                        "  CPU used meanwhile: import-service %.1f s; the stand-in, Kafka and this driver %.1f s%n",
+                        cpu(service.toHandle()).minus(serviceCpu).toMillis() / 1e3,
+                        cpu(ProcessHandle.current()).minus(benchCpu).toMillis() / 1e3);
+                System.out.printf("  requests in flight at JumpCloud, sampled every 5 ms: %s%n", inFlight);
                 long publishing = System.nanoTime();
                 while (postgres.count("select count(*) from imports.outbox") > 0) {
                     Thread.sleep(100);
@@ -133,7 +148,8 @@ public final class ImportBench {
      * What an import reads, as fast as a plain client can, {@code concurrency} requests at a time as the service asks
      * them: each group's membership (groups side by side), then every user page.
      */
-    private static int rawPull(String url, String key, List<String> groupIds, int concurrency) throws Exception {
+    private static Paged rawPull(String url, String key, List<String> groupIds, int concurrency) throws Exception {
+        long started = System.nanoTime();
         HttpClient http = HttpClient.newHttpClient();
         ExecutorService threads = Executors.newFixedThreadPool(concurrency);
         try {
@@ -146,6 +162,8 @@ public final class ImportBench {
             for (Future<Integer> group : groups) {
                 pages += group.get();
             }
+            int memberPages = pages;
+            double memberSeconds = seconds(started);
             String users = url + "/api/systemusers?sort=_id&limit=100&skip=";
             List<Future<Integer>> userPages = new ArrayList<>();
             int count = Integer.parseInt(field(get(http, users + 0, key), "totalCount"));
@@ -159,10 +177,18 @@ public final class ImportBench {
             for (Future<Integer> page : userPages) {
                 pages += page.get();
             }
-            return pages;
+            return new Paged(pages, memberPages, memberSeconds);
         } finally {
             threads.shutdown();
         }
+    }
+
+    /** What a bare pull read: every page, and how long the members' pages took of it. */
+    private record Paged(int pages, int memberPages, double memberSeconds) {
+    }
+
+    private static Duration cpu(ProcessHandle process) {
+        return process.info().totalCpuDuration().orElse(Duration.ZERO);
     }
 
     private static String get(HttpClient http, String url, String key) throws Exception {
@@ -260,6 +286,57 @@ public final class ImportBench {
         return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
                 .filter(line -> line.startsWith("VmHWM")).map(line -> line.replaceAll("\\s+", " ").substring(7))
                 .findFirst().orElse("unknown");
+    }
+
+    /** How many requests the stand-in was answering, sampled while a run reads it, per second of the run. */
+    private static final class InFlight extends Thread {
+
+        private final JumpCloudStandIn jumpcloud;
+        private final List<String> seconds = new ArrayList<>();
+        private volatile boolean running = true;
+
+        private InFlight(JumpCloudStandIn jumpcloud) {
+            this.jumpcloud = jumpcloud;
+            setDaemon(true);
+        }
+
+        static InFlight sample(JumpCloudStandIn jumpcloud) {
+            InFlight sampler = new InFlight(jumpcloud);
+            sampler.start();
+            return sampler;
+        }
+
+        @Override
+        public void run() {
+            long sum = 0;
+            int samples = 0;
+            long second = System.nanoTime();
+            while (running) {
+                sum += jumpcloud.inFlight();
+                samples++;
+                if (System.nanoTime() - second >= 1_000_000_000L) {
+                    seconds.add(String.format("%.1f", (double) sum / samples));
+                    sum = 0;
+                    samples = 0;
+                    second = System.nanoTime();
+                }
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        void finish() throws InterruptedException {
+            running = false;
+            join();
+        }
+
+        @Override
+        public String toString() {
+            return "mean per second " + String.join(" ", seconds);
+        }
     }
 
     private static double seconds(long startedNanos) {
