@@ -16,6 +16,12 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
+# each sample's session comes from a SAML response signed by Debian's xmlsec1, as in the tests
+if ! command -v xmlsec1 >/dev/null; then
+  echo "Installing Debian's xmlsec1 (the independent SAML signer the samples' sign-ins use)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q xmlsec1 >/dev/null 2>&1 \
+    || { DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q xmlsec1 >/dev/null; }
+fi
 OUT=$(mktemp)
 ./mvnw -B -pl system-tests -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
   -Dit.test=DeactivationBench -Dkeyway.bench=true -Dkeyway.bench.samples="${1:-200}" \
