@@ -24,6 +24,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -65,14 +66,16 @@ import io.restassured.http.ContentType;
  * import against the JumpCloud stand-in, a test sign-in through an IdP stand-in, a domain verified against a DNS
  * stand-in, the SCIM client's requests on the Logs page), and every refusal (an expired link,
  * another organization's page, a forged form post, a bad certificate) is a page that says so, with nothing written.
- * Each page is saved as a screenshot under deploy/docs/portal for the documentation.
+ * Each page is saved as a screenshot, under target/portal-screenshots; with {@code -Dkeyway.screenshots=deploy/docs/portal}
+ * (a folder of the checkout) they replace the documentation's, so a test run leaves the checkout as it was.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AdminPortalIT {
 
     private static final KeywaySystem SYSTEM = KeywaySystem.get();
-    private static final Path SCREENSHOTS = Path.of(System.getProperty("keyway.root", ".."), "deploy", "docs",
-            "portal");
+    private static final Path SCREENSHOTS = Optional.ofNullable(System.getProperty("keyway.screenshots"))
+            .map(folder -> Path.of(System.getProperty("keyway.root", ".."), folder))
+            .orElse(Path.of("target", "portal-screenshots"));
     private static final Duration PATIENCE = Duration.ofSeconds(30);
 
     private static String slug;
