@@ -1,4 +1,4 @@
-package dev.keyway.runtime.outbox;
+package dev.keyway.scim.outbox;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,6 +15,7 @@ import dev.keyway.common.event.GroupState;
 import dev.keyway.common.event.Topics;
 import dev.keyway.common.tenant.OrgId;
 import dev.keyway.common.tenant.Region;
+import dev.keyway.runtime.outbox.Outbox;
 import dev.keyway.scim.SmallPoolProfile;
 import dev.keyway.testsupport.HeldConnections;
 import dev.keyway.testsupport.KeywayTestStack;

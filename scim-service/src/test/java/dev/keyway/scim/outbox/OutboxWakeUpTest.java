@@ -1,4 +1,4 @@
-package dev.keyway.runtime.outbox;
+package dev.keyway.scim.outbox;
 
 import static org.awaitility.Awaitility.await;
 
@@ -16,6 +16,7 @@ import dev.keyway.common.event.GroupState;
 import dev.keyway.common.event.Topics;
 import dev.keyway.common.tenant.OrgId;
 import dev.keyway.common.tenant.Region;
+import dev.keyway.runtime.outbox.Outbox;
 import dev.keyway.testsupport.KeywayTestStack;
 import dev.keyway.testsupport.TestKafka;
 import io.quarkus.test.common.WithTestResource;
