@@ -3,7 +3,8 @@
 #   deploy/bench/import-bench.sh [users] [groups] [concurrency]     default 100000 users in 1000 groups, 4 at a time
 # The service gets the JVM options deploy/local/run.sh gives it (deploy/local/jvm.options; KEYWAY_JAVA_OPTS overrides).
 # Starts a JumpCloud stand-in, a real PostgreSQL and Kafka (as the tests do) and the packaged import-service as its own
-# process; prints the baseline (a bare HTTP client reading the same pages), both runs, the ratio and the peak RSS.
+# process; prints the baseline (a bare HTTP client reading the same pages), both runs, the ratio and the peak RSS, and
+# for each run the CPU both sides used and the requests in flight at the stand-in, second by second.
 # Before each run the outbox has been drained (the time it took is printed). The import-service JVM warms up on nothing
 # but its own start: the first run is what a customer's first import costs.
 set -euo pipefail

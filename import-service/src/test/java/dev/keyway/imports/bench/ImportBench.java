@@ -36,8 +36,9 @@ import dev.keyway.testsupport.TestPostgres;
  * discarding them: the floor set by the stand-in and HTTP, once a request at a time and once {@code concurrency} at a
  * time, as the service reads them. Then the packaged import-service, as its own process (with the JVM options
  * deploy/local/run.sh gives it) on a real PostgreSQL and Kafka, imports every group twice: the first run emits every
- * user, the second finds no change. Printed: time, pages/s and the ratios to both baselines, events/s, and the
- * service's peak RSS. Arguments: users, groups, the service's jar, its JVM options, the concurrency.
+ * user, the second finds no change. Printed: time, pages/s and the ratios to both baselines, events/s, the CPU the
+ * service and this process (the stand-in) used during each run, the requests in flight at the stand-in second by
+ * second, and the service's peak RSS. Arguments: users, groups, the service's jar, its JVM options, the concurrency.
  */
 public final class ImportBench {
 
