@@ -6,10 +6,11 @@
 #                                         also sign-ins over HTTP on a running stack (deploy/local/run.sh), found
 #                                         through the wiring file run.sh starts it by (KEYWAY_WIRING, default
 #                                         deploy/regions.properties): the in-process validation rate as baseline, a
-#                                         closed-loop warm-up (not counted, as long as the measurement: default 20 s,
-#                                         enough for the JIT), the closed-loop maximum rate (wrk, default 16
-#                                         connections), then the open-loop latency at a fixed rate (default 500/s),
-#                                         p50/p99, and the ratio to the baseline.
+#                                         closed-loop warm-up (not counted: 90 s, enough for the JIT on two cores;
+#                                         -Dacs.bench.warm-up-seconds in ACS_BENCH_JAVA_OPTS), the closed-loop
+#                                         maximum rate (wrk, default 16 connections, default 20 s), then the open-loop
+#                                         latency at a fixed rate (default 500/s; 5 s warm-up, then as long), p50/p99,
+#                                         and the ratio to the baseline.
 # Brings its own tools: Debian's wrk is installed when missing.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)

@@ -60,8 +60,10 @@ import dev.keyway.testsupport.SamlIdp;
  * process, one thread: the baseline the sign-ins over HTTP are compared with.</li>
  * <li>With {@code --acs <sso> <scim> <connections> <seconds> <open-loop rate> <workdir>}: sign-ins over HTTP on a
  * running stack (validation, replay cache, user lookup, session, audit), each request a distinct response signed
- * beforehand with the IdP's key (JDK XML-DSig, both cores, not timed). A warm-up of the same length as the
- * measurement (closed loop, not counted) lets the JIT compile the path; then the maximum rate in a closed loop (wrk,
+ * beforehand with the IdP's key (JDK XML-DSig, both cores, not timed). A warm-up of 90 s (closed loop, not counted;
+ * {@code -Dacs.bench.warm-up-seconds}) lets the JIT compile the path: on two cores a freshly started stack took 60–70 s
+ * of load to reach its steady rate (SCIM POST: 226/s in the first 10 s, 850/s from the seventh 10 s on). Then the
+ * maximum rate in a closed loop (wrk,
  * {@code connections}), then latency in an open loop at a fixed rate ({@code OpenLoop.java}: requests on a schedule,
  * latency from when each was due). The ACS emits no events, so there is no outbox to wait for between phases.</li>
  * </ol>
@@ -69,6 +71,8 @@ import dev.keyway.testsupport.SamlIdp;
 public final class AcsBench {
 
     private static final Duration MEASURE = Duration.ofSeconds(10);
+    /** OpenLoop.java's warm-up at the same rate, before what it counts: each sign-in needs a response of its own. */
+    private static final int OPEN_LOOP_WARM_UP_SECONDS = 5;
     private static final String SAML = "urn:oasis:names:tc:SAML:2.0:assertion";
 
     public static void main(String[] args) throws Exception {
@@ -257,20 +261,21 @@ public final class AcsBench {
         int threads = Math.min(connections, 2);
 
         // as many as a thousand sign-ins a second would use (fewer on a busy machine: -Dacs.bench.warm-up-forms)
-        int warmUpForms = Integer.getInteger("acs.bench.warm-up-forms", 1000 * seconds);
+        int warmUpSeconds = Integer.getInteger("acs.bench.warm-up-seconds", 90);
+        int warmUpForms = Integer.getInteger("acs.bench.warm-up-forms", 1000 * warmUpSeconds);
         System.out.printf("signing %d distinct responses for the warm-up…%n", warmUpForms);
         writeForms(idp, acs, sp, warmUpForms, work.resolve("warm-up"), threads);
-        Wrk warmUp = wrk(acsUri, work.resolve("warm-up"), threads, connections, seconds);
+        Wrk warmUp = wrk(acsUri, work.resolve("warm-up"), threads, connections, warmUpSeconds);
         System.out.printf("warm-up (not counted): %.0f sign-ins/s, %d refused or failed, %d s, %d connections%n",
-                warmUp.rate(), warmUp.errors(), seconds, connections);
+                warmUp.rate(), warmUp.errors(), warmUpSeconds, connections);
 
-        // enough for the closed loop at half again the warm-up's rate (the JIT is done by now)
-        int closedForms = (int) Math.max(4000, warmUp.rate() * seconds * 1.5);
+        // enough for the closed loop at three times the warm-up's rate (which averages in the cold start)
+        int closedForms = (int) Math.max(4000, warmUp.rate() * seconds * 3);
         System.out.printf("signing %d distinct responses for the closed loop…%n", closedForms);
         writeForms(idp, acs, sp, closedForms, work.resolve("closed"), threads);
         Wrk closed = wrk(acsUri, work.resolve("closed"), threads, connections, seconds);
 
-        int openForms = openRate * seconds;
+        int openForms = openRate * (seconds + OPEN_LOOP_WARM_UP_SECONDS);
         System.out.printf("signing %d distinct responses for the open loop…%n", openForms);
         writeForms(idp, acs, sp, openForms, work.resolve("open"), 1);
         String open = openLoop(acsUri, work.resolve("open.0"), openRate, seconds);
@@ -279,7 +284,7 @@ public final class AcsBench {
         System.out.printf("baseline: keyway.saml_validations_per_s=%.0f (in process, one thread, same document)%n",
                 baseline);
         System.out.printf("acs.closed_loop signins_per_s=%.0f (%d connections, %d s after a %d s warm-up; %d refused or"
-                + " failed) ratio=%.2f x in-process validation%n", closed.rate(), connections, seconds, seconds,
+                + " failed) ratio=%.2f x in-process validation%n", closed.rate(), connections, seconds, warmUpSeconds,
                 closed.errors(), closed.rate() / baseline);
         System.out.printf("acs.open_loop at %d/s for %d s: %s%n", openRate, seconds, open);
     }
@@ -296,11 +301,15 @@ public final class AcsBench {
         if (wrk.waitFor() != 0) {
             throw new IllegalStateException("wrk failed: " + out);
         }
-        Matcher requests = Pattern.compile("(\\d+) requests in ([\\d.]+)(m?s)").matcher(out);
+        Matcher requests = Pattern.compile("(\\d+) requests in ([\\d.]+)(ms|s|m)").matcher(out);
         if (!requests.find()) {
             throw new IllegalStateException("wrk said: " + out);
         }
-        double elapsed = Double.parseDouble(requests.group(2)) / (requests.group(3).equals("ms") ? 1000 : 1);
+        double elapsed = Double.parseDouble(requests.group(2)) * switch (requests.group(3)) {
+            case "ms" -> 0.001;
+            case "m" -> 60; // wrk writes 1.50m for a run of 90 s
+            default -> 1;
+        };
         Matcher refused = Pattern.compile("Non-2xx or 3xx responses: (\\d+)").matcher(out);
         Matcher socket = Pattern.compile("Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)")
                 .matcher(out);
@@ -315,8 +324,10 @@ public final class AcsBench {
 
     private static String openLoop(URI acs, Path forms, int rate, int seconds) throws Exception {
         Path openLoop = Path.of(System.getProperty("acs.bench.dir", "deploy/bench"), "OpenLoop.java");
+        // as scim-bench.py runs it: a lighter load generator on the cores it shares with the service
         Process java = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                openLoop.toString(), "POST", acs.toString(), Integer.toString(rate), Integer.toString(seconds),
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", openLoop.toString(), "POST", acs.toString(),
+                Integer.toString(rate), Integer.toString(seconds),
                 "@" + forms, "Content-Type: application/x-www-form-urlencoded").redirectErrorStream(true).start();
         String out = new String(java.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         java.waitFor();
