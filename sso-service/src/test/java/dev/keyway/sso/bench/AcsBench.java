@@ -63,9 +63,9 @@ import dev.keyway.testsupport.SamlIdp;
  * beforehand with the IdP's key (JDK XML-DSig, both cores, not timed). A warm-up of 90 s (closed loop, not counted;
  * {@code -Dacs.bench.warm-up-seconds}) lets the JIT compile the path: on two cores a freshly started stack took 60–70 s
  * of load to reach its steady rate (SCIM POST: 226/s in the first 10 s, 850/s from the seventh 10 s on). Then the
- * maximum rate in a closed loop (wrk,
- * {@code connections}), then latency in an open loop at a fixed rate ({@code OpenLoop.java}: requests on a schedule,
- * latency from when each was due). The ACS emits no events, so there is no outbox to wait for between phases.</li>
+ * maximum rate in a closed loop (wrk, {@code connections}), then latency in an open loop at a fixed rate
+ * ({@code OpenLoop.java}: requests on a schedule, latency from when each was due). The ACS emits no events, so there
+ * is no outbox to wait for between phases.</li>
  * </ol>
  */
 public final class AcsBench {
