@@ -4,8 +4,10 @@
 #       POST /Users per second flow (open loop), against Kafka's own end-to-end latency (produce acks=all -> consume);
 #   (b) 100k directory events committed into scim-service's outbox -> Kafka -> applied by sso-service, against a
 #       Kafka producer sending as many records of the same size (acks=all, idempotent, like the relay).
-# Warm-up: 100 deactivations and 100 Kafka probe records, not counted. Between phases it waits for the outbox to
-# drain and sso-service's consumer to commit the topic's end.
+# Warm-up, not counted: 100 deactivations and 100 Kafka probe records; once the 200 POST/s flow, 90 s of
+# deactivations under them (the JIT needs 60-70 s of load on two cores; KEYWAY_BENCH_LOAD_WARM_UP=<seconds>
+# changes it). Between phases it waits for the outbox to drain and sso-service's consumer to commit the
+# topic's end.
 #
 #   deploy/bench/deactivation-bench.sh [samples, default 200] [events, default 100000]
 #
@@ -25,7 +27,7 @@ fi
 OUT=$(mktemp)
 ./mvnw -B -pl system-tests -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
   -Dit.test=DeactivationBench -Dkeyway.bench=true -Dkeyway.bench.samples="${1:-200}" \
-  -Dkeyway.bench.events="${2:-100000}" \
+  -Dkeyway.bench.events="${2:-100000}" -Dkeyway.bench.load-warm-up-seconds="${KEYWAY_BENCH_LOAD_WARM_UP:-90}" \
   "-Dkeyway.system.java-options=-Dquarkus.otel.sdk.disabled=true ${KEYWAY_BENCH_JAVA_OPTS:-}" >"$OUT" 2>&1 ||
   { tail -50 "$OUT"; exit 1; }
-grep -A10 "Events benchmark" "$OUT"
+grep -A11 "Events benchmark" "$OUT"

@@ -5,8 +5,9 @@
 # Starts a JumpCloud stand-in, a real PostgreSQL and Kafka (as the tests do) and the packaged import-service as its own
 # process; prints the baseline (a bare HTTP client reading the same pages), both runs, the ratio and the peak RSS, and
 # for each run the CPU both sides used and the requests in flight at the stand-in, second by second.
-# Before each run the outbox has been drained (the time it took is printed). The import-service JVM warms up on nothing
-# but its own start: the first run is what a customer's first import costs.
+# Before each run the outbox has been drained (the time it took is printed). Warm-up, not counted: another
+# organization imports the same directory twice first, so the measured first run is a new customer's first import on
+# a service whose JIT has compiled the import (on two cores a cold JVM spends most of a run compiling).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"

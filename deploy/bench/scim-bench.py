@@ -9,7 +9,8 @@ deploy/bench/regions-bench.properties runs a second stack on other ports and dat
 Measures, in one run on one machine, each figure beside its baseline and the ratio:
 - baselines (pgbench, 16 clients over TCP, 5 s warm-up then 20 s): the SQL of one POST /Users replayed statement for
   statement (post-users.sql: token lookup, department, user, outbox row, SET, on a schema-only copy of the scim
-  schema), and single-row commits for reference;
+  schema), and single-row commits for reference; after the open loop below, the same SQL at the open loop's rate
+  (pgbench -R, 5 s warm-up then 30 s; p50/p99 from when each transaction was due): the database's own tail;
 - POST /Users: 90 s warm-up (the JIT; on two cores it takes that long), then the maximum rate in a closed loop (wrk,
   16 connections, 30 s), then latency p50/p99 in an open loop at half that rate (OpenLoop.java, 5 s warm-up, 30 s)
   -- latency is never quoted from the saturated closed loop;
@@ -21,6 +22,7 @@ Measures, in one run on one machine, each figure beside its baseline and the rat
 Between phases it waits until scim-service's outbox is empty and sso-service has consumed every directory event.
 Brings its own tools: wrk and pgbench (Debian's wrk and postgresql-client) are installed when missing.
 """
+import contextlib
 import json
 import os
 import re
@@ -146,13 +148,15 @@ def drain(phase):
           f" {time.time() - published:.1f} s later")
 
 
-def pgbench(script, database, user, seconds, *options):
-    """16 clients over TCP as the service's role, as scim-service connects; 5 s warm-up, then the measured run."""
+def pgbench(script, database, user, seconds, *options, log_prefix=None):
+    """16 clients over TCP as the service's role, as scim-service connects; 5 s warm-up, then the measured run (with
+    its per-transaction log under log_prefix if given)."""
     env = dict(os.environ, PGPASSWORD=user, PGOPTIONS="-c search_path=scim")
     command = ["pgbench", "-n", "-M", "prepared", "-h", "127.0.0.1", "-p", "5432", "-U", user, "-c", "16", "-j", "2",
-               "-f", script, *options, database]
-    subprocess.run([*command[:1], "-T", "5", *command[1:]], env=env, check=True, capture_output=True)
-    out = subprocess.run([*command[:1], "-T", str(seconds), *command[1:]], env=env, check=True,
+               "-f", script, *options]
+    subprocess.run([*command, "-T", "5", database], env=env, check=True, capture_output=True)
+    log = ["-l", "--log-prefix", log_prefix] if log_prefix else []
+    out = subprocess.run([*command, *log, "-T", str(seconds), database], env=env, check=True,
                          capture_output=True, text=True).stdout
     return float(re.search(r"tps = ([\d.]+)", out).group(1)), re.search(r"latency average = ([\d.]+ ms)", out).group(1)
 
@@ -172,8 +176,10 @@ def single_row_commits():
         psql("postgres", "drop database keyway_bench_commits")
 
 
+@contextlib.contextmanager
 def post_sql():
-    """The POST's own statements (post-users.sql) on a schema-only copy of the scim schema, with one org and token."""
+    """The POST's own statements (post-users.sql) on a schema-only copy of the scim schema, with one org and token;
+    yields a function that runs pgbench on them with more options, for as long as the copy lives."""
     psql("postgres", "drop database if exists keyway_bench_post")
     psql("postgres", f"create database keyway_bench_post owner {SCIM_DB}")
     schema = sh("runuser", "-u", "postgres", "--", "pg_dump", "-s", "-n", "scim", SCIM_DB)
@@ -189,14 +195,30 @@ def post_sql():
         insert into scim.department (id, org_id, name)
             select gen_random_uuid(), '{org}', 'Dept ' || d from generate_series(0, 19) d""")
     try:
-        return pgbench(os.path.join(HERE, "post-users.sql"), "keyway_bench_post", SCIM_DB, 20, "-D", f"org={org}",
-                       "-D", f"hash={token_hash}", "-D", f"run={int(time.time())}",
-                       "-D", "core=urn:ietf:params:scim:schemas:core:2.0:User",
-                       "-D", "enterprise=urn:ietf:params:scim:schemas:extension:enterprise:2.0:User",
-                       "-D", "createfull=urn:ietf:params:scim:event:prov:create:full",
-                       "-D", "at=2026-12-03T04:00:00.123456Z")
+        yield lambda seconds, *options, log_prefix=None: pgbench(
+            os.path.join(HERE, "post-users.sql"), "keyway_bench_post", SCIM_DB, seconds, "-D", f"org={org}",
+            "-D", f"hash={token_hash}", "-D", f"run={time.time_ns()}",
+            "-D", "core=urn:ietf:params:scim:schemas:core:2.0:User",
+            "-D", "enterprise=urn:ietf:params:scim:schemas:extension:enterprise:2.0:User",
+            "-D", "createfull=urn:ietf:params:scim:event:prov:create:full",
+            "-D", "at=2026-12-03T04:00:00.123456Z", *options, log_prefix=log_prefix)
     finally:
         psql("postgres", "drop database keyway_bench_post")
+
+
+def pgbench_at(run_sql, rate, seconds):
+    """p50/p99/max of pgbench's transactions at a fixed rate (-R), each from when it was due (its schedule lag plus
+    its own time, as OpenLoop.java counts a request), from pgbench's per-transaction log."""
+    with tempfile.TemporaryDirectory() as logs:
+        run_sql(seconds, "-R", str(rate), log_prefix=os.path.join(logs, "pgbench"))
+        due = []
+        for name in os.listdir(logs):
+            with open(os.path.join(logs, name)) as log:
+                # client, transaction, time (us), script, epoch, us, schedule lag (us)
+                due += [int(f[2]) + int(f[6]) for f in (line.split() for line in log)]
+    due.sort()
+    return {"p50_ms": due[len(due) // 2] / 1000, "p99_ms": due[len(due) * 99 // 100] / 1000,
+            "max_ms": due[-1] / 1000, "sent": len(due)}
 
 
 # On two cores a freshly started stack took 60-70 s of load to reach its steady rate (POST /Users: 226/s in the first
@@ -272,8 +294,13 @@ def millis(text):
 
 
 def post_phase():
+    with post_sql() as run_sql:
+        post(run_sql)
+
+
+def post(run_sql):
     global TOKEN
-    post_tps, post_latency = post_sql()
+    post_tps, post_latency = run_sql(20)
     tps, pg_latency = single_row_commits()
     print(f"baseline postgres.post_users_sql_tps={post_tps:.0f} (pgbench replaying POST /Users' statements, post-users.sql;"
           f" 16 clients, TCP, 20 s; latency average {post_latency})")
@@ -295,10 +322,14 @@ def post_phase():
     fixed = open_loop(round(rate / 2), 30, BODY)
     print(f"scim.post_users open loop at {fixed['rate']}/s (half the maximum; OpenLoop.java, 5 s warm-up then 30 s,"
           f" {fixed['sent']} requests, {fixed['failed']} failed): p50 {fixed['p50_ms']} ms, p99 {fixed['p99_ms']} ms,"
-          f" max {fixed['max_ms']} ms"
-          f"  vs pgbench's POST SQL latency average {post_latency}; the load generator used {fixed['client_cpu_s']}"
-          f" CPU-seconds meanwhile")
+          f" max {fixed['max_ms']} ms; the load generator used {fixed['client_cpu_s']} CPU-seconds meanwhile")
     drain("the open loop")
+    # the same rate of the POST's SQL alone: how much of the tail the database (and the machine) has by itself
+    alone = pgbench_at(run_sql, fixed["rate"], 30)
+    print(f"baseline postgres.post_users_sql at {fixed['rate']}/s (pgbench -R, 16 clients, 5 s warm-up then 30 s,"
+          f" {alone['sent']} transactions, each from when it was due): p50 {alone['p50_ms']:.2f} ms,"
+          f" p99 {alone['p99_ms']:.2f} ms, max {alone['max_ms']:.2f} ms; the service's p99"
+          f" {float(fixed['p99_ms']) / alone['p99_ms']:.2f} x")
 
 
 def get_patch_phase():
