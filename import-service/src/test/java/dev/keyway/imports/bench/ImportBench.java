@@ -39,7 +39,8 @@ import dev.keyway.testsupport.TestPostgres;
  * user, the second finds no change. Printed: time, pages/s and the ratios to both baselines, events/s, the CPU the
  * service and this process (the stand-in) used during each run, the requests in flight at the stand-in second by
  * second, and the service's peak RSS. Before the measured runs the service imports the same directory for another
- * organization, twice (not counted): the JIT compiles the import first, as on a service that has run others' imports. Arguments: users, groups, the service's jar, its JVM options, the concurrency.
+ * organization, twice (not counted): the JIT compiles the import first, as on a service that has run others' imports.
+ * Arguments: users, groups, the service's jar, its JVM options, the concurrency.
  */
 public final class ImportBench {
 
