@@ -11,6 +11,7 @@ fi
 newest=$(for java in /usr/lib/jvm/*/bin/java; do
   [ -x "$java" ] || continue
   major=$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
-  [ "${major:-0}" -ge 21 ] 2>/dev/null && echo "$major $java"
+  # an if, not &&: a last JDK older than 21 must not fail the loop (and, with pipefail, this script)
+  if [ "${major:-0}" -ge 21 ] 2>/dev/null; then echo "$major $java"; fi
 done | sort -n | tail -1 | cut -d' ' -f2)
 echo "${newest:-java}"
