@@ -6,12 +6,39 @@
 # the JVM options deploy/local/run.sh gives it (deploy/local/jvm.options; KEYWAY_JAVA_OPTS overrides). Prints the time
 # to ready, Quarkus' "started in", the RSS after the idle period and the peak while starting, against the goals
 # (ready <= 3 s, idle RSS <= 250 MiB).
+#   KEYWAY_FOOTPRINT_AOT=1 deploy/bench/footprint.sh ...
+# measures the same with an AOT cache on a JDK of 25 or later (deploy/bench/load-java.sh finds it; the build stays on
+# the JDK of the PATH).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
+if [ -n "${KEYWAY_FOOTPRINT_AOT:-}" ]; then
+  # classes on the JVM's class path (Quarkus' aot-jar packaging), which an AOT cache requires
+  export QUARKUS_PACKAGE_JAR_TYPE=aot-jar
+  SERVICE_JAVA=$(deploy/bench/load-java.sh)
+  major=$("$SERVICE_JAVA" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
+  [ "${major:-0}" -ge 25 ] || { echo "KEYWAY_FOOTPRINT_AOT needs a JDK of 25 or later (KEYWAY_LOAD_JAVA)" >&2; exit 1; }
+fi
 # package, never install: the classpath names this checkout's module jars (the last module built writes the file)
 ./mvnw -B -q package -DskipTests -pl system-tests -am dependency:build-classpath -Dmdep.includeScope=test \
   -Dmdep.outputFile="$ROOT/system-tests/target/bench.classpath"
 CP="system-tests/target/test-classes:$(cat system-tests/target/bench.classpath)"
-exec java -Xmx1g -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$CP" \
-  dev.keyway.system.FootprintBench "${KEYWAY_JAVA_OPTS:-$(cat deploy/local/jvm.options)}" "${1:-20}" "$ROOT" ${2:+"$2"}
+OPTS=${KEYWAY_JAVA_OPTS:-$(cat deploy/local/jvm.options)}
+bench() { # the services' java (also the driver's), their JVM options, idle seconds, services
+  "$1" -Xmx1g -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$CP" \
+    dev.keyway.system.FootprintBench "$2" "$3" "$ROOT" ${4:+"$4"}
+}
+if [ -z "${KEYWAY_FOOTPRINT_AOT:-}" ]; then
+  bench java "$OPTS" "${1:-20}" "${2:-}"
+  exit
+fi
+# Each service is first started to train its cache (JEP 483/515: classes loaded and linked, method profiles; written
+# when it stops), then measured with it.
+AOT_DIR=$(mktemp -d)
+trap 'rm -rf "$AOT_DIR"' EXIT
+IFS=, read -ra services <<< "${2:-sso-service,scim-service,import-service,admin-portal}"
+for service in "${services[@]}"; do
+  echo "$service: training run"
+  bench "$SERVICE_JAVA" "$OPTS -XX:AOTCacheOutput=$AOT_DIR/$service.aot" 1 "$service" >/dev/null
+  bench "$SERVICE_JAVA" "$OPTS -XX:AOTCache=$AOT_DIR/$service.aot" "${1:-20}" "$service"
+done
