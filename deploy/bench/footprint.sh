@@ -6,17 +6,11 @@
 # the JVM options deploy/local/run.sh gives it (deploy/local/jvm.options; KEYWAY_JAVA_OPTS overrides). Prints the time
 # to ready, Quarkus' "started in", the RSS after the idle period and the peak while starting, against the goals
 # (ready <= 3 s, idle RSS <= 250 MiB).
-#   KEYWAY_FOOTPRINT_AOT=1 deploy/bench/footprint.sh ...
-# measures the same with an AOT cache on a JDK of 25 or later (deploy/bench/load-java.sh finds it; the build stays on
-# the JDK of the PATH).
+# As the images run them: on a JDK of 25 or later (deploy/find-java.sh) from the AOT cache deploy/docker/train-aot.sh
+# trains, and, as the baseline of the same run, on that JDK without it. With no such JDK: on the java of the PATH only.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
-if [ -n "${KEYWAY_FOOTPRINT_AOT:-}" ]; then
-  # classes on the JVM's class path (Quarkus' aot-jar packaging), which an AOT cache requires
-  export QUARKUS_PACKAGE_JAR_TYPE=aot-jar
-  SERVICE_JAVA=$(deploy/bench/load-java.sh 25)
-fi
 # package, never install: the classpath names this checkout's module jars (the last module built writes the file)
 ./mvnw -B -q package -DskipTests -pl system-tests -am dependency:build-classpath -Dmdep.includeScope=test \
   -Dmdep.outputFile="$ROOT/system-tests/target/bench.classpath"
@@ -26,17 +20,16 @@ bench() { # the services' java (also the driver's), their JVM options, idle seco
   "$1" -Xmx1g -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$CP" \
     dev.keyway.system.FootprintBench "$2" "$3" "$ROOT" ${4:+"$4"}
 }
-if [ -z "${KEYWAY_FOOTPRINT_AOT:-}" ]; then
+if ! SERVICE_JAVA=$(deploy/find-java.sh 25); then
   bench java "$OPTS" "${1:-20}" "${2:-}"
   exit
 fi
-# Each service is first started to train its cache (JEP 483/515: classes loaded and linked, method profiles; written
-# when it stops), then measured with it.
 AOT_DIR=$(mktemp -d)
 trap 'rm -rf "$AOT_DIR"' EXIT
 IFS=, read -ra services <<< "${2:-sso-service,scim-service,import-service,admin-portal}"
 for service in "${services[@]}"; do
-  echo "$service: training run"
-  bench "$SERVICE_JAVA" "$OPTS -XX:AOTCacheOutput=$AOT_DIR/$service.aot" 1 "$service" >/dev/null
+  echo "$service on $SERVICE_JAVA: without an AOT cache, then with the one train-aot.sh trains"
+  bench "$SERVICE_JAVA" "$OPTS" "${1:-20}" "$service"
+  PATH=$(dirname "$SERVICE_JAVA"):$PATH deploy/docker/train-aot.sh "$service/target/quarkus-app" "$AOT_DIR/$service.aot" "$OPTS"
   bench "$SERVICE_JAVA" "$OPTS -XX:AOTCache=$AOT_DIR/$service.aot" "${1:-20}" "$service"
 done

@@ -233,8 +233,8 @@ WARM_UP_SECONDS = 90
 # the load generator shares the two cores with what it measures: the serial collector and the C1 compiler alone cut its
 # CPU by about a quarter (9 against 12.5 CPU-seconds for 30 s at 250/s) and its share of the service's tail with it
 OPEN_LOOP_JVM = ("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")
-# and on the newest JDK at hand (load-java.sh): its HTTP client costs about half as much CPU as JDK 17's
-LOAD_JAVA = subprocess.run([os.path.join(HERE, "load-java.sh")], check=True, capture_output=True,
+# and on the newest JDK at hand (deploy/find-java.sh): its HTTP client costs about half as much CPU as JDK 17's
+LOAD_JAVA = subprocess.run([os.path.join(HERE, "..", "find-java.sh")], check=True, capture_output=True,
                            text=True).stdout.strip()
 
 

@@ -18,4 +18,9 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
   apt-get install -y -q chromium chromium-driver >/dev/null 2>&1 \
     || { apt-get update -q >/dev/null && apt-get install -y -q chromium chromium-driver >/dev/null; }
 fi
+# The system tests run the packaged services on the JDK their images run (25), where there is one; the modules' own
+# tests run on the java of the PATH, JDK 17, which the services keep supporting.
+if SERVICE_JAVA=$(deploy/find-java.sh 25 2>/dev/null); then
+  set -- -Dkeyway.system.java="$SERVICE_JAVA" "$@"
+fi
 exec ./mvnw -B verify "$@"

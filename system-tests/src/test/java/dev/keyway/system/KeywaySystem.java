@@ -220,7 +220,8 @@ public final class KeywaySystem {
             throw new IllegalStateException(app + " is missing: package the services first (mvn verify builds them)");
         }
         List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
+        // the JVM the services run on in their images where the test command found one (deploy/local/test.sh)
+        command.add(System.getProperty("keyway.system.java", ProcessHandle.current().info().command().orElse("java")));
         command.add("-Xmx384m");
         config.forEach((key, value) -> command.add("-D" + key + "=" + value));
         // a benchmark may add options to every service, after the settings above so that its -D wins (e.g. a flight

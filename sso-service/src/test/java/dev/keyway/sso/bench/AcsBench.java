@@ -325,7 +325,7 @@ public final class AcsBench {
     private static String openLoop(URI acs, Path forms, int rate, int seconds) throws Exception {
         Path openLoop = Path.of(System.getProperty("acs.bench.dir", "deploy/bench"), "OpenLoop.java");
         // as scim-bench.py runs it: a lighter load generator on the cores it shares with the service, on the newest
-        // JDK at hand (acs-bench.sh asks deploy/bench/load-java.sh)
+        // JDK at hand (acs-bench.sh asks deploy/find-java.sh)
         String loadJava = System.getProperty("acs.bench.load-java",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString());
         Process java = new ProcessBuilder(loadJava,
