@@ -5,7 +5,7 @@
 #
 # Starts the service once with nothing to connect to, waits until Quarkus says it started, and stops it; the JVM writes
 # the classes it loaded and linked, and the methods' profiles, into the cache as it exits. The service then starts
-# from the cache with -XX:AOTCache=<cache file>, twice as fast (README, "Start-up").
+# from the cache with -XX:AOTCache=<cache file>, in about half the time (deploy/docs/deploy.md, "Images").
 #
 # Why a start without PostgreSQL or Kafka: an image is built where neither runs. The services start without them (the
 # database pool, the Kafka clients, the outbox relay and the signing keys retry in the background), so the start-up
