@@ -30,8 +30,16 @@ WIRING=${KEYWAY_WIRING:-$ROOT/deploy/regions.properties}
 # JVM options of every service: deploy/local/jvm.options (why each: deploy/docs/deploy.md), unless KEYWAY_JAVA_OPTS
 SERVICE_JAVA_OPTS=${KEYWAY_JAVA_OPTS:-$(cat "$ROOT/deploy/local/jvm.options")}
 # The services run as in their images where there is a JDK of 25 or later: on it, each from an AOT cache trained on its
-# jars, which halves their start-up; otherwise on the java of the PATH, without a cache.
-SERVICE_JAVA=$("$ROOT/deploy/find-java.sh" 25 2>/dev/null || echo java)
+# jars, which halves their start-up; otherwise on the java of the PATH. KEYWAY_SERVICE_JAVA names another java (say, to
+# compare JDK 17), which runs them without a cache.
+AOT_CACHES=
+if [ -n "${KEYWAY_SERVICE_JAVA:-}" ]; then
+  SERVICE_JAVA=$KEYWAY_SERVICE_JAVA
+elif SERVICE_JAVA=$("$ROOT/deploy/find-java.sh" 25 2>/dev/null); then
+  AOT_CACHES=$STATE/aot
+else
+  SERVICE_JAVA=java
+fi
 wiring() { # key: its value in deploy/regions.properties
   local value
   value=$(sed -n "s/^$1=//p" "$WIRING")
@@ -195,7 +203,7 @@ built() { # every service's jar is there, and no source changed since the last b
   local name
   [ -f "$STATE/built" ] || return 1
   for name in "${SERVICES[@]}"; do [ -f "$ROOT/$name/target/quarkus-app/quarkus-run.jar" ] || return 1; done
-  [ -z "$(cd "$ROOT" && find "${SOURCES[@]}" -newer "$STATE/built" -not -path '*/target/*' -print -quit)" ]
+  [ -z "$(cd "$ROOT" && find "${SOURCES[@]}" -name target -prune -o -newer "$STATE/built" -print -quit)" ]
 }
 
 build() { # only when needed: packaging rewrites every jar, and the AOT caches trained on them are lost with them
@@ -210,12 +218,12 @@ build() { # only when needed: packaging rewrites every jar, and the AOT caches t
 }
 
 train() { # each service's AOT cache, as its image has one, unless the one it has was trained on the jars it runs
-  [ "$SERVICE_JAVA" != java ] || return 0
-  mkdir -p "$STATE/aot"
+  [ -n "$AOT_CACHES" ] || return 0
+  mkdir -p "$AOT_CACHES"
   local name app cache pid pids=()
   for name in "${SERVICES[@]}"; do
     app=$ROOT/$name/target/quarkus-app
-    cache=$STATE/aot/$name.aot
+    cache=$AOT_CACHES/$name.aot
     [ -f "$cache" ] && [ -z "$(find "$app" -newer "$cache" -print -quit)" ] && continue
     log "Training the AOT cache of $name (deploy/docker/train-aot.sh)"
     PATH=$(dirname "$SERVICE_JAVA"):$PATH "$ROOT/deploy/docker/train-aot.sh" "$app" "$cache" "$SERVICE_JAVA_OPTS" >/dev/null &
@@ -225,7 +233,7 @@ train() { # each service's AOT cache, as its image has one, unless the one it ha
 }
 
 aot_cache() { # service: the JVM option that starts it from its AOT cache, if it has one
-  if [ "$SERVICE_JAVA" != java ] && [ -f "$STATE/aot/$1.aot" ]; then echo "-XX:AOTCache=$STATE/aot/$1.aot"; fi
+  if [ -n "$AOT_CACHES" ] && [ -f "$AOT_CACHES/$1.aot" ]; then echo "-XX:AOTCache=$AOT_CACHES/$1.aot"; fi
 }
 
 service_ready() { curl -fs -o /dev/null "http://127.0.0.1:$1/q/health/ready"; } # management port
