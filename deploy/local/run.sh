@@ -196,14 +196,17 @@ start_mirror_maker() {
 
 # --- services ------------------------------------------------------------------------------------------------
 
-# what the services' jars are built from
-SOURCES=(pom.xml common-model service-runtime sso-service scim-service import-service admin-portal)
+# what the services' jars are built from (their sources, not the modules' folders, which the build's output changes)
+SOURCES=(pom.xml)
+for module in common-model service-runtime sso-service scim-service import-service admin-portal; do
+  SOURCES+=("$module/pom.xml" "$module/src")
+done
 
 built() { # every service's jar is there, and no source changed since the last build
   local name
   [ -f "$STATE/built" ] || return 1
   for name in "${SERVICES[@]}"; do [ -f "$ROOT/$name/target/quarkus-app/quarkus-run.jar" ] || return 1; done
-  [ -z "$(cd "$ROOT" && find "${SOURCES[@]}" -name target -prune -o -newer "$STATE/built" -print -quit)" ]
+  [ -z "$(cd "$ROOT" && find "${SOURCES[@]}" -newer "$STATE/built" -print -quit)" ]
 }
 
 build() { # only when needed: packaging rewrites every jar, and the AOT caches trained on them are lost with them
