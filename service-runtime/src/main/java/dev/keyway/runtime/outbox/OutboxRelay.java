@@ -59,8 +59,15 @@ public class OutboxRelay {
 
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
 
-    /** The lock key is per schema: services sharing one database do not wait for each other. */
-    private static final String BECOME_RELAY = "select pg_try_advisory_xact_lock(hashtext(current_schema() || '.outbox'))";
+    /**
+     * The lock key is per schema: services sharing one database do not wait for each other. No sequential scan of the
+     * outbox in this transaction: its statistics find it nearly empty, as it is of live rows, so the planner would
+     * read it whole at every cycle, and with it every row published since the last vacuum (at 300 events/s, 10,000 of
+     * them within 35 s). The primary key's index steps over those, and marks them dead for the next cycle.
+     */
+    private static final String BECOME_RELAY = """
+            set local enable_seqscan = off;
+            select pg_try_advisory_xact_lock(hashtext(current_schema() || '.outbox'))""";
     /**
      * No row lock: the advisory lock already keeps other relays out, and writers only ever insert. Deleting what was
      * published (rather than stamping it) writes no new row version and keeps the table as small as the backlog.
@@ -196,7 +203,7 @@ public class OutboxRelay {
     }
 
     private Uni<Batch> publishBatch(SqlConnection connection) {
-        return connection.query(BECOME_RELAY).execute().map(rows -> rows.iterator().next().getBoolean(0))
+        return connection.query(BECOME_RELAY).execute().map(rows -> rows.next().iterator().next().getBoolean(0))
                 .invoke(relay -> lockBusy = !relay)
                 .chain(relay -> !relay ? Uni.createFrom().item(new Batch(0, null))
                         : connection.preparedQuery(PENDING).execute(Tuple.of(config.batchSize()))
