@@ -203,6 +203,7 @@ public class OutboxRelay {
     }
 
     private Uni<Batch> publishBatch(SqlConnection connection) {
+        // the lock's answer is the second statement's result
         return connection.query(BECOME_RELAY).execute().map(rows -> rows.next().iterator().next().getBoolean(0))
                 .invoke(relay -> lockBusy = !relay)
                 .chain(relay -> !relay ? Uni.createFrom().item(new Batch(0, null))
