@@ -25,7 +25,7 @@ fi
   -Dmdep.outputFile="$ROOT/sso-service/target/bench.classpath"
 CP="sso-service/target/classes:sso-service/target/test-classes:$(cat sso-service/target/bench.classpath)"
 JAVA=(java -Xmx1g ${ACS_BENCH_JAVA_OPTS:-} -Djava.util.logging.manager=org.jboss.logmanager.LogManager -Dacs.bench.dir="$ROOT/deploy/bench" \
-  -Dacs.bench.load-java="$("$ROOT/deploy/find-java.sh")" -cp "$CP")
+  -cp "$CP")
 if [ "${1:-}" = --acs ]; then
   WIRING=${KEYWAY_WIRING:-$ROOT/deploy/regions.properties}
   wired() { sed -n "s/^$1=//p" "$WIRING"; }

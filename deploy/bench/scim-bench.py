@@ -230,21 +230,15 @@ def pgbench_at(run_sql, rate, seconds):
 # On two cores a freshly started stack took 60-70 s of load to reach its steady rate (POST /Users: 226/s in the first
 # 10 s, 850/s from the seventh 10 s on); a 20 s warm-up measured the JIT, not the service.
 WARM_UP_SECONDS = 90
-# the load generator shares the two cores with what it measures: the serial collector and the C1 compiler alone cut its
-# CPU by about a quarter (9 against 12.5 CPU-seconds for 30 s at 250/s) and its share of the service's tail with it
-OPEN_LOOP_JVM = ("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")
-# and on the newest JDK at hand (deploy/find-java.sh): its HTTP client costs about half as much CPU as JDK 17's
-LOAD_JAVA = subprocess.run([os.path.join(HERE, "..", "find-java.sh")], check=True, capture_output=True,
-                           text=True).stdout.strip()
 
 
 def open_loop(rate, seconds, body):
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as file:
         file.write(body)
     # refusals are a figure too (503 when the service sheds load): printed, not fatal
-    run = subprocess.run([LOAD_JAVA, *OPEN_LOOP_JVM, os.path.join(HERE, "OpenLoop.java"), "POST", SCIM + "/scim/v2/Users",
-                          str(rate), str(seconds), file.name, "Authorization: Bearer " + TOKEN,
-                          "Content-Type: application/scim+json"], capture_output=True, text=True)
+    run = subprocess.run([os.path.join(HERE, "open-loop.sh"), "POST", SCIM + "/scim/v2/Users", str(rate), str(seconds),
+                          file.name, "Authorization: Bearer " + TOKEN, "Content-Type: application/scim+json"],
+                         capture_output=True, text=True)
     if run.stderr.strip():
         print("  open loop: " + run.stderr.strip())
     return dict(field.split("=") for field in run.stdout.split())

@@ -323,17 +323,12 @@ public final class AcsBench {
     }
 
     private static String openLoop(URI acs, Path forms, int rate, int seconds) throws Exception {
-        Path openLoop = Path.of(System.getProperty("acs.bench.dir", "deploy/bench"), "OpenLoop.java");
-        // as scim-bench.py runs it: a lighter load generator on the cores it shares with the service, on the newest
-        // JDK at hand (acs-bench.sh asks deploy/find-java.sh)
-        String loadJava = System.getProperty("acs.bench.load-java",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        Process java = new ProcessBuilder(loadJava,
-                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", openLoop.toString(), "POST", acs.toString(),
-                Integer.toString(rate), Integer.toString(seconds),
-                "@" + forms, "Content-Type: application/x-www-form-urlencoded").redirectErrorStream(true).start();
-        String out = new String(java.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        java.waitFor();
+        Path openLoop = Path.of(System.getProperty("acs.bench.dir", "deploy/bench"), "open-loop.sh");
+        Process load = new ProcessBuilder(openLoop.toString(), "POST", acs.toString(), Integer.toString(rate),
+                Integer.toString(seconds), "@" + forms, "Content-Type: application/x-www-form-urlencoded")
+                .redirectErrorStream(true).start();
+        String out = new String(load.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        load.waitFor();
         return out;
     }
 
