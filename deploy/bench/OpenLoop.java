@@ -77,7 +77,7 @@ public class OpenLoop {
             int colon = args[h].indexOf(':');
             request.addHeader(args[h].substring(0, colon).strip(), args[h].substring(colon + 1).strip());
         }
-        int requests = (int) Math.round(rate * (WARM_UP_SECONDS + seconds));
+        long requests = Math.round(rate * WARM_UP_SECONDS) + Math.round(rate * seconds);
         IntFunction<String> body;
         if (args[4].startsWith("@")) {
             List<String> bodies = Files.readAllLines(Path.of(args[4].substring(1)));
