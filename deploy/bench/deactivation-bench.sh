@@ -12,9 +12,10 @@
 #   deploy/bench/deactivation-bench.sh [samples, default 200] [events, default 100000]
 #
 # Self-contained: it runs the packaged services as processes on free ports with their own PostgreSQL and Kafka
-# (system-tests' KeywaySystem), so it never touches a running deploy/local/run.sh. Builds first. Tracing is off, as
-# in production by default (the system tests trace every service); KEYWAY_BENCH_JAVA_OPTS adds JVM options to every
-# service, e.g. -XX:StartFlightRecording=filename=/tmp/{service}.jfr,dumponexit=true,settings=profile.
+# (system-tests' KeywaySystem), so it never touches a running deploy/local/run.sh. Builds first. The services get the
+# JVM options run.sh gives them (deploy/local/jvm.options: the serial collector, a 256 MiB heap) on the JDK their images
+# run (25, where there is one). Tracing is off, as in production by default (the system tests trace every service);
+# KEYWAY_BENCH_JAVA_OPTS adds JVM options to every service, e.g. -XX:StartFlightRecording=filename=/tmp/{service}.jfr,dumponexit=true,settings=profile.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
@@ -25,9 +26,11 @@ if ! command -v xmlsec1 >/dev/null; then
     || { DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q xmlsec1 >/dev/null; }
 fi
 OUT=$(mktemp)
+SERVICE_JAVA=$(deploy/find-java.sh 25 2>/dev/null || echo java)
 ./mvnw -B -pl system-tests -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+  -Dkeyway.system.java="$SERVICE_JAVA" \
   -Dit.test=DeactivationBench -Dkeyway.bench=true -Dkeyway.bench.samples="${1:-200}" \
   -Dkeyway.bench.events="${2:-100000}" -Dkeyway.bench.load-warm-up-seconds="${KEYWAY_BENCH_LOAD_WARM_UP:-90}" \
-  "-Dkeyway.system.java-options=-Dquarkus.otel.sdk.disabled=true ${KEYWAY_BENCH_JAVA_OPTS:-}" >"$OUT" 2>&1 ||
+  "-Dkeyway.system.java-options=$(cat deploy/local/jvm.options) -Dquarkus.otel.sdk.disabled=true ${KEYWAY_BENCH_JAVA_OPTS:-}" >"$OUT" 2>&1 ||
   { tail -50 "$OUT"; exit 1; }
 grep -A11 "Events benchmark" "$OUT"

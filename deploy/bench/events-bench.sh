@@ -10,7 +10,10 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
 OUT=$(mktemp)
+# the services on the JDK their images run (25), where there is one, as deploy/local/test.sh runs the system tests
+SERVICE_JAVA=$(deploy/find-java.sh 25 2>/dev/null || echo java)
 ./mvnw -B -pl system-tests -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+  -Dkeyway.system.java="$SERVICE_JAVA" \
   -Dit.test=SetEventsBench -Dkeyway.bench=true -Dkeyway.bench.users="${1:-3000}" >"$OUT" 2>&1 ||
   { tail -50 "$OUT"; exit 1; }
 grep -A6 "Directory events benchmark" "$OUT"

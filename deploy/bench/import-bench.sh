@@ -15,6 +15,7 @@ cd "$ROOT"
 ./mvnw -B -q package -DskipTests -pl import-service -am dependency:build-classpath -Dmdep.includeScope=test \
   -Dmdep.outputFile="$ROOT/import-service/target/bench.classpath"
 CP="import-service/target/test-classes:import-service/target/classes:$(cat import-service/target/bench.classpath)"
-exec java -Xmx3g -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$CP" \
+# on the JDK the images run (25), where there is one: the service is started by the same java as this driver
+exec "$(deploy/find-java.sh 25 2>/dev/null || echo java)" -Xmx3g -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$CP" \
   dev.keyway.imports.bench.ImportBench "${1:-100000}" "${2:-1000}" import-service/target/quarkus-app/quarkus-run.jar \
   "${KEYWAY_JAVA_OPTS:-$(cat deploy/local/jvm.options)}" "${3:-4}"
