@@ -5,15 +5,16 @@
 #   deploy/bench/events-bench.sh [users per phase, default 3000]
 #
 # Self-contained: it runs the packaged services as processes on free ports with their own PostgreSQL and Kafka
-# (system-tests' KeywaySystem), so it never touches a running deploy/local/run.sh. Builds first.
+# (system-tests' KeywaySystem), so it never touches a running deploy/local/run.sh. Builds first. The services run as
+# their images run them: on JDK 25 where there is one, with deploy/local/jvm.options, tracing off.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
 OUT=$(mktemp)
-# the services on the JDK their images run (25), where there is one, as deploy/local/test.sh runs the system tests
 SERVICE_JAVA=$(deploy/find-java.sh 25 2>/dev/null || echo java)
 ./mvnw -B -pl system-tests -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
   -Dkeyway.system.java="$SERVICE_JAVA" \
-  -Dit.test=SetEventsBench -Dkeyway.bench=true -Dkeyway.bench.users="${1:-3000}" >"$OUT" 2>&1 ||
+  -Dit.test=SetEventsBench -Dkeyway.bench=true -Dkeyway.bench.users="${1:-3000}" \
+  "-Dkeyway.system.java-options=$(cat deploy/local/jvm.options) -Dquarkus.otel.sdk.disabled=true" >"$OUT" 2>&1 ||
   { tail -50 "$OUT"; exit 1; }
 grep -A6 "Directory events benchmark" "$OUT"
