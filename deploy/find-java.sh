@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prints the java of the newest JDK in Debian's JVM directory of at least the version asked, or fails:
-#   deploy/find-java.sh 25   what runs the services from an AOT cache
+#   deploy/find-java.sh 25   the JDK the services' images run (which their AOT caches need)
 set -euo pipefail
 minimum=$1
 newest=$(for java in /usr/lib/jvm/*/bin/java; do

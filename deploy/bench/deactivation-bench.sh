@@ -15,7 +15,8 @@
 # (system-tests' KeywaySystem), so it never touches a running deploy/local/run.sh. Builds first. The services get the
 # JVM options run.sh gives them (deploy/local/jvm.options: the serial collector, a 256 MiB heap) on the JDK their images
 # run (25, where there is one). Tracing is off, as in production by default (the system tests trace every service);
-# KEYWAY_BENCH_JAVA_OPTS adds JVM options to every service, e.g. -XX:StartFlightRecording=filename=/tmp/{service}.jfr,dumponexit=true,settings=profile.
+# KEYWAY_BENCH_JAVA_OPTS adds JVM options to every service, e.g.
+# -XX:StartFlightRecording=filename=/tmp/{service}.jfr,dumponexit=true,settings=profile.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
