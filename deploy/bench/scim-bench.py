@@ -7,9 +7,9 @@ The stack is found through the same wiring file run.sh starts it by (KEYWAY_WIRI
 deploy/bench/regions-bench.properties runs a second stack on other ports and databases beside a development one).
 
 Measures, in one run on one machine, each figure beside its baseline and the ratio:
-- baselines (pgbench, 16 clients over TCP, 5 s warm-up then 20 s): the SQL of one POST /Users replayed statement for
-  statement (post-users.sql: token lookup, department, user, outbox row, SET, on a schema-only copy of the scim
-  schema), and single-row commits for reference; after the open loop below, the same SQL at the open loop's rate
+- baselines (pgbench, 16 clients over TCP, 5 s warm-up then 20 s): the SQL of one POST /Users replayed as the
+  service sends it (post-users.sql: one statement writing the department, user, outbox row and SET, on a schema-only
+  copy of the scim schema), and single-row commits for reference; after the open loop below, the same SQL at the open loop's rate
   (pgbench -R, 5 s at the rate not counted, then 30 s; p50/p99 from when each transaction was due): the
   database's own tail;
 - POST /Users: 90 s warm-up (the JIT; on two cores it takes that long), then the maximum rate in a closed loop (wrk,
@@ -179,26 +179,24 @@ def single_row_commits():
 
 @contextlib.contextmanager
 def post_sql():
-    """The POST's own statements (post-users.sql) on a schema-only copy of the scim schema, with one org and token;
+    """The POST's own statement (post-users.sql) on a schema-only copy of the scim schema, with one organization;
     yields a function that runs pgbench on them with more options, for as long as the copy lives."""
     psql("postgres", "drop database if exists keyway_bench_post")
     psql("postgres", f"create database keyway_bench_post owner {SCIM_DB}")
     schema = sh("runuser", "-u", "postgres", "--", "pg_dump", "-s", "-n", "scim", SCIM_DB)
     subprocess.run(["runuser", "-u", "postgres", "--", "psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d",
                     "keyway_bench_post"], input=schema, text=True, check=True, capture_output=True)
-    org, token_hash = "0b7a3c2e-0000-4000-8000-000000000001", "ab" * 32
+    org = "0b7a3c2e-0000-4000-8000-000000000001"
     psql("keyway_bench_post", f"""
         insert into scim.known_organization (id, slug, display_name, region, created_at)
             values ('{org}', 'pgbench', 'pgbench', 'api', now());
-        insert into scim.scim_token (id, org_id, token_hash, hint, created_at)
-            values (gen_random_uuid(), '{org}', decode('{token_hash}', 'hex'), 'pgbench', now());
         -- the service's warm-up has made them too: a department is new only once
         insert into scim.department (id, org_id, name)
             select gen_random_uuid(), '{org}', 'Dept ' || d from generate_series(0, 19) d""")
     try:
         yield lambda seconds, *options, log_prefix=None: pgbench(
             os.path.join(HERE, "post-users.sql"), "keyway_bench_post", SCIM_DB, seconds, "-D", f"org={org}",
-            "-D", f"hash={token_hash}", "-D", f"run={time.time_ns()}",
+            "-D", f"run={time.time_ns()}",
             "-D", "core=urn:ietf:params:scim:schemas:core:2.0:User",
             "-D", "enterprise=urn:ietf:params:scim:schemas:extension:enterprise:2.0:User",
             "-D", "createfull=urn:ietf:params:scim:event:prov:create:full",

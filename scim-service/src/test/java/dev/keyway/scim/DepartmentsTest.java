@@ -1,17 +1,22 @@
 package dev.keyway.scim;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
@@ -89,6 +94,54 @@ class DepartmentsTest {
         }
         assertEquals(1, TestPostgres.get().count("select count(*) from scim.department where org_id = ?::uuid",
                 org.org().id().toString()));
+    }
+
+    @Test
+    void aUserWaitingForADepartmentAnotherWriterCreatesLandsInIt() throws Exception {
+        ScimOrg org = ScimOrg.create("dept-wait");
+        String orgId = org.org().id().toString();
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try (Connection other = TestPostgres.get().connect()) {
+            // another writer has created the department and not committed yet: the POST waits on its name
+            other.setAutoCommit(false);
+            try (PreparedStatement insert = other.prepareStatement(
+                    "insert into scim.department (id, org_id, name) values (gen_random_uuid(), ?::uuid, 'Night Shift')")) {
+                insert.setString(1, orgId);
+                insert.executeUpdate();
+            }
+            Future<String> created = pool.submit(() -> user(org, "late@acme.test", "night shift"));
+            await("the POST waits for the other writer").atMost(Duration.ofSeconds(20))
+                    .until(() -> TestPostgres.get().count("select count(*) from pg_stat_activity "
+                            + "where wait_event_type = 'Lock' and query like '%new_department%'") > 0);
+            other.commit();
+
+            assertEquals("Night Shift", departmentOf(created.get(20, TimeUnit.SECONDS)),
+                    "committed while the POST's statement waited, out of its snapshot, and still found");
+        } finally {
+            pool.shutdown();
+        }
+        assertEquals(1, TestPostgres.get().count("select count(*) from scim.department where org_id = ?::uuid",
+                orgId));
+    }
+
+    @Test
+    void aRefusedUserLeavesNoDepartmentAndNoEventBehind() {
+        ScimOrg org = ScimOrg.create("dept-refused");
+        String orgId = org.org().id().toString();
+        user(org, "taken@acme.test", "Sales");
+        long logged = TestPostgres.get().count("select count(*) from scim.set_event where org_id = ?::uuid", orgId);
+
+        org.scim()
+                .body("""
+                {"userName":"taken@acme.test","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"department":"Ghosts"}}""")
+                .post("/Users").then().statusCode(409).body("scimType", equalTo("uniqueness"));
+
+        assertEquals(0, TestPostgres.get().count("select count(*) from scim.department where org_id = ?::uuid "
+                + "and name = 'Ghosts'", orgId), "the department the refused user named was not created");
+        assertEquals(logged, TestPostgres.get().count("select count(*) from scim.set_event where org_id = ?::uuid",
+                orgId), "nothing was logged for the apps");
+        assertEquals(1, TestPostgres.get().count("select count(*) from scim.scim_user where org_id = ?::uuid",
+                orgId));
     }
 
     @Test

@@ -1,8 +1,10 @@
 package dev.keyway.scim;
 
+import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.time.Duration;
 import java.util.List;
@@ -74,6 +76,35 @@ class DirectoryEventsTest {
                 .map(record -> EventCodec.decode(record.value()).orElseThrow())
                 .anyMatch(event -> event.payload() instanceof DepartmentState department
                         && department.name().equals("Audit") && event.orgId().equals(org.org().id())));
+    }
+
+    @Test
+    void aNewUsersEventNamesItsDepartmentAsTheStoreSpellsItOrNoneWhenDisabled() {
+        ScimOrg org = ScimOrg.create("events-dept");
+        String first = userIn(org, "first@acme.test", "Field Ops");
+        String second = userIn(org, "second@acme.test", "  FIELD ops ");
+        String department = given().auth().oauth2(org.org().ownerToken())
+                .get("/admin/orgs/" + org.slug() + "/departments").then().extract().path("[0].id");
+        given().auth().oauth2(org.org().ownerToken()).contentType("application/json").body("{\"enabled\":false}")
+                .patch("/admin/orgs/" + org.slug() + "/departments/" + department).then().statusCode(200);
+        String third = userIn(org, "third@acme.test", "field ops");
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> !eventsOf(third).isEmpty());
+        assertEquals("Field Ops", eventsOf(first).get(0).payload(UserState.class).department());
+        assertEquals("Field Ops", eventsOf(second).get(0).payload(UserState.class).department(),
+                "merged into the department, named as the store spells it");
+        assertNull(eventsOf(third).get(0).payload(UserState.class).department(), "a disabled department takes no one");
+        List<EventEnvelope> departmentEvents = eventsOf(department);
+        assertEquals(List.of(1L, 2L), departmentEvents.stream().map(EventEnvelope::sequence).toList(),
+                "created once (by the first user), then disabled");
+        assertEquals(List.of(true, false),
+                departmentEvents.stream().map(event -> event.payload(DepartmentState.class).enabled()).toList());
+    }
+
+    private static String userIn(ScimOrg org, String userName, String department) {
+        return org.scim().body("""
+                {"userName":"%s","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"department":"%s"}}"""
+                .formatted(userName, department)).post("/Users").then().statusCode(201).extract().path("id");
     }
 
     @Test

@@ -71,24 +71,19 @@ public class Departments {
                 .map(department -> department == null ? null : department.enabled() ? department.id() : current);
     }
 
-    /** A department a user has: its id and its name as the store spells it. */
-    public record Assigned(UUID id, String name) {
-    }
-
-    /** The department a new user gets for {@code name}: null when there is none, or it is disabled for sync. */
-    public Uni<Assigned> assignNew(SqlConnection transaction, OrgId org, Region region, String name) {
-        return findOrCreate(transaction, org, region, name).map(department -> department == null
-                || !department.enabled() ? null : new Assigned(department.id(), department.name()));
+    /** The department a user's document names: the name without blanks around it; null when there is none. */
+    public static String name(String given) {
+        return given == null || given.isBlank() ? null : given.strip();
     }
 
     private record Found(UUID id, String name, boolean enabled) {
     }
 
     private Uni<Found> findOrCreate(SqlConnection transaction, OrgId org, Region region, String name) {
-        if (name == null || name.isBlank()) {
+        String trimmed = name(name);
+        if (trimmed == null) {
             return Uni.createFrom().nullItem();
         }
-        String trimmed = name.strip();
         UUID id = UUID.randomUUID();
         return transaction.preparedQuery(FIND_OR_CREATE).execute(Tuple.of(id, org.value(), trimmed))
                 .chain(rows -> rows.size() > 0 ? Uni.createFrom().item(rows)

@@ -16,17 +16,16 @@ import dev.keyway.common.tenant.Region;
 import dev.keyway.runtime.outbox.Outbox;
 import dev.keyway.scim.protocol.schema.ScimSchemas;
 import dev.keyway.scim.setevents.SecurityEventLog;
-import dev.keyway.scim.users.User;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.tuples.Tuple2;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Publishes the user store's changes on {@code keyway.directory.v1}, through the outbox of the same transaction.
- * Users travel as their whole state, read back from the store after the change; membership travels on the users,
+ * Users travel as their whole state, read back from the store after the change (a new user's is written by
+ * {@link dev.keyway.scim.users.UserCreation}, in the statement that creates it); membership travels on the users,
  * so a membership change costs O(change). Each change is also written, in the same transaction, to the event log the
  * SaaS's apps read (SCIM events, {@link SecurityEventLog}), under the same event id.
  */
@@ -61,20 +60,6 @@ public class DirectoryEvents {
                         org, region, row.getUUID("id").toString(), state(row))
                         .call(event -> log.userChanged(transaction, org, row.getUUID("id"), event.id())))
                 .collect().last().replaceWithVoid();
-    }
-
-    /**
-     * Announces the user {@code insert} writes, from the state it is written with: a new user is in no group yet, so
-     * there is nothing to read back. The insert and the outbox row are sent together (pipelined on the connection);
-     * the event log's entry follows, from the row as inserted.
-     */
-    public Uni<User> userCreated(SqlConnection transaction, OrgId org, Region region, Uni<User> insert,
-            UserState state) {
-        return Uni.combine().all()
-                .unis(insert, outbox.append(transaction, EventType.USER_UPSERTED, org, region, state.id().toString(),
-                        state))
-                .asTuple().call(both -> log.userCreated(transaction, org, both.getItem1(), both.getItem2().id()))
-                .map(Tuple2::getItem1);
     }
 
     public Uni<Void> userDeleted(SqlConnection transaction, OrgId org, Region region, UUID id) {

@@ -12,7 +12,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.keyway.common.event.UserState;
 import dev.keyway.scim.departments.Departments;
 import dev.keyway.scim.events.DirectoryEvents;
 import dev.keyway.scim.protocol.Canonicalizer;
@@ -28,7 +27,8 @@ import io.vertx.mutiny.sqlclient.Pool;
 
 /**
  * The rules of the user store for SCIM: every write is one transaction that validates the canonical document,
- * syncs the department, writes the user and announces its new state through the outbox.
+ * syncs the department, writes the user and announces its new state through the outbox (a creation, one statement:
+ * {@link UserCreation}).
  */
 @ApplicationScoped
 public class UserService {
@@ -48,12 +48,15 @@ public class UserService {
     private final UserRepository users;
     private final Departments departments;
     private final DirectoryEvents events;
+    private final UserCreation creation;
 
-    public UserService(Pool pool, UserRepository users, Departments departments, DirectoryEvents events) {
+    public UserService(Pool pool, UserRepository users, Departments departments, DirectoryEvents events,
+            UserCreation creation) {
         this.pool = pool;
         this.users = users;
         this.departments = departments;
         this.events = events;
+        this.creation = creation;
     }
 
     public Uni<UserView> create(Tenant tenant, JsonNode body) {
@@ -61,16 +64,8 @@ public class UserService {
         if (!document.has("active")) {
             document.put("active", true);
         }
-        UUID id = UUID.randomUUID();
-        // the event is built from what is written, not read back; a refused user fails the transaction before the
-        // event's answer is looked at
-        return pool.withTransaction(transaction -> departments
-                .assignNew(transaction, tenant.org(), tenant.region(), department(document))
-                .chain(department -> events.userCreated(transaction, tenant.org(), tenant.region(),
-                        users.insert(transaction, tenant.orgId(), id, document,
-                                department == null ? null : department.id(), MANAGED_BY_SCIM),
-                        newUserState(id, document, department == null ? null : department.name())))
-                .map(user -> new UserView(user, List.of())))
+        return creation.create(tenant, UUID.randomUUID(), document, MANAGED_BY_SCIM)
+                .map(user -> new UserView(user, List.of()))
                 .onFailure(UserRepository::isUserNameTaken).transform(e -> taken(document));
     }
 
@@ -139,18 +134,6 @@ public class UserService {
                         .map(groups -> new UserView(user, groups.getOrDefault(userId, List.of())))))
                 .onFailure(UserRepository::isUserNameTaken).transform(e -> ScimException.uniqueness(
                         "Another user already has this userName."));
-    }
-
-    /** What {@link DirectoryEvents#usersChanged} would read back for a user just created (no groups yet). */
-    static UserState newUserState(UUID id, ObjectNode document, String department) {
-        User.Columns columns = User.Columns.of(document);
-        return new UserState(id, columns.userName(), columns.externalId(), columns.givenName(), columns.familyName(),
-                columns.displayName(), columns.email(), columns.active(), text(document.path("title")), department,
-                text(document.path(ScimSchemas.ENTERPRISE_USER_URN).path("employeeNumber")), List.of());
-    }
-
-    private static String text(JsonNode node) {
-        return node.isMissingNode() || node.isNull() ? null : node.asText();
     }
 
     private static String department(ObjectNode document) {

@@ -72,6 +72,28 @@ public class Outbox {
     }
 
     /**
+     * An aggregate's first event (number 1) as the columns of its outbox row, for a write that inserts the row itself,
+     * in the one statement that also makes the aggregate and inserts {@code (aggregate_id, 1)} into
+     * {@code outbox_sequence} beside it: no transaction to append in, no round trip of its own. Call
+     * {@link #wakeRelay} once that statement has succeeded.
+     */
+    public record FirstEvent(UUID id, String topic, String type, String json, String traceparent, String tracestate) {
+
+        public static FirstEvent of(EventType type, OrgId orgId, Region region, String aggregateId,
+                EventPayload payload) {
+            EventEnvelope event = EventEnvelope.of(type, orgId, region, aggregateId, 1, payload);
+            TraceContext trace = TraceContext.current();
+            return new FirstEvent(event.id(), type.topic(), type.wireName(), EventCodec.encode(event),
+                    trace.traceparent(), trace.tracestate());
+        }
+    }
+
+    /** A statement that wrote {@link FirstEvent}s (in a statement of its own, committed) succeeded. */
+    public void wakeRelay() {
+        relay.wake();
+    }
+
+    /**
      * Many events in one statement: each aggregate's sequence moves once by its number of events, and the events are
      * inserted in the order given, so within an aggregate a later event gets a later id and a higher number.
      */
