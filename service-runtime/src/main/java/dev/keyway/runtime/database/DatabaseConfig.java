@@ -5,7 +5,7 @@ import java.time.Duration;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** How long and how many requests may wait for a connection of the service's pool, beyond what Quarkus configures. */
+/** The service's pool beyond what Quarkus configures: how long and how many requests may wait for a connection, and which statements it keeps prepared. */
 @ConfigMapping(prefix = "keyway.database")
 public interface DatabaseConfig {
 
@@ -19,4 +19,12 @@ public interface DatabaseConfig {
     /** Longest wait for a connection; a request still waiting then is refused the same way. */
     @WithDefault("5s")
     Duration connectionWait();
+
+    /**
+     * Longest SQL text a connection keeps prepared ({@code quarkus.datasource.reactive.cache-prepared-statements}).
+     * Vert.x keeps none longer than 2,048 characters; the writes that are one statement (the ACS's sign-in, SCIM's
+     * new user) are longer, and were parsed and planned again at every call.
+     */
+    @WithDefault("8192")
+    int cachedStatementMaxLength();
 }
