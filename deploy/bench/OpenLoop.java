@@ -34,8 +34,10 @@ import io.vertx.core.http.RequestOptions;
  * own class loading and compiling showed as the service's tail. Every {@code {n}} in the body becomes the request's
  * number, so each POST can create something new; with {@code @BODIES_FILE}, request i sends line i of that file
  * instead (e.g. distinct signed SAML responses; it needs RATE × (SECONDS + {@value #WARM_UP_SECONDS}) lines). Prints
- * one line: {@code rate=… sent=… failed=… p50_ms=… p99_ms=… max_ms=… client_cpu_s=…}, the last being the CPU this
- * load generator used while measuring; exits 1 if any request failed.
+ * one line: {@code rate=… sent=… failed=… warm_up_failed=… p50_ms=… p99_ms=… max_ms=… client_cpu_s=…}, the last
+ * being the CPU this load generator used while measuring; exits 1 if any measured request failed. The warm-up's
+ * failures are told apart: its first requests wait for their connections to open and then arrive together, a burst
+ * of a few hundred that an overloaded-looking service may refuse (503) and no steady client sends.
  */
 public class OpenLoop {
 
@@ -53,6 +55,7 @@ public class OpenLoop {
     private final long start = System.nanoTime();
     private final CountDownLatch answered;
     private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong warmUpFailed = new AtomicLong();
     private int next;
     private long cpuAtStart;
     private long sendingEnded;
@@ -100,9 +103,10 @@ public class OpenLoop {
         double clientCpu = (cpuNanos() - cpuAtStart) / 1e9;
         int total = latencies.length;
         Arrays.sort(latencies);
-        System.out.printf("rate=%.0f sent=%d failed=%d p50_ms=%.2f p99_ms=%.2f max_ms=%.2f client_cpu_s=%.1f%n",
-                total / ((sendingEnded - due(warmUp)) / 1e9), total, failed.get(), latencies[total / 2] / 1e6,
-                latencies[(int) (total * 0.99)] / 1e6, latencies[total - 1] / 1e6, clientCpu);
+        System.out.printf("rate=%.0f sent=%d failed=%d warm_up_failed=%d p50_ms=%.2f p99_ms=%.2f max_ms=%.2f"
+                + " client_cpu_s=%.1f%n", total / ((sendingEnded - due(warmUp)) / 1e9), total, failed.get(),
+                warmUpFailed.get(), latencies[total / 2] / 1e6, latencies[(int) (total * 0.99)] / 1e6,
+                latencies[total - 1] / 1e6, clientCpu);
         return failed.get() == 0;
     }
 
@@ -130,8 +134,9 @@ public class OpenLoop {
                     if (i >= warmUp) {
                         latencies[i - warmUp] = System.nanoTime() - due(i);
                     }
-                    if ((answer.failed() || answer.result() >= 400) && failed.getAndIncrement() == 0) {
-                        System.err.println("first failure: "
+                    if ((answer.failed() || answer.result() >= 400)
+                            && (i >= warmUp ? failed : warmUpFailed).getAndIncrement() == 0) {
+                        System.err.println((i >= warmUp ? "first failure: " : "first failure in the warm-up: ")
                                 + (answer.failed() ? answer.cause() : "HTTP " + answer.result()));
                     }
                     answered.countDown();

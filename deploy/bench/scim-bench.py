@@ -324,7 +324,8 @@ def post(run_sql):
             '{"department":"Dept 7"}}')
     fixed = open_loop(round(rate / 2), 30, BODY)
     print(f"scim.post_users open loop at {fixed['rate']}/s (half the maximum; OpenLoop.java, 5 s warm-up then 30 s,"
-          f" {fixed['sent']} requests, {fixed['failed']} failed): p50 {fixed['p50_ms']} ms, p99 {fixed['p99_ms']} ms,"
+          f" {fixed['sent']} requests, {fixed['failed']} failed, {fixed['warm_up_failed']} in the warm-up):"
+          f" p50 {fixed['p50_ms']} ms, p99 {fixed['p99_ms']} ms,"
           f" max {fixed['max_ms']} ms; the load generator used {fixed['client_cpu_s']} CPU-seconds meanwhile")
     drain("the open loop")
     # the same rate of the POST's SQL alone: how much of the tail the database (and the machine) has by itself
