@@ -104,8 +104,8 @@ class DepartmentsTest {
         try (Connection other = TestPostgres.get().connect()) {
             // another writer has created the department and not committed yet: the POST waits on its name
             other.setAutoCommit(false);
-            try (PreparedStatement insert = other.prepareStatement(
-                    "insert into scim.department (id, org_id, name) values (gen_random_uuid(), ?::uuid, 'Night Shift')")) {
+            try (PreparedStatement insert = other.prepareStatement("insert into scim.department (id, org_id, name) "
+                    + "values (gen_random_uuid(), ?::uuid, 'Night Shift')")) {
                 insert.setString(1, orgId);
                 insert.executeUpdate();
             }
@@ -131,10 +131,10 @@ class DepartmentsTest {
         user(org, "taken@acme.test", "Sales");
         long logged = TestPostgres.get().count("select count(*) from scim.set_event where org_id = ?::uuid", orgId);
 
-        org.scim()
-                .body("""
-                {"userName":"taken@acme.test","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"department":"Ghosts"}}""")
-                .post("/Users").then().statusCode(409).body("scimType", equalTo("uniqueness"));
+        String ghost = """
+                {"userName":"taken@acme.test",
+                 "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"department":"Ghosts"}}""";
+        org.scim().body(ghost).post("/Users").then().statusCode(409).body("scimType", equalTo("uniqueness"));
 
         assertEquals(0, TestPostgres.get().count("select count(*) from scim.department where org_id = ?::uuid "
                 + "and name = 'Ghosts'", orgId), "the department the refused user named was not created");

@@ -106,19 +106,19 @@ public class SecurityEventLog {
 
     /**
      * The SET of a user being created, from what is written: new, in no group yet, nothing to read back. The caller
-     * writes it in the statement that creates the user ({@code UserCreation}) as this log's own append would: the
-     * subject is new, so its sequence is 1.
+     * writes it in the statement that creates the user ({@code UserCreation}) as this log's own append would, under
+     * the id of the user's event: the subject is new, so its sequence is 1.
      */
-    public Entry newUser(UUID id, ObjectNode attributes, Instant created, UUID jti) {
+    public Entry newUser(UUID id, ObjectNode attributes, Instant created) {
         User.Columns columns = User.Columns.of(attributes);
         ObjectNode events = json.createObjectNode();
         events.set(ScimEventUris.CREATE_FULL,
                 userState(id, attributes, columns.active(), json.createArrayNode(), 1, created, created));
-        return entry(jti, "/Users/" + id, columns.externalId(), events);
+        return entry("/Users/" + id, columns.externalId(), events);
     }
 
-    /** A SET to write: its id, the resource it tells of, its event URIs and its claims as JSON. */
-    public record Entry(UUID jti, String subject, String[] eventUris, String payload) {
+    /** A SET to write, its id aside: the resource it tells of, its event URIs and its claims as JSON. */
+    public record Entry(String subject, String[] eventUris, String payload) {
     }
 
     private ObjectNode userState(UUID id, ObjectNode attributes, boolean active, ArrayNode groups, long version,
@@ -205,14 +205,14 @@ public class SecurityEventLog {
 
     private Uni<Void> append(SqlConnection transaction, UUID jti, OrgId org, String subject, String externalId,
             Boolean active, boolean deleted, ObjectNode events) {
-        Entry entry = entry(jti, subject, externalId, events);
+        Entry entry = entry(subject, externalId, events);
         return transaction.preparedQuery(APPEND)
                 .execute(Tuple.of(jti, org.value(), subject).addBoolean(active).addBoolean(deleted)
                         .addArrayOfString(entry.eventUris()).addString(entry.payload()))
                 .replaceWithVoid();
     }
 
-    private Entry entry(UUID jti, String subject, String externalId, ObjectNode events) {
+    private Entry entry(String subject, String externalId, ObjectNode events) {
         ObjectNode payload = json.createObjectNode();
         ObjectNode subjectId = payload.putObject("sub_id").put("format", "scim").put("uri", subject);
         if (externalId != null) {
@@ -221,7 +221,7 @@ public class SecurityEventLog {
         payload.set("events", events);
         List<String> uris = new ArrayList<>();
         events.fieldNames().forEachRemaining(uris::add);
-        return new Entry(jti, subject, uris.toArray(String[]::new), payload.toString());
+        return new Entry(subject, uris.toArray(String[]::new), payload.toString());
     }
 
     /** The resource as SCIM shows it (schemas, id, its attributes, meta); the caller adds what is not stored. */

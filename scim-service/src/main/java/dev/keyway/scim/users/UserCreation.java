@@ -150,7 +150,7 @@ public class UserCreation {
             throw new IllegalStateException("user event " + event.id() + " was written without its department");
         }
         int value = field + DEPARTMENT_FIELD.length();
-        SecurityEventLog.Entry set = log.newUser(id, document, now, event.id());
+        SecurityEventLog.Entry set = log.newUser(id, document, now);
         return values.addUUID(event.id()).addString(event.topic()).addString(event.type())
                 .addString(event.json().substring(0, value)).addString(event.json().substring(value + "null".length()))
                 .addString(set.subject()).addArrayOfString(set.eventUris())

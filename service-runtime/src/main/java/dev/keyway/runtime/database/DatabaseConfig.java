@@ -5,7 +5,10 @@ import java.time.Duration;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** The service's pool beyond what Quarkus configures: how long and how many requests may wait for a connection, and which statements it keeps prepared. */
+/**
+ * The service's pool beyond what Quarkus configures: how long and how many requests may wait for a connection, and
+ * which statements its connections keep prepared.
+ */
 @ConfigMapping(prefix = "keyway.database")
 public interface DatabaseConfig {
 
