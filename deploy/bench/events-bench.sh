@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Directory events benchmark, run by hand (never in CI): SETs per second to one fast endpoint and the lag from a SCIM
-# write to its delivery (p50, p99), beside the outbox's own publish rate and lag measured in the same run.
+# write to its delivery (p50, p99), beside the outbox's own publish rate and lag measured in the same run. A warm-up
+# phase of as many users and SETs, not counted, comes first.
 #
 #   deploy/bench/events-bench.sh [users per phase, default 3000]
 #
