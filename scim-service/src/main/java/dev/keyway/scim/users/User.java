@@ -48,10 +48,11 @@ public record User(
                     primary, emails.toArray(String[]::new),
                     text(document.path(ScimSchemas.ENTERPRISE_USER_URN).path("department")));
         }
+    }
 
-        private static String text(JsonNode node) {
-            return node.isMissingNode() || node.isNull() ? null : node.asText();
-        }
+    /** A text attribute of the document; null when it is missing or null. */
+    static String text(JsonNode node) {
+        return node.isMissingNode() || node.isNull() ? null : node.asText();
     }
 
     /** A group the user belongs to, as the user's {@code groups} attribute shows it. */

@@ -8,7 +8,6 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.keyway.common.event.DepartmentState;
@@ -90,6 +89,7 @@ public class UserCreation {
 
     /** Where the user's event leaves the department's name to the statement (the name as the store spells it). */
     private static final String DEPARTMENT_FIELD = "\"department\":";
+    private static final String NO_DEPARTMENT = DEPARTMENT_FIELD + "null";
 
     private final Pool pool;
     private final Outbox outbox;
@@ -127,10 +127,8 @@ public class UserCreation {
 
     private Tuple values(Tenant tenant, UUID id, ObjectNode document, User.Columns columns, String managedBy,
             Instant now) {
-        Tuple values = Tuple.of(id, tenant.orgId(), columns.userName()).addValue(columns.externalId())
-                .addBoolean(columns.active()).addValue(columns.displayName()).addValue(columns.givenName())
-                .addValue(columns.familyName()).addValue(columns.email()).addArrayOfString(columns.emails())
-                .addString(document.toString()).addString(managedBy).addOffsetDateTime(now.atOffset(ZoneOffset.UTC));
+        Tuple values = UserRepository.columnValues(id, tenant.orgId(), columns).addString(document.toString())
+                .addString(managedBy).addOffsetDateTime(now.atOffset(ZoneOffset.UTC));
         String department = Departments.name(columns.department());
         if (department == null) {
             values.addValue(null).addValue(null).addValue(null).addValue(null).addValue(null).addValue(null);
@@ -145,14 +143,14 @@ public class UserCreation {
                 id.toString(), state(id, document, columns));
         // the envelope's fields and the state's before it hold no "department" key, and no string value can hold
         // an unescaped quote: the first occurrence is the state's own field, written as null
-        int field = event.json().indexOf(DEPARTMENT_FIELD + "null");
+        int field = event.json().indexOf(NO_DEPARTMENT);
         if (field < 0) {
             throw new IllegalStateException("user event " + event.id() + " was written without its department");
         }
-        int value = field + DEPARTMENT_FIELD.length();
         SecurityEventLog.Entry set = log.newUser(id, document, now);
         return values.addUUID(event.id()).addString(event.topic()).addString(event.type())
-                .addString(event.json().substring(0, value)).addString(event.json().substring(value + "null".length()))
+                .addString(event.json().substring(0, field + DEPARTMENT_FIELD.length()))
+                .addString(event.json().substring(field + NO_DEPARTMENT.length()))
                 .addString(set.subject()).addArrayOfString(set.eventUris())
                 .addString(event.traceparent()).addString(event.tracestate())
                 .addString(set.payload());
@@ -161,11 +159,7 @@ public class UserCreation {
     /** The user's state as its event tells it, the department left out (the statement fills it in). */
     private static UserState state(UUID id, ObjectNode document, User.Columns columns) {
         return new UserState(id, columns.userName(), columns.externalId(), columns.givenName(), columns.familyName(),
-                columns.displayName(), columns.email(), columns.active(), text(document.path("title")), null,
-                text(document.path(ScimSchemas.ENTERPRISE_USER_URN).path("employeeNumber")), List.of());
-    }
-
-    private static String text(JsonNode node) {
-        return node.isMissingNode() || node.isNull() ? null : node.asText();
+                columns.displayName(), columns.email(), columns.active(), User.text(document.path("title")), null,
+                User.text(document.path(ScimSchemas.ENTERPRISE_USER_URN).path("employeeNumber")), List.of());
     }
 }

@@ -202,11 +202,15 @@ public class UserRepository {
     }
 
     private static Tuple values(UUID id, UUID orgId, ObjectNode document, UUID departmentId, String managedBy) {
-        User.Columns columns = User.Columns.of(document);
+        return columnValues(id, orgId, User.Columns.of(document)).addValue(departmentId)
+                .addString(document.toString()).addString(managedBy);
+    }
+
+    /** The user's id, organization and columns, as the first ten parameters of a statement that writes it. */
+    static Tuple columnValues(UUID id, UUID orgId, User.Columns columns) {
         return Tuple.of(id, orgId, columns.userName()).addValue(columns.externalId())
                 .addBoolean(columns.active()).addValue(columns.displayName()).addValue(columns.givenName())
-                .addValue(columns.familyName()).addValue(columns.email()).addArrayOfString(columns.emails())
-                .addValue(departmentId).addString(document.toString()).addString(managedBy);
+                .addValue(columns.familyName()).addValue(columns.email()).addArrayOfString(columns.emails());
     }
 
     User user(Row row) {
