@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.crypto.Cipher;
+import javax.crypto.Mac;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -18,6 +19,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 /**
  * AES-256-GCM for secrets at rest. A sealed value reads {@code v1:<key id>:<base64 nonce+ciphertext+tag>} and is
  * bound to a context string (e.g. the owning row), so a ciphertext copied onto another tenant's row does not open.
+ * The same keys also yield, one per purpose, HMAC keys for values the service signs and checks itself
+ * ({@link #macKeys(String)}).
  */
 @ApplicationScoped
 public class SecretBox {
@@ -78,6 +81,29 @@ public class SecretBox {
 
     public String openString(String sealed, String context) {
         return new String(open(sealed, context), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * An HMAC-SHA256 key for one purpose from each configured key, by the configured key's id, the sealing key's
+     * first (it signs; the others still verify, so they rotate together). Derived with HKDF-Expand (RFC 5869, the
+     * configured key as the pseudorandom key, {@code keyway:<purpose>} as the info): the encryption keys themselves
+     * never sign, and a key of one purpose says nothing of another's. Empty when no key is configured.
+     */
+    public Map<String, SecretKey> macKeys(String purpose) {
+        Map<String, SecretKey> derived = new LinkedHashMap<>();
+        keys.forEach((id, key) -> {
+            try {
+                Mac hkdfExpand = Mac.getInstance("HmacSHA256");
+                hkdfExpand.init(new SecretKeySpec(key.getEncoded(), "HmacSHA256"));
+                hkdfExpand.update(("keyway:" + purpose).getBytes(StandardCharsets.UTF_8));
+                // one 32-byte block: T(1) = HMAC(PRK, info || 0x01)
+                hkdfExpand.update((byte) 1);
+                derived.put(id, new SecretKeySpec(hkdfExpand.doFinal(), "HmacSHA256"));
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("HMAC-SHA256 is unavailable", e);
+            }
+        });
+        return derived;
     }
 
     private String requireKeys() {

@@ -31,7 +31,7 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
  * is validated against the organization's cached set-up (on a worker thread: parsing and signature checks are CPU
  * work); then one statement confirms the set-up is current, records the assertion id against replay, uses up the
  * pending request, finds the subject in the login directory (active users only), opens the session row and audits
- * the outcome; the session's JWT is signed on a worker thread. Every refusal is audited with its typed reason.
+ * the outcome; then the session's JWT is signed. Every refusal is audited with its typed reason.
  */
 @ApplicationScoped
 public class SignIn {
@@ -219,7 +219,7 @@ public class SignIn {
 
     /**
      * Records the validated sign-in in one statement ({@link SignInRepository}): replay, pending request, user,
-     * session row and audit; then signs the session's JWT on a worker thread.
+     * session row and audit; then signs the session's JWT.
      */
     private Uni<Outcome> record(SamlConnection connection, SamlResponseValidator.Validated login,
             Optional<PendingRequests.Pending> request, String relayState, String client) {
@@ -242,14 +242,15 @@ public class SignIn {
                             if (settings.groupsAttribute() != null) {
                                 groups.addAll(login.attribute(settings.groupsAttribute()));
                             }
-                            return sessions.sign(new Sessions.Subject(recorded.userId(), connection.orgId(),
-                                    connection.slug(), connection.region().code(),
+                            Sessions.Issued session = sessions.sign(new Sessions.Subject(recorded.userId(),
+                                    connection.orgId(), connection.slug(), connection.region().code(),
                                     recorded.email() != null ? recorded.email() : email,
                                     recorded.givenName() != null ? recorded.givenName() : givenName,
                                     recorded.familyName() != null ? recorded.familyName() : familyName,
                                     List.copyOf(new LinkedHashSet<>(groups)), login.authnContextClassRef()),
-                                    sessionId, now, expiresAt)
-                                    .map(session -> new SignedIn(landing(connection, request, relayState), session));
+                                    sessionId, now, expiresAt);
+                            return Uni.createFrom().item(new SignedIn(landing(connection, request, relayState),
+                                    session));
                         }
                         default -> {
                             Rejection reason = recorded.verdict().rejection();

@@ -2,32 +2,46 @@ package dev.keyway.sso.session;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import javax.crypto.SecretKey;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.jose4j.jwx.JsonWebStructure;
+import org.jose4j.lang.JoseException;
 
 import dev.keyway.common.auth.KeywayClaims;
+import dev.keyway.runtime.crypto.SecretBox;
 import dev.keyway.runtime.outbox.Batches;
 import dev.keyway.sso.signing.SigningKeys;
+import io.smallrye.jwt.algorithm.SignatureAlgorithm;
+import io.smallrye.jwt.auth.principal.DefaultJWTCallerPrincipalFactory;
+import io.smallrye.jwt.auth.principal.DefaultJWTParser;
+import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
 import io.smallrye.jwt.auth.principal.ParseException;
 import io.smallrye.jwt.build.Jwt;
 import io.smallrye.jwt.build.JwtClaimsBuilder;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * Login sessions: a short-lived RS256 JWT (audience {@code keyway-session}, so it never passes as an owner token)
- * and a row that lets a session be refused before the JWT expires, from the moment the user is deactivated or
- * deleted. The ACS writes the row in its one statement after validation ({@code SignInRepository}) and then asks for
- * the JWT here.
+ * Login sessions: a short-lived JWT (audience {@code keyway-session}, so it never passes as an owner token) and a row
+ * that lets a session be refused before the JWT expires, from the moment the user is deactivated or deleted. The ACS
+ * writes the row in its one statement after validation ({@code SignInRepository}) and then asks for the JWT here.
+ *
+ * <p>Only this service reads a session's JWT (apps ask {@code GET /session}, or use OpenID Connect), so it is signed
+ * with HS256 under a key only sso-service holds ({@link SecretBox#macKeys}), as Keycloak signs its identity cookie
+ * with HMAC: RS256 cost about a millisecond of CPU per sign-in, two thirds of the service's CPU at the ACS's maximum
+ * rate, and HMAC a few microseconds. Tokens others verify (owner tokens, ID tokens, SETs) stay RS256.
  */
 @ApplicationScoped
 public class Sessions {
@@ -58,6 +72,9 @@ public class Sessions {
         }
     }
 
+    /** Session keys are named after the encryption key they come from; a signing key's id is a UUID. */
+    private static final String KID_PREFIX = "session-";
+
     private static final String STATE = """
             select s.revoked_at, s.revoked_reason, s.expires_at, u.active from session s
             left join login_user u on u.user_id = s.user_id where s.id = $1""";
@@ -70,53 +87,59 @@ public class Sessions {
     private final Pool pool;
     private final SigningKeys keys;
     private final String issuer;
+    /** The key new sessions are signed with and its id; null without {@code keyway.encryption.keys}. */
+    private final String signingKid;
+    private final SecretKey signingKey;
+    /** A parser for each key a session may be signed with (HS256 only, this issuer and audience), by key id. */
+    private final Map<String, DefaultJWTParser> parsers = new HashMap<>();
 
-    public Sessions(Pool pool, SigningKeys keys,
+    public Sessions(Pool pool, SigningKeys keys, SecretBox secrets,
             @ConfigProperty(name = "mp.jwt.verify.issuer") String issuer) {
         this.pool = pool;
         this.keys = keys;
         this.issuer = issuer;
+        Map<String, SecretKey> macKeys = secrets.macKeys("session");
+        macKeys.forEach((id, key) -> parsers.put(KID_PREFIX + id, parser(key, issuer)));
+        this.signingKid = macKeys.isEmpty() ? null : KID_PREFIX + macKeys.keySet().iterator().next();
+        this.signingKey = macKeys.isEmpty() ? null : macKeys.values().iterator().next();
     }
 
-    /**
-     * The JWT of a session whose row the sign-in has written ({@code id}, ending at {@code expiresAt}). RS256 signing
-     * is CPU work (about a millisecond): it runs on a worker thread, never on the event loop.
-     */
-    public Uni<Issued> sign(Subject subject, UUID id, Instant issuedAt, Instant expiresAt) {
-        return keys.signer().chain(key -> Uni.createFrom().item(() -> {
-            JwtClaimsBuilder claims = Jwt.issuer(issuer)
-                    .audience(KeywayClaims.SESSION_AUDIENCE)
-                    .subject(subject.userId().toString())
-                    .issuedAt(issuedAt)
-                    .expiresAt(expiresAt)
-                    .claim(KeywayClaims.SESSION_ID, id.toString())
-                    .claim(KeywayClaims.ORG_ID, subject.orgId().toString())
-                    .claim(KeywayClaims.ORG_SLUG, subject.orgSlug())
-                    .claim(KeywayClaims.REGION, subject.region())
-                    .claim(KeywayClaims.EMAIL, subject.email())
-                    .claim(KeywayClaims.GIVEN_NAME, subject.givenName() == null ? "" : subject.givenName())
-                    .claim(KeywayClaims.FAMILY_NAME, subject.familyName() == null ? "" : subject.familyName())
-                    .claim(KeywayClaims.DIRECTORY_GROUPS, subject.groups());
-            if (subject.authnContext() != null) {
-                claims.claim(ACR, subject.authnContext());
-            }
-            return new Issued(id, claims.jws().keyId(key.kid()).sign(key.privateKey()), expiresAt);
-        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool()));
+    /** The JWT of a session whose row the sign-in has written ({@code id}, ending at {@code expiresAt}). */
+    public Issued sign(Subject subject, UUID id, Instant issuedAt, Instant expiresAt) {
+        if (signingKey == null) {
+            throw new IllegalStateException("keyway.encryption.keys is not configured: no session can be signed");
+        }
+        JwtClaimsBuilder claims = Jwt.issuer(issuer)
+                .audience(KeywayClaims.SESSION_AUDIENCE)
+                .subject(subject.userId().toString())
+                .issuedAt(issuedAt)
+                .expiresAt(expiresAt)
+                .claim(KeywayClaims.SESSION_ID, id.toString())
+                .claim(KeywayClaims.ORG_ID, subject.orgId().toString())
+                .claim(KeywayClaims.ORG_SLUG, subject.orgSlug())
+                .claim(KeywayClaims.REGION, subject.region())
+                .claim(KeywayClaims.EMAIL, subject.email())
+                .claim(KeywayClaims.GIVEN_NAME, subject.givenName() == null ? "" : subject.givenName())
+                .claim(KeywayClaims.FAMILY_NAME, subject.familyName() == null ? "" : subject.familyName())
+                .claim(KeywayClaims.DIRECTORY_GROUPS, subject.groups());
+        if (subject.authnContext() != null) {
+            claims.claim(ACR, subject.authnContext());
+        }
+        return new Issued(id, claims.jws().algorithm(SignatureAlgorithm.HS256).keyId(signingKid).sign(signingKey),
+                expiresAt);
     }
 
     /** The claims of a valid, unrevoked session of an active user; {@link Refused} otherwise. */
     public Uni<JsonWebToken> verify(String token) {
         JsonWebToken jwt;
-        try {
-            jwt = keys.verify(token, KeywayClaims.SESSION_AUDIENCE);
-        } catch (ParseException e) {
-            return Uni.createFrom().failure(new Refused("invalid-token"));
-        }
-        String sessionId = jwt.getClaim(KeywayClaims.SESSION_ID);
         UUID id;
         try {
-            id = UUID.fromString(sessionId);
-        } catch (IllegalArgumentException | NullPointerException e) {
+            DefaultJWTParser parser = parsers.get(JsonWebStructure.fromCompactSerialization(token)
+                    .getKeyIdHeaderValue());
+            // a session signed before sessions were (RS256, by a published signing key) holds until it expires
+            jwt = parser != null ? parser.parse(token) : keys.verify(token, KeywayClaims.SESSION_AUDIENCE);
+            id = UUID.fromString(jwt.getClaim(KeywayClaims.SESSION_ID));
+        } catch (JoseException | ParseException | IllegalArgumentException | NullPointerException e) {
             return Uni.createFrom().failure(new Refused("invalid-token"));
         }
         return pool.preparedQuery(STATE).execute(Tuple.of(id)).map(rows -> {
@@ -132,6 +155,13 @@ public class Sessions {
             }
             return jwt;
         });
+    }
+
+    private static DefaultJWTParser parser(SecretKey key, String issuer) {
+        JWTAuthContextInfo verification = new JWTAuthContextInfo(key, issuer);
+        verification.setExpectedAudience(Set.of(KeywayClaims.SESSION_AUDIENCE));
+        verification.setSignatureAlgorithm(Set.of(SignatureAlgorithm.HS256));
+        return new DefaultJWTParser(verification, new DefaultJWTCallerPrincipalFactory());
     }
 
     /**

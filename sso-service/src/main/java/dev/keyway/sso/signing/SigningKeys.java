@@ -43,8 +43,9 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.sqlclient.Pool;
 
 /**
- * The RS256 keys sso-service signs owner tokens and sessions with. They live in this service's database (private
- * half sealed), so every replica signs and verifies with the same keys and no extra secret is needed.
+ * The RS256 keys sso-service signs owner tokens and OpenID Connect tokens with (sessions, until they were signed
+ * with HS256: see {@code Sessions}). They live in this service's database (private half sealed), so every replica
+ * signs and verifies with the same keys and no extra secret is needed.
  * <p>
  * Keys rotate with overlap: a new key is published in the JWKS {@link SigningConfig#publishAhead()} before it signs,
  * so verifiers that cache the JWKS know it in time; the key it replaces stops signing then but stays published until
