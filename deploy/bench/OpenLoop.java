@@ -37,7 +37,9 @@ import io.vertx.core.http.RequestOptions;
  * one line: {@code rate=… sent=… failed=… warm_up_failed=… p50_ms=… p99_ms=… max_ms=… client_cpu_s=…}, the last
  * being the CPU this load generator used while measuring; exits 1 if any measured request failed. The warm-up's
  * failures are told apart: its first requests wait for their connections to open and then arrive together, a burst
- * of a few hundred that an overloaded-looking service may refuse (503) and no steady client sends.
+ * of a few hundred that an overloaded-looking service may refuse (503) and no steady client sends. With
+ * {@code OPEN_LOOP_TRACE=FILE} it also writes each measured request's due time, latency and status there, to see
+ * whether a tail is spread over the run or comes in stalls (a collection, a checkpoint).
  */
 public class OpenLoop {
 
@@ -51,6 +53,7 @@ public class OpenLoop {
     private final IntFunction<String> body;
     private final int warmUp;
     private final long[] latencies;
+    private final int[] statuses;
     private final long intervalNanos;
     private final long start = System.nanoTime();
     private final CountDownLatch answered;
@@ -65,6 +68,7 @@ public class OpenLoop {
         this.body = body;
         this.warmUp = (int) Math.round(rate * WARM_UP_SECONDS);
         this.latencies = new long[(int) Math.round(rate * seconds)];
+        this.statuses = new int[latencies.length];
         this.intervalNanos = (long) (1_000_000_000L / rate);
         this.answered = new CountDownLatch(warmUp + latencies.length);
     }
@@ -97,11 +101,20 @@ public class OpenLoop {
         System.exit(new OpenLoop(request, body, rate, seconds).run() ? 0 : 1);
     }
 
-    private boolean run() throws InterruptedException {
+    private boolean run() throws Exception {
         vertx.runOnContext(ignored -> sendDue());
         answered.await();
         double clientCpu = (cpuNanos() - cpuAtStart) / 1e9;
         int total = latencies.length;
+        String trace = System.getenv("OPEN_LOOP_TRACE");
+        if (trace != null) {
+            StringBuilder lines = new StringBuilder("due_ms latency_ms status\n");
+            for (int i = 0; i < total; i++) {
+                lines.append(String.format("%.3f %.3f %d%n", (due(warmUp + i) - due(warmUp)) / 1e6,
+                        latencies[i] / 1e6, statuses[i]));
+            }
+            Files.writeString(Path.of(trace), lines);
+        }
         Arrays.sort(latencies);
         System.out.printf("rate=%.0f sent=%d failed=%d warm_up_failed=%d p50_ms=%.2f p99_ms=%.2f max_ms=%.2f"
                 + " client_cpu_s=%.1f%n", total / ((sendingEnded - due(warmUp)) / 1e9), total, failed.get(),
@@ -133,6 +146,7 @@ public class OpenLoop {
                 .onComplete(answer -> {
                     if (i >= warmUp) {
                         latencies[i - warmUp] = System.nanoTime() - due(i);
+                        statuses[i - warmUp] = answer.failed() ? 0 : answer.result();
                     }
                     if ((answer.failed() || answer.result() >= 400)
                             && (i >= warmUp ? failed : warmUpFailed).getAndIncrement() == 0) {
