@@ -51,6 +51,8 @@ public final class OpenSaml {
         // OpenSAML refuses comment nodes; dropping them leaves a value split in text nodes, which we read whole
         pool.setIgnoreComments(true);
         pool.setBuilderFeatures(Map.of(
+                // the whole tree is read anyway: deferring its nodes cost twice the allocation of building them
+                "http://apache.org/xml/features/dom/defer-node-expansion", false,
                 "http://apache.org/xml/features/disallow-doctype-decl", true,
                 "http://xml.org/sax/features/external-general-entities", false,
                 "http://xml.org/sax/features/external-parameter-entities", false,
