@@ -136,7 +136,7 @@ public class Sessions {
         try {
             DefaultJWTParser parser = parsers.get(JsonWebStructure.fromCompactSerialization(token)
                     .getKeyIdHeaderValue());
-            // a session signed before sessions were (RS256, by a published signing key) holds until it expires
+            // a session signed before sessions were HS256 (RS256, by a published signing key) holds until it ends
             jwt = parser != null ? parser.parse(token) : keys.verify(token, KeywayClaims.SESSION_AUDIENCE);
             id = UUID.fromString(jwt.getClaim(KeywayClaims.SESSION_ID));
         } catch (JoseException | ParseException | IllegalArgumentException | NullPointerException e) {
