@@ -5,7 +5,7 @@ import java.time.Duration;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** Rotation of the keys owner tokens and sessions are signed with. */
+/** Rotation of the keys owner tokens and ID tokens are signed with. */
 @ConfigMapping(prefix = "keyway.signing")
 public interface SigningConfig {
 
