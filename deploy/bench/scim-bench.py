@@ -4,7 +4,8 @@
     KEYWAY_OPERATOR_TOKEN=<the token run.sh printed> deploy/bench/scim-bench.py [--post-only|--get-patch-only] [users]
 
 The stack is found through the same wiring file run.sh starts it by (KEYWAY_WIRING, default deploy/regions.properties;
-deploy/bench/regions-bench.properties runs a second stack on other ports and databases beside a development one).
+deploy/bench/regions-bench.properties runs a second stack on other ports and databases beside a development one), and
+with the same KEYWAY_STATE_DIR (default deploy/local/.state: the consumer-lag probe runs on its Kafka's jars).
 
 Measures, in one run on one machine, each figure beside its baseline and the ratio:
 - baselines (pgbench, 16 clients over TCP, 5 s warm-up then 20 s): the SQL of one POST /Users replayed as the
