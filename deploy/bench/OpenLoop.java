@@ -1,3 +1,5 @@
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,8 +36,9 @@ import io.vertx.core.http.RequestOptions;
  * own class loading and compiling showed as the service's tail. Every {@code {n}} in the body becomes the request's
  * number, so each POST can create something new; with {@code @BODIES_FILE}, request i sends line i of that file
  * instead (e.g. distinct signed SAML responses; it needs RATE × (SECONDS + {@value #WARM_UP_SECONDS}) lines). Prints
- * one line: {@code rate=… sent=… failed=… warm_up_failed=… p50_ms=… p99_ms=… max_ms=… client_cpu_s=…}, the last
- * being the CPU this load generator used while measuring; exits 1 if any measured request failed. The warm-up's
+ * one line: {@code rate=… sent=… failed=… warm_up_failed=… p50_ms=… p99_ms=… max_ms=… client_cpu_s=… client_gcs=…}, the
+ * last two being the CPU this load generator used while measuring and how often it stopped to collect garbage
+ * (open-loop.sh sizes its heap for none); exits 1 if any measured request failed. The warm-up's
  * failures are told apart: its first requests wait for their connections to open and then arrive together, a burst
  * of a few hundred that an overloaded-looking service may refuse (503) and no steady client sends. With
  * {@code OPEN_LOOP_TRACE=FILE} it also writes each measured request's due time, latency and status there, to see
@@ -61,6 +64,7 @@ public class OpenLoop {
     private final AtomicLong warmUpFailed = new AtomicLong();
     private int next;
     private long cpuAtStart;
+    private long collectionsAtStart;
     private long sendingEnded;
 
     private OpenLoop(RequestOptions request, IntFunction<String> body, double rate, int seconds) {
@@ -108,6 +112,7 @@ public class OpenLoop {
         vertx.runOnContext(ignored -> sendDue());
         answered.await();
         double clientCpu = (cpuNanos() - cpuAtStart) / 1e9;
+        long clientCollections = collections() - collectionsAtStart;
         int total = latencies.length;
         String trace = System.getenv("OPEN_LOOP_TRACE");
         if (trace != null) {
@@ -120,9 +125,9 @@ public class OpenLoop {
         }
         Arrays.sort(latencies);
         System.out.printf("rate=%.0f sent=%d failed=%d warm_up_failed=%d p50_ms=%.2f p99_ms=%.2f max_ms=%.2f"
-                + " client_cpu_s=%.1f%n", total / ((sendingEnded - due(warmUp)) / 1e9), total, failed.get(),
-                warmUpFailed.get(), latencies[total / 2] / 1e6, latencies[(int) (total * 0.99)] / 1e6,
-                latencies[total - 1] / 1e6, clientCpu);
+                + " client_cpu_s=%.1f client_gcs=%d%n", total / ((sendingEnded - due(warmUp)) / 1e9), total,
+                failed.get(), warmUpFailed.get(), latencies[total / 2] / 1e6, latencies[(int) (total * 0.99)] / 1e6,
+                latencies[total - 1] / 1e6, clientCpu, clientCollections);
         return failed.get() == 0;
     }
 
@@ -132,6 +137,7 @@ public class OpenLoop {
         for (; next < warmUp + latencies.length && due(next) <= now; next++) {
             if (next == warmUp) {
                 cpuAtStart = cpuNanos();
+                collectionsAtStart = collections();
             }
             send(next);
         }
@@ -162,6 +168,12 @@ public class OpenLoop {
 
     private long due(int i) {
         return start + i * intervalNanos;
+    }
+
+    /** This JVM's garbage collections so far: each stops the load generator, and its pause counts as latency. */
+    private static long collections() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .mapToLong(GarbageCollectorMXBean::getCollectionCount).sum();
     }
 
     private static long cpuNanos() {

@@ -31,10 +31,10 @@ if [ "${1:-}" = --acs ]; then
   wired() { sed -n "s/^$1=//p" "$WIRING"; }
   WORK=$(mktemp -d)
   trap 'rm -rf "$WORK"' EXIT
-  echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)"
+  echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores); $(deploy/bench/kdamond.sh)"
   "${JAVA[@]}" dev.keyway.sso.bench.AcsBench --acs "http://127.0.0.1:$(wired api.sso-service.port)" \
     "http://127.0.0.1:$(wired api.scim-service.port)" "${2:-16}" "${3:-20}" "${4:-500}" "$WORK"
-  echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg); $(deploy/bench/kdamond.sh)"
   exit
 fi
 exec "${JAVA[@]}" dev.keyway.sso.bench.AcsBench

@@ -27,6 +27,7 @@ if ! command -v xmlsec1 >/dev/null; then
     || { DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q xmlsec1 >/dev/null; }
 fi
 OUT=$(mktemp)
+deploy/bench/kdamond.sh
 SERVICE_JAVA=$(deploy/find-java.sh 25 2>/dev/null || echo java)
 ./mvnw -B -pl system-tests -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
   -Dkeyway.system.java="$SERVICE_JAVA" \
@@ -35,3 +36,4 @@ SERVICE_JAVA=$(deploy/find-java.sh 25 2>/dev/null || echo java)
   "-Dkeyway.system.java-options=$(cat deploy/local/jvm.options) -Dquarkus.otel.sdk.disabled=true ${KEYWAY_BENCH_JAVA_OPTS:-}" >"$OUT" 2>&1 ||
   { tail -50 "$OUT"; exit 1; }
 grep -A11 "Events benchmark" "$OUT"
+deploy/bench/kdamond.sh

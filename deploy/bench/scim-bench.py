@@ -327,7 +327,8 @@ def post(run_sql):
     print(f"scim.post_users open loop at {fixed['rate']}/s (half the maximum; OpenLoop.java, 5 s warm-up then 30 s,"
           f" {fixed['sent']} requests, {fixed['failed']} failed, {fixed['warm_up_failed']} in the warm-up):"
           f" p50 {fixed['p50_ms']} ms, p99 {fixed['p99_ms']} ms,"
-          f" max {fixed['max_ms']} ms; the load generator used {fixed['client_cpu_s']} CPU-seconds meanwhile")
+          f" max {fixed['max_ms']} ms; the load generator used {fixed['client_cpu_s']} CPU-seconds meanwhile and"
+          f" collected {fixed['client_gcs']} times")
     drain("the open loop")
     # the same rate of the POST's SQL alone: how much of the tail the database (and the machine) has by itself
     alone = pgbench_at(run_sql, fixed["rate"], 30)
@@ -380,9 +381,15 @@ def get_patch_phase():
           f" (goal <= 2; wrk, 1 connection, 15 s each after 5 s warm-up)")
 
 
+def kdamond():
+    """The kernel's memory monitor, which stalls the machine in a virtual machine that runs it (kdamond.sh)."""
+    return subprocess.run([os.path.join(HERE, "kdamond.sh")], capture_output=True, text=True).stdout.strip()
+
+
 bring_tools()
-print(f"stack: sso {SSO}, scim {SCIM} (database {SCIM_DB}), Kafka {KAFKA}")
+print(f"stack: sso {SSO}, scim {SCIM} (database {SCIM_DB}), Kafka {KAFKA}; {kdamond()}")
 if not GET_PATCH_ONLY:
     post_phase()
 if not POST_ONLY:
     get_patch_phase()
+print(f"after: {kdamond()}")
