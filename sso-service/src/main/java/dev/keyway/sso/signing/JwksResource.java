@@ -10,7 +10,7 @@ import jakarta.ws.rs.core.Response;
 import io.smallrye.mutiny.Uni;
 
 /**
- * The public keys every service verifies owner tokens (and the SaaS verifies sessions) with: the key that signs now,
+ * The public keys every service verifies owner tokens with, and the apps ID tokens and SETs: the key that signs now,
  * a new key published ahead of signing, and old keys until every token they signed has expired.
  */
 @Path("/.well-known/jwks.json")
