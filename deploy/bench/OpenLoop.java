@@ -36,9 +36,9 @@ import io.vertx.core.http.RequestOptions;
  * own class loading and compiling showed as the service's tail. Every {@code {n}} in the body becomes the request's
  * number, so each POST can create something new; with {@code @BODIES_FILE}, request i sends line i of that file
  * instead (e.g. distinct signed SAML responses; it needs RATE × (SECONDS + {@value #WARM_UP_SECONDS}) lines). Prints
- * one line: {@code rate=… sent=… failed=… warm_up_failed=… p50_ms=… p99_ms=… max_ms=… client_cpu_s=… client_gcs=…}, the
- * last two being the CPU this load generator used while measuring and how often it stopped to collect garbage
- * (open-loop.sh sizes its heap for none); exits 1 if any measured request failed. The warm-up's
+ * one line: {@code rate=… sent=… failed=… warm_up_failed=… p50_ms=… p99_ms=… max_ms=… client_cpu_s=…
+ * client_gcs=…}, the last two being the CPU this load generator used while measuring and how often it stopped to
+ * collect garbage (open-loop.sh sizes its heap for none); exits 1 if any measured request failed. The warm-up's
  * failures are told apart: its first requests wait for their connections to open and then arrive together, a burst
  * of a few hundred that an overloaded-looking service may refuse (503) and no steady client sends. With
  * {@code OPEN_LOOP_TRACE=FILE} it also writes each measured request's due time, latency and status there, to see

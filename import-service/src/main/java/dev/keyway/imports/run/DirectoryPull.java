@@ -1,10 +1,12 @@
 package dev.keyway.imports.run;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -43,10 +45,11 @@ public class DirectoryPull {
     /**
      * What one pull saw, besides the staged users.
      *
-     * @param groupsRead how many JumpCloud groups were read
-     * @param skipped    users that could not be imported, and why
+     * @param groupsRead  how many JumpCloud groups were read
+     * @param skipped     users that could not be imported, and why
+     * @param membersRead how long the groups' members took to read and stage, before the users' pages began
      */
-    public record Pulled(int groupsRead, List<String> skipped) {
+    public record Pulled(int groupsRead, List<String> skipped, Duration membersRead) {
     }
 
     /** A failure half-way fails the whole; the staging tables are then worth nothing and nothing of the run is kept. */
@@ -68,8 +71,12 @@ public class DirectoryPull {
                 .group().intoLists().of(BATCH)
                 .onItem().transformToUni(batch -> users(staging, integrationId, batch, skipped)).merge(2)
                 .onItem().ignoreAsUni();
-        return members.chain(() -> staged.membersStaged(staging)).chain(() -> users)
-                .map(done -> new Pulled(groups.size(), List.copyOf(skipped)));
+        long started = System.nanoTime();
+        AtomicLong membersRead = new AtomicLong();
+        return members.chain(() -> staged.membersStaged(staging))
+                .invoke(() -> membersRead.set(System.nanoTime() - started))
+                .chain(() -> users)
+                .map(done -> new Pulled(groups.size(), List.copyOf(skipped), Duration.ofNanos(membersRead.get())));
     }
 
     /** A batch of users: those in the selected groups as imported, the others by id alone (to tell who was deleted). */
