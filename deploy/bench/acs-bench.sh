@@ -10,7 +10,9 @@
 #                                         -Dacs.bench.warm-up-seconds in ACS_BENCH_JAVA_OPTS), the closed-loop
 #                                         maximum rate (wrk, default 16 connections, default 20 s), then the open-loop
 #                                         latency at a fixed rate (default 500/s; 5 s warm-up, then as long), p50/p99,
-#                                         and the ratio to the baseline.
+#                                         and the ratio to the baseline; then the same open loop on the JWKS, which the
+#                                         service answers from memory: the floor of the p99 on this machine, and the
+#                                         ratio to it.
 # Brings its own tools: Debian's wrk is installed when missing.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)

@@ -64,8 +64,9 @@ import dev.keyway.testsupport.SamlIdp;
  * {@code -Dacs.bench.warm-up-seconds}) lets the JIT compile the path: on two cores a freshly started stack took 60–70 s
  * of load to reach its steady rate (SCIM POST: 226/s in the first 10 s, 850/s from the seventh 10 s on). Then the
  * maximum rate in a closed loop (wrk, {@code connections}), then latency in an open loop at a fixed rate
- * ({@code OpenLoop.java}: requests on a schedule, latency from when each was due). The ACS emits no events, so there
- * is no outbox to wait for between phases.</li>
+ * ({@code OpenLoop.java}: requests on a schedule, latency from when each was due), and the same for the JWKS, which
+ * the service answers from memory: the floor of that p99 (HTTP, the JVM and the machine, without SAML or SQL), and
+ * the ratio. The ACS emits no events, so there is no outbox to wait for between phases.</li>
  * </ol>
  */
 public final class AcsBench {
@@ -278,7 +279,9 @@ public final class AcsBench {
         int openForms = openRate * (seconds + OPEN_LOOP_WARM_UP_SECONDS);
         System.out.printf("signing %d distinct responses for the open loop…%n", openForms);
         writeForms(idp, acs, sp, openForms, work.resolve("open"), 1);
-        String open = openLoop(acsUri, work.resolve("open.0"), openRate, seconds);
+        String open = openLoop(acsUri, "@" + work.resolve("open.0"), openRate, seconds,
+                "Content-Type: application/x-www-form-urlencoded");
+        String floor = openLoop(URI.create(ssoUrl + "/.well-known/jwks.json"), "-", openRate, seconds);
 
         System.out.println();
         System.out.printf("baseline: keyway.saml_validations_per_s=%.0f (in process, one thread, same document)%n",
@@ -287,6 +290,18 @@ public final class AcsBench {
                 + " failed) ratio=%.2f x in-process validation%n", closed.rate(), connections, seconds, warmUpSeconds,
                 closed.errors(), closed.rate() / baseline);
         System.out.printf("acs.open_loop at %d/s for %d s: %s%n", openRate, seconds, open);
+        System.out.printf("floor: GET /.well-known/jwks.json on the same service (from memory), the same way: %s%n",
+                floor);
+        System.out.printf("ratio: acs p99 = %.1f x the floor's p99%n", p99(open) / p99(floor));
+    }
+
+    /** The p99 of an OpenLoop.java line, in ms. */
+    private static double p99(String openLoop) {
+        Matcher p99 = Pattern.compile("p99_ms=([\\d.]+)").matcher(openLoop);
+        if (!p99.find()) {
+            throw new IllegalStateException("OpenLoop.java said: " + openLoop);
+        }
+        return Double.parseDouble(p99.group(1));
     }
 
     private record Wrk(double rate, long errors) {
@@ -322,11 +337,14 @@ public final class AcsBench {
         return new Wrk((Long.parseLong(requests.group(1)) - errors) / elapsed, errors);
     }
 
-    private static String openLoop(URI acs, Path forms, int rate, int seconds) throws Exception {
+    /** OpenLoop.java's line for a POST of each body ({@code @FILE}: a line each), or a GET ({@code -}). */
+    private static String openLoop(URI uri, String bodies, int rate, int seconds, String... headers)
+            throws Exception {
         Path openLoop = Path.of(System.getProperty("acs.bench.dir", "deploy/bench"), "open-loop.sh");
-        Process load = new ProcessBuilder(openLoop.toString(), "POST", acs.toString(), Integer.toString(rate),
-                Integer.toString(seconds), "@" + forms, "Content-Type: application/x-www-form-urlencoded")
-                .redirectErrorStream(true).start();
+        List<String> command = new ArrayList<>(List.of(openLoop.toString(), bodies.equals("-") ? "GET" : "POST",
+                uri.toString(), Integer.toString(rate), Integer.toString(seconds), bodies));
+        command.addAll(List.of(headers));
+        Process load = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(load.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         load.waitFor();
         return out;
