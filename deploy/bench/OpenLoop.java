@@ -102,9 +102,6 @@ public class OpenLoop {
             String prefix = Long.toString(System.currentTimeMillis(), 36);
             body = i -> template.replace("{n}", prefix + "-" + i);
         }
-        // the bodies (12,500 signed responses are 60 MB) to the old generation now: the first young collection
-        // would otherwise copy them half a second into the measured run, and its 80 ms stall counted as the service's
-        System.gc();
         System.exit(new OpenLoop(request, body, rate, seconds).run() ? 0 : 1);
     }
 

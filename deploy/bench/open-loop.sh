@@ -11,8 +11,9 @@ CLASSPATH_FILE="$HERE/target/open-loop.classpath"
 if [ ! -s "$CLASSPATH_FILE" ] || [ "$HERE/pom.xml" -nt "$CLASSPATH_FILE" ]; then
   "$HERE/../../mvnw" -B -q -f "$HERE/pom.xml" dependency:build-classpath -Dmdep.outputFile="$CLASSPATH_FILE" >&2
 fi
-# a young generation that holds everything a run allocates (about 16 KB a request): a collection stops the load
-# generator, and every request due meanwhile counted its pause (a 55 ms stall 18 s into the ACS open loop at 500/s)
+# a young generation that holds everything a run allocates (its bodies, 60 MB for the ACS, and about 16 KB a request):
+# a collection stops the load generator, and every request due meanwhile counted its pause (an 80 ms stall copying the
+# bodies half a second into the ACS open loop at 500/s, a 55 ms one 18 s in)
 OPTIONS=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xms2g -Xmn1536m)
 # Netty reads and writes its buffers through sun.misc.Unsafe; JDK 24 on warns of that unless told it is allowed
 if java --sun-misc-unsafe-memory-access=allow -version >/dev/null 2>&1; then
