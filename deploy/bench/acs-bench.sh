@@ -12,7 +12,9 @@
 #                                         latency at a fixed rate (default 500/s; 5 s warm-up, then as long), p50/p99,
 #                                         and the ratio to the baseline; then the same open loop on the JWKS, which the
 #                                         service answers from memory: the floor of the p99 on this machine, and the
-#                                         ratio to it.
+#                                         ratio to it. After each open loop, what sso-service's JVM reported
+#                                         meanwhile on its management port: bytes allocated per request, and its
+#                                         young collections (each stops the service) with their mean pause.
 # Brings its own tools: Debian's wrk is installed when missing.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -26,8 +28,10 @@ fi
 ./mvnw -B -q package -DskipTests -pl sso-service -am dependency:build-classpath -Dmdep.includeScope=test \
   -Dmdep.outputFile="$ROOT/sso-service/target/bench.classpath"
 CP="sso-service/target/classes:sso-service/target/test-classes:$(cat sso-service/target/bench.classpath)"
-JAVA=(java -Xmx1g ${ACS_BENCH_JAVA_OPTS:-} -Djava.util.logging.manager=org.jboss.logmanager.LogManager -Dacs.bench.dir="$ROOT/deploy/bench" \
-  -cp "$CP")
+# slf4j as sso-service configures it (SsoServiceMain), so the in-process validation is the service's
+JAVA=(java -Xmx1g ${ACS_BENCH_JAVA_OPTS:-} -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
+  -Dslf4j.provider=dev.keyway.sso.CachedSlf4jLoggers -Dslf4j.internal.verbosity=WARN \
+  -Dacs.bench.dir="$ROOT/deploy/bench" -cp "$CP")
 if [ "${1:-}" = --acs ]; then
   WIRING=${KEYWAY_WIRING:-$ROOT/deploy/regions.properties}
   wired() { sed -n "s/^$1=//p" "$WIRING"; }
@@ -35,7 +39,8 @@ if [ "${1:-}" = --acs ]; then
   trap 'rm -rf "$WORK"' EXIT
   echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores); $(deploy/bench/kdamond.sh)"
   "${JAVA[@]}" dev.keyway.sso.bench.AcsBench --acs "http://127.0.0.1:$(wired api.sso-service.port)" \
-    "http://127.0.0.1:$(wired api.scim-service.port)" "${2:-16}" "${3:-20}" "${4:-500}" "$WORK"
+    "http://127.0.0.1:$(wired api.scim-service.port)" "${2:-16}" "${3:-20}" "${4:-500}" "$WORK" \
+    "http://127.0.0.1:$(wired api.sso-service.management-port)"
   echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg); $(deploy/bench/kdamond.sh)"
   exit
 fi

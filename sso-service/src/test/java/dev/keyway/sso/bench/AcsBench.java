@@ -85,7 +85,7 @@ public final class AcsBench {
             return;
         }
         acs(args[1], args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]), Integer.parseInt(args[5]),
-                Path.of(args[6]));
+                Path.of(args[6]), URI.create(args[7] + "/q/metrics"));
     }
 
     /** The validation rates of one signed document of the benchmark's shape; returns Keyway's. */
@@ -214,8 +214,8 @@ public final class AcsBench {
     }
 
     /** The ACS of a running stack: warm-up, closed-loop maximum rate (wrk), open-loop latency (OpenLoop.java). */
-    private static void acs(String ssoUrl, String scimUrl, int connections, int seconds, int openRate, Path work)
-            throws Exception {
+    private static void acs(String ssoUrl, String scimUrl, int connections, int seconds, int openRate, Path work,
+            URI metrics) throws Exception {
         String operator = System.getenv("KEYWAY_OPERATOR_TOKEN");
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         String slug = "acs-bench-" + UUID.randomUUID().toString().substring(0, 6);
@@ -279,9 +279,13 @@ public final class AcsBench {
         int openForms = openRate * (seconds + OPEN_LOOP_WARM_UP_SECONDS);
         System.out.printf("signing %d distinct responses for the open loop…%n", openForms);
         writeForms(idp, acs, sp, openForms, work.resolve("open"), 1);
+        Jvm beforeOpen = Jvm.of(send(http, "GET", metrics.toString(), operator, null, null));
         String open = openLoop(acsUri, "@" + work.resolve("open.0"), openRate, seconds,
                 "Content-Type: application/x-www-form-urlencoded");
+        Jvm beforeFloor = Jvm.of(send(http, "GET", metrics.toString(), operator, null, null));
         String floor = openLoop(URI.create(ssoUrl + "/.well-known/jwks.json"), "-", openRate, seconds);
+        Jvm afterFloor = Jvm.of(send(http, "GET", metrics.toString(), operator, null, null));
+        long requests = (long) openRate * (seconds + OPEN_LOOP_WARM_UP_SECONDS);
 
         System.out.println();
         System.out.printf("baseline: keyway.saml_validations_per_s=%.0f (in process, one thread, same document)%n",
@@ -290,9 +294,42 @@ public final class AcsBench {
                 + " failed) ratio=%.2f x in-process validation%n", closed.rate(), connections, seconds, warmUpSeconds,
                 closed.errors(), closed.rate() / baseline);
         System.out.printf("acs.open_loop at %d/s for %d s: %s%n", openRate, seconds, open);
+        System.out.printf("  sso-service meanwhile: %s%n", beforeFloor.since(beforeOpen, requests));
         System.out.printf("floor: GET /.well-known/jwks.json on the same service (from memory), the same way: %s%n",
                 floor);
+        System.out.printf("  sso-service meanwhile: %s%n", afterFloor.since(beforeFloor, requests));
         System.out.printf("ratio: acs p99 = %.1f x the floor's p99%n", p99(open) / p99(floor));
+    }
+
+    /**
+     * What sso-service's JVM says of itself on its management port: bytes allocated (counted at each collection) and
+     * its young collections. Each collection stops the service; the fewer bytes a sign-in allocates, the fewer stops.
+     */
+    private record Jvm(double allocatedBytes, double youngCollections, double youngPauseSeconds) {
+
+        static Jvm of(String prometheus) {
+            double allocated = 0;
+            double collections = 0;
+            double paused = 0;
+            for (String line : prometheus.split("\n")) {
+                double value = line.startsWith("#") ? 0 : Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                if (line.startsWith("jvm_gc_memory_allocated_bytes_total ")) {
+                    allocated = value;
+                } else if (line.startsWith("jvm_gc_pause_seconds_count{") && line.contains("minor GC")) {
+                    collections += value;
+                } else if (line.startsWith("jvm_gc_pause_seconds_sum{") && line.contains("minor GC")) {
+                    paused += value;
+                }
+            }
+            return new Jvm(allocated, collections, paused);
+        }
+
+        String since(Jvm before, long requests) {
+            double collections = youngCollections - before.youngCollections;
+            return String.format("allocated_kb_per_request=%.0f young_collections=%.0f young_pause_ms_mean=%.1f",
+                    (allocatedBytes - before.allocatedBytes) / requests / 1024, collections,
+                    collections == 0 ? 0 : (youngPauseSeconds - before.youngPauseSeconds) * 1000 / collections);
+        }
     }
 
     /** The p99 of an OpenLoop.java line, in ms. */
