@@ -15,7 +15,8 @@ Measures, in one run on one machine, each figure beside its baseline and the rat
   database's own tail;
 - POST /Users: 90 s warm-up (the JIT; on two cores it takes that long), then the maximum rate in a closed loop (wrk,
   16 connections, 30 s), then latency p50/p99 in an open loop at half that rate (OpenLoop.java, 5 s warm-up, 30 s)
-  -- latency is never quoted from the saturated closed loop;
+  -- latency is never quoted from the saturated closed loop -- and what scim-service's and sso-service's JVMs reported
+  meanwhile on their management ports (kilobytes allocated per POST, young collections and their mean pause);
 - unless --post-only: filtered GETs (userName eq, emails.value eq, emails[type eq and value eq]) and PATCH member
   add/remove, each in a large directory (users, default 100,000, and a group of all but 500 of them) against the same
   in a small one (1,000 users, a group of 10) loaded in the same run, in organizations of their own: p50/p99 of both
@@ -243,6 +244,23 @@ def open_loop(rate, seconds, body):
     return dict(field.split("=") for field in run.stdout.split())
 
 
+def jvm(service):
+    """What a service's JVM says of itself on its management port: bytes allocated (counted at each collection), and its
+    young collections with their total pause. Each collection stops the service."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{wiring(f'api.{service}.management-port')}/q/metrics") as response:
+        metrics = response.read().decode()
+    def total(pattern):
+        return sum(float(line.rsplit(" ", 1)[1]) for line in metrics.splitlines() if re.match(pattern, line))
+    return (total(r"jvm_gc_memory_allocated_bytes_total "), total(r'jvm_gc_pause_seconds_count\{.*minor GC'),
+            total(r'jvm_gc_pause_seconds_sum\{.*minor GC'))
+
+
+def jvm_since(service, before, requests):
+    allocated, collections, paused = (now - then for now, then in zip(jvm(service), before))
+    return (f"{service} {allocated / requests / 1024:.0f} KB allocated per POST, {collections:.0f} young collections"
+            f" of {paused * 1000 / collections if collections else 0:.1f} ms on average")
+
+
 def new_org(kind):
     """A fresh organization with a SCIM token of its own; its name tells the runs apart."""
     slug = f"bench-{kind}-" + format(int(time.time() * 1000), "x")
@@ -323,12 +341,16 @@ def post(run_sql):
             '"name":{"givenName":"Load","familyName":"User {n}"},"emails":[{"value":"open.{n}@bench.test","type":"work",'
             '"primary":true}],"active":true,"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":'
             '{"department":"Dept 7"}}')
+    before = {service: jvm(service) for service in ("scim-service", "sso-service")}
     fixed = open_loop(round(rate / 2), 30, BODY)
+    sent = int(fixed["rate"]) * 35  # the open loop's 5 s warm-up and its 30 s
     print(f"scim.post_users open loop at {fixed['rate']}/s (half the maximum; OpenLoop.java, 5 s warm-up then 30 s,"
           f" {fixed['sent']} requests, {fixed['failed']} failed, {fixed['warm_up_failed']} in the warm-up):"
           f" p50 {fixed['p50_ms']} ms, p99 {fixed['p99_ms']} ms,"
           f" max {fixed['max_ms']} ms; the load generator used {fixed['client_cpu_s']} CPU-seconds meanwhile and"
           f" collected {fixed['client_gcs']} times")
+    print("  meanwhile: " + "; ".join(jvm_since(service, then, sent) for service, then in before.items())
+          + " (sso-service applies every POST's event)")
     drain("the open loop")
     # the same rate of the POST's SQL alone: how much of the tail the database (and the machine) has by itself
     alone = pgbench_at(run_sql, fixed["rate"], 30)

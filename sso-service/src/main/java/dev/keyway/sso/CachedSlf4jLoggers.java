@@ -15,7 +15,9 @@ import org.slf4j.spi.SLF4JServiceProvider;
  * at every {@code LoggerFactory.getLogger}, and LogManager builds a new logger each time, with a phantom reference the
  * collector must process. OpenSAML asks for one for every element and attribute it reads (its
  * {@code ConfigurationService} and each XML object do), about a hundred per SAML response: a third of a validation's
- * CPU. A cached logger still follows its category's level, which LogManager keeps, not the logger.
+ * CPU. A cached logger still follows its category's level, which LogManager keeps, not the logger. The cache holds a
+ * logger per name for the life of the service, as LogManager holds a node per name; the libraries here name their
+ * loggers after their classes.
  */
 public final class CachedSlf4jLoggers implements SLF4JServiceProvider {
 
