@@ -261,9 +261,10 @@ public final class AcsBench {
         Files.createDirectories(work);
         int threads = Math.min(connections, 2);
 
-        // as many as 1,500 sign-ins a second would use (fewer on a busy machine: -Dacs.bench.warm-up-forms)
+        // as many as 2,500 sign-ins a second would use (fewer on a busy machine: -Dacs.bench.warm-up-forms); at 1,500
+        // the warm-up of a service doing 2,000 a second ran out, and its replays were refused after validation
         int warmUpSeconds = Integer.getInteger("acs.bench.warm-up-seconds", 90);
-        int warmUpForms = Integer.getInteger("acs.bench.warm-up-forms", 1500 * warmUpSeconds);
+        int warmUpForms = Integer.getInteger("acs.bench.warm-up-forms", 2500 * warmUpSeconds);
         System.out.printf("signing %d distinct responses for the warm-up…%n", warmUpForms);
         writeForms(idp, acs, sp, warmUpForms, work.resolve("warm-up"), threads);
         Wrk warmUp = wrk(acsUri, work.resolve("warm-up"), threads, connections, warmUpSeconds);
