@@ -21,7 +21,7 @@ class CachedSlf4jLoggersTest {
 
     private static final String CATEGORY = "dev.keyway.sso.cached-loggers-test";
 
-    /** LogManager builds a logger (about a kilobyte) at every lookup; a cached one costs nothing. */
+    /** LogManager builds a logger (about half a kilobyte) at every lookup; a cached one costs nothing. */
     @Test
     void aNameIsLookedUpInLogManagerOnce() {
         CachedSlf4jLoggers provider = new CachedSlf4jLoggers();
