@@ -280,12 +280,12 @@ public final class AcsBench {
         int openForms = openRate * (seconds + OPEN_LOOP_WARM_UP_SECONDS);
         System.out.printf("signing %d distinct responses for the open loop…%n", openForms);
         writeForms(idp, acs, sp, openForms, work.resolve("open"), 1);
-        Jvm beforeOpen = Jvm.of(send(http, "GET", metrics.toString(), operator, null, null));
+        Jvm beforeOpen = Jvm.read(http, metrics);
         String open = openLoop(acsUri, "@" + work.resolve("open.0"), openRate, seconds,
                 "Content-Type: application/x-www-form-urlencoded");
-        Jvm beforeFloor = Jvm.of(send(http, "GET", metrics.toString(), operator, null, null));
+        Jvm beforeFloor = Jvm.read(http, metrics);
         String floor = openLoop(URI.create(ssoUrl + "/.well-known/jwks.json"), "-", openRate, seconds);
-        Jvm afterFloor = Jvm.of(send(http, "GET", metrics.toString(), operator, null, null));
+        Jvm afterFloor = Jvm.read(http, metrics);
         long requests = (long) openRate * (seconds + OPEN_LOOP_WARM_UP_SECONDS);
 
         System.out.println();
@@ -308,7 +308,10 @@ public final class AcsBench {
      */
     private record Jvm(double allocatedBytes, double youngCollections, double youngPauseSeconds) {
 
-        static Jvm of(String prometheus) {
+        /** Reads the management port's metrics, which need no credentials. */
+        static Jvm read(HttpClient http, URI metrics) throws Exception {
+            String prometheus = http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString())
+                    .body();
             double allocated = 0;
             double collections = 0;
             double paused = 0;
