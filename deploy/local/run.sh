@@ -333,7 +333,10 @@ case "${1:-up}" in
 esac
 
 started=$(date +%s)
-trap 'echo; down; exit 0' INT TERM
+# whatever ends this run (Ctrl-C, a start that fails, a service that dies) stops what it started: a half-started stack
+# would keep its ports and make the next run fail for another reason
+trap down EXIT
+trap 'echo; exit 0' INT TERM
 start_postgres
 prepare_databases
 start_kafka kafka "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT"
@@ -403,5 +406,4 @@ done
 set +e
 wait -n "${pids[@]}"
 log "a service exited; see $STATE/logs"
-down
 exit 1
