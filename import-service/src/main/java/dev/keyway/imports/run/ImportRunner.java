@@ -203,7 +203,9 @@ public class ImportRunner {
 
     /**
      * The difference's events, a chunk after the other, in the run's transaction. Repeated, not recursive: a chunk is
-     * garbage once its events are written, so a run of any size holds about one chunk.
+     * garbage once its events are written, so a run of any size holds about two chunks: the one being written, and
+     * the next, read and encoded meanwhile (the connection runs the two statements in turn, and the JVM encodes while
+     * PostgreSQL writes).
      */
     private Uni<Void> emit(SqlConnection transaction, OrgId org, UUID integrationId) {
         AtomicReference<String> after = new AtomicReference<>("");
@@ -212,14 +214,14 @@ public class ImportRunner {
                     if (!chunk.isEmpty()) {
                         after.set(chunk.get(chunk.size() - 1).sourceUserId());
                     }
-                }))
-                .whilst(chunk -> chunk.size() == EVENT_CHUNK)
-                .onItem().transformToUniAndConcatenate(chunk -> chunk.isEmpty() ? Uni.createFrom().voidItem()
-                        : Uni.createFrom().item(chunk)
-                                // decoding and encoding a thousand users is CPU work: off the event loop
-                                .emitOn(executor)
-                                .chain(differences -> outbox.appendAll(transaction, org, deployment.region(),
-                                        events(integrationId, differences))))
+                })
+                        // decoding and encoding a thousand users is CPU work: off the event loop
+                        .emitOn(executor)
+                        .map(chunk -> Outbox.encode(org, deployment.region(), events(integrationId, chunk))))
+                .whilst(events -> events.size() == EVENT_CHUNK)
+                // asks for the next chunk as soon as one is handed on to be written
+                .emitOn(executor, 1)
+                .onItem().transformToUniAndConcatenate(events -> outbox.appendAll(transaction, events))
                 .onItem().ignoreAsUni();
     }
 

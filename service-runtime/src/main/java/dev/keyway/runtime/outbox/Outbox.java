@@ -1,6 +1,8 @@
 package dev.keyway.runtime.outbox;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -95,40 +97,70 @@ public class Outbox {
 
     /**
      * Many events in one statement: each aggregate's sequence moves once by its number of events, and the events are
-     * inserted in the order given, so within an aggregate a later event gets a later id and a higher number.
+     * inserted in the order given, so within an aggregate a later event gets a later id and a higher number. The
+     * aggregates and their counts come with the events ($8, $9: counted while encoding, not grouped by PostgreSQL);
+     * {@code later} is how many events of the same aggregate follow an event in the statement.
      */
     private static final String APPEND_ALL = """
-            with counts as (
-                select aggregate_id, count(*)::bigint as events from unnest($4::text[]) as a(aggregate_id)
-                group by aggregate_id),
-            bumped as (
-                insert into outbox_sequence (aggregate_id, last_sequence) select aggregate_id, events from counts
+            with bumped as (
+                insert into outbox_sequence (aggregate_id, last_sequence) select * from unnest($8::text[], $9::bigint[])
                 on conflict (aggregate_id) do update set last_sequence = outbox_sequence.last_sequence + excluded.last_sequence
                 returning aggregate_id, last_sequence)
             insert into outbox (event_id, topic, event_type, aggregate_id, payload, traceparent, tracestate)
-            select e.event_id, e.topic, e.event_type, e.aggregate_id,
-                   e.head || (b.last_sequence - c.events + e.nth) || e.tail, $8, $9
+            select e.event_id, e.topic, e.event_type, e.aggregate_id, e.head || (b.last_sequence - e.later) || e.tail,
+                   $10, $11
             from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[])
-                with ordinality as e(event_id, topic, event_type, aggregate_id, head, tail, nth, position)
+                with ordinality as e(event_id, topic, event_type, aggregate_id, head, tail, later, position)
             join bumped b on b.aggregate_id = e.aggregate_id
-            join counts c on c.aggregate_id = e.aggregate_id
             order by e.position""";
 
     /** Events per statement of {@link #appendAll}: a write of any size goes in bounded pieces. */
     private static final int CHUNK = 1_000;
 
+    /**
+     * Events encoded for {@link #appendAll(SqlConnection, Encoded)}, a statement's parameters per thousand. Encoding is
+     * the CPU part of a write: a caller may do it ahead, off the event loop, while an earlier write runs.
+     */
+    public static final class Encoded {
+
+        private final List<Tuple> statements;
+        private final int size;
+
+        private Encoded(List<Tuple> statements, int size) {
+            this.statements = statements;
+            this.size = size;
+        }
+
+        /** How many events. */
+        public int size() {
+            return size;
+        }
+    }
+
+    /** The events as {@link #appendAll(SqlConnection, Encoded)} writes them, in the current trace. */
+    public static Encoded encode(OrgId orgId, Region region, List<Draft> drafts) {
+        TraceContext trace = TraceContext.current();
+        List<Tuple> statements = new ArrayList<>();
+        for (int from = 0; from < drafts.size(); from += CHUNK) {
+            statements.add(rows(drafts.subList(from, Math.min(drafts.size(), from + CHUNK)), orgId, region, trace));
+        }
+        return new Encoded(statements, drafts.size());
+    }
+
     /** Many events in the caller's transaction (a large import), a thousand per statement; each gets its sequence. */
     public Uni<Void> appendAll(SqlConnection transaction, OrgId orgId, Region region, List<Draft> drafts) {
+        return appendAll(transaction, encode(orgId, region, drafts));
+    }
+
+    /** Events encoded beforehand ({@link #encode}), in the caller's transaction. */
+    public Uni<Void> appendAll(SqlConnection transaction, Encoded events) {
         if (transaction.transaction() == null) {
             return Uni.createFrom().failure(new IllegalStateException("outbox append outside a transaction"));
         }
-        TraceContext trace = TraceContext.current();
         wakeRelayOnCommit(transaction);
         Uni<Void> done = Uni.createFrom().voidItem();
-        for (int from = 0; from < drafts.size(); from += CHUNK) {
-            List<Draft> chunk = drafts.subList(from, Math.min(drafts.size(), from + CHUNK));
-            done = done.chain(() -> transaction.preparedQuery(APPEND_ALL).execute(rows(chunk, orgId, region, trace)))
-                    .replaceWithVoid();
+        for (Tuple statement : events.statements) {
+            done = done.chain(() -> transaction.preparedQuery(APPEND_ALL).execute(statement)).replaceWithVoid();
         }
         return done;
     }
@@ -141,7 +173,12 @@ public class Outbox {
         String[] aggregates = new String[size];
         String[] heads = new String[size];
         String[] tails = new String[size];
-        Integer[] nth = new Integer[size];
+        Integer[] later = new Integer[size];
+        // each aggregate's events in the statement, in the order of their first event
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (Draft draft : drafts) {
+            counts.merge(draft.aggregateId(), 1, Integer::sum);
+        }
         Map<String, Integer> seen = new HashMap<>();
         for (int i = 0; i < size; i++) {
             Draft draft = drafts.get(i);
@@ -154,10 +191,12 @@ public class Outbox {
             aggregates[i] = draft.aggregateId();
             heads[i] = json.head();
             tails[i] = json.tail();
-            nth[i] = seen.merge(draft.aggregateId(), 1, Integer::sum);
+            later[i] = counts.get(draft.aggregateId()) - seen.merge(draft.aggregateId(), 1, Integer::sum);
         }
         return Tuple.tuple().addArrayOfUUID(ids).addArrayOfString(topics).addArrayOfString(types)
-                .addArrayOfString(aggregates).addArrayOfString(heads).addArrayOfString(tails).addArrayOfInteger(nth)
+                .addArrayOfString(aggregates).addArrayOfString(heads).addArrayOfString(tails).addArrayOfInteger(later)
+                .addArrayOfString(counts.keySet().toArray(String[]::new))
+                .addArrayOfLong(counts.values().stream().map(Integer::longValue).toArray(Long[]::new))
                 .addString(trace.traceparent()).addString(trace.tracestate());
     }
 
