@@ -181,8 +181,11 @@ public class ImportRunner {
             long started) {
         OrgId org = new OrgId(integration.orgId());
         long read = System.nanoTime();
+        long[] diffedAndEmitted = new long[2];
         return inTransaction(holder, transaction -> staged.diff(transaction, integration.id())
+                .invoke(() -> diffedAndEmitted[0] = System.nanoTime())
                 .call(diff -> emit(transaction, org, integration.id()))
+                .invoke(() -> diffedAndEmitted[1] = System.nanoTime())
                 .call(() -> staged.keep(transaction, integration.id()))
                 .call(diff -> runs.succeed(transaction, runId, diff, pulled.groupsRead(), pulled.skipped())
                         .invoke(kept -> {
@@ -192,11 +195,15 @@ public class ImportRunner {
                         })))
                 .invoke(diff -> {
                     meters.counter("keyway.imports.runs", "outcome", "succeeded").increment();
+                    long now = System.nanoTime();
                     LOG.infof("Import %s run %s succeeded in %d ms (JumpCloud read in %d ms, the groups' members in"
-                            + " %d ms): %d users seen, %d created, %d updated, %d deactivated", integration.id(), runId,
-                            Duration.ofNanos(System.nanoTime() - started).toMillis(),
-                            Duration.ofNanos(read - started).toMillis(), pulled.membersRead().toMillis(), diff.seen(),
-                            diff.created(), diff.updated(), diff.deactivated());
+                            + " %d ms; then the difference in %d ms, its events in %d ms, the snapshot and the commit"
+                            + " in %d ms): %d users seen, %d created, %d updated, %d deactivated", integration.id(),
+                            runId,
+                            millis(now - started), millis(read - started), pulled.membersRead().toMillis(),
+                            millis(diffedAndEmitted[0] - read), millis(diffedAndEmitted[1] - diffedAndEmitted[0]),
+                            millis(now - diffedAndEmitted[1]), diff.seen(), diff.created(), diff.updated(),
+                            diff.deactivated());
                 })
                 .replaceWithVoid();
     }
@@ -223,6 +230,10 @@ public class ImportRunner {
                 .emitOn(executor, 1)
                 .onItem().transformToUniAndConcatenate(events -> outbox.appendAll(transaction, events))
                 .onItem().ignoreAsUni();
+    }
+
+    private static long millis(long nanos) {
+        return Duration.ofNanos(nanos).toMillis();
     }
 
     /** The work and its commit on one connection, rolled back if it fails. */

@@ -26,24 +26,27 @@ public class PulledDirectory {
     // Names no permanent table of the schema uses: pg_temp is searched first, so they must not shadow one.
     private static final String STAGE = """
             create temp table if not exists import_pulled_member (user_id text not null, target text not null);
-            create index if not exists import_pulled_member_user on import_pulled_member (user_id);
+            create temp table if not exists import_pulled_target (user_id text primary key, targets text[] not null);
             create temp table if not exists import_pulled_user (user_id text primary key, state text);
             create temp table if not exists import_pulled_diff (
                 user_id text primary key, state text, before text, listed boolean not null);
-            truncate import_pulled_member, import_pulled_user, import_pulled_diff""";
-    private static final String UNSTAGE = "drop table if exists import_pulled_member, import_pulled_user, "
-            + "import_pulled_diff";
+            truncate import_pulled_member, import_pulled_target, import_pulled_user, import_pulled_diff""";
+    private static final String UNSTAGE = "drop table if exists import_pulled_member, import_pulled_target, "
+            + "import_pulled_user, import_pulled_diff";
+    /** The memberships as they arrive, unindexed: appending is all the groups' pages wait for. */
     private static final String MEMBERS = """
             insert into import_pulled_member (user_id, target) select * from unnest($1::text[], $2::text[])""";
-    private static final String TARGETS = """
-            select m.user_id, array_agg(distinct m.target) as targets
-            from unnest($1::text[]) as u(user_id) join import_pulled_member m on m.user_id = u.user_id
-            group by m.user_id""";
     /**
-     * Autovacuum never analyses temporary tables: without statistics the planner guessed a scan of every member for
-     * each batch of users (minutes for 100,000 users). Analysed once filled, a batch is a thousand index lookups.
+     * Each member's targets in one row, once every group is read: one sort of the memberships instead of an index
+     * kept up by every insert, and a lookup per user instead of scattered rows. Autovacuum never analyses temporary
+     * tables: without statistics the planner once guessed a scan of every row for each batch of users.
      */
-    private static final String ANALYZE_MEMBERS = "analyze import_pulled_member";
+    private static final String MEMBERS_STAGED = """
+            insert into import_pulled_target (user_id, targets)
+            select user_id, array_agg(distinct target) from import_pulled_member group by user_id;
+            analyze import_pulled_target""";
+    private static final String TARGETS = """
+            select user_id, targets from import_pulled_target where user_id = any($1::text[])""";
     private static final String ANALYZE_USERS = "analyze import_pulled_user";
     /** A user listed twice (the directory changed between pages) is kept once, as last read. */
     private static final String USERS = """
@@ -107,9 +110,9 @@ public class PulledDirectory {
                         .replaceWithVoid();
     }
 
-    /** Gives the planner the staged members' statistics, once they are all staged. */
+    /** Gathers each member's targets, once every member is staged. */
     public Uni<Void> membersStaged(SqlConnection connection) {
-        return connection.query(ANALYZE_MEMBERS).execute().replaceWithVoid();
+        return connection.query(MEMBERS_STAGED).execute().replaceWithVoid();
     }
 
     /** The targets of each of these users that is a member of a selected group (the others are absent). */
