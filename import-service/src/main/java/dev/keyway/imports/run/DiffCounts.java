@@ -7,8 +7,10 @@ package dev.keyway.imports.run;
  *
  * @param seen           the users of the selected groups this run imported
  * @param becameInactive the changed users who were active and are not any more (suspended, deactivated)
+ * @param unlisted       members of the selected groups whom no page of users listed (the directory changed while it
+ *                       was read); they keep their last imported state
  */
-public record DiffCounts(int seen, int created, int changed, int left, int becameInactive) {
+public record DiffCounts(int seen, int created, int changed, int left, int becameInactive, int unlisted) {
 
     public static final String REMOVED_FROM_GROUPS = "removed-from-groups";
     public static final String DELETED = "deleted";

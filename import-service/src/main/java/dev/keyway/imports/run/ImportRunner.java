@@ -187,7 +187,7 @@ public class ImportRunner {
                 .call(diff -> emit(transaction, org, integration.id()))
                 .invoke(() -> diffedAndEmitted[1] = System.nanoTime())
                 .call(() -> staged.keep(transaction, integration.id()))
-                .call(diff -> runs.succeed(transaction, runId, diff, pulled.groupsRead(), pulled.skipped())
+                .call(diff -> runs.succeed(transaction, runId, diff, pulled.groupsRead(), errors(pulled, diff))
                         .invoke(kept -> {
                             if (!kept) {
                                 throw new IllegalStateException("deleted during the run");
@@ -230,6 +230,18 @@ public class ImportRunner {
                 .emitOn(executor, 1)
                 .onItem().transformToUniAndConcatenate(events -> outbox.appendAll(transaction, events))
                 .onItem().ignoreAsUni();
+    }
+
+    /** What the run could not import, for the admin: users skipped, and members the listing missed. */
+    private static List<String> errors(Pulled pulled, DiffCounts diff) {
+        if (diff.unlisted() == 0) {
+            return pulled.skipped();
+        }
+        List<String> errors = new ArrayList<>(pulled.skipped());
+        errors.add(diff.unlisted() + " member(s) of the selected groups were missing from JumpCloud's list of users"
+                + " (the directory changed while it was read); they keep their last imported state until a run reads"
+                + " them.");
+        return errors;
     }
 
     private static long millis(long nanos) {

@@ -55,7 +55,9 @@ public class PulledDirectory {
     /**
      * Every user whose state differs from the snapshot: new (no state before), changed (both), left (no state now;
      * {@code listed} tells one still in the directory from one deleted). Equal states are equal users: both are the
-     * same encoder's JSON of the same record.
+     * same encoder's JSON of the same record. A member of a selected group whom no page of users listed was not
+     * deleted but skipped: a user deleted while the pages are read moves every later one up a place, so the page
+     * after it starts one user late. They stay as the snapshot has them until a run reads them.
      */
     private static final String DIFF = """
             insert into import_pulled_diff (user_id, state, before, listed)
@@ -63,7 +65,9 @@ public class PulledDirectory {
             from import_pulled_user p
             full join (select source_user_id, state from import_snapshot where integration_id = $1) s
                 on s.source_user_id = p.user_id
-            where p.state is distinct from s.state""";
+            where p.state is distinct from s.state
+                and (p.user_id is not null
+                    or not exists (select 1 from import_pulled_target t where t.user_id = s.source_user_id))""";
     private static final String COUNTS = """
             select count(*) filter (where before is null) as created,
                 count(*) filter (where state is not null and before is not null) as changed,
@@ -71,7 +75,9 @@ public class PulledDirectory {
                 count(*) filter (where state is not null and before is not null
                     and (before::jsonb ->> 'active')::boolean and not (state::jsonb ->> 'active')::boolean)
                     as became_inactive,
-                (select count(*) from import_pulled_user where state is not null) as seen
+                (select count(*) from import_pulled_user where state is not null) as seen,
+                (select count(*) from import_pulled_target t
+                    where not exists (select 1 from import_pulled_user p where p.user_id = t.user_id)) as unlisted
             from import_pulled_diff""";
     private static final String CHUNK = """
             select user_id, state, before, listed from import_pulled_diff where user_id > $1
@@ -141,7 +147,7 @@ public class PulledDirectory {
                     Row row = rows.iterator().next();
                     return new DiffCounts(row.getInteger("seen"), row.getInteger("created"),
                             row.getInteger("changed"), row.getInteger("left_groups"),
-                            row.getInteger("became_inactive"));
+                            row.getInteger("became_inactive"), row.getInteger("unlisted"));
                 });
     }
 

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import dev.keyway.common.event.EventCodec;
 import dev.keyway.common.event.ImportedUser;
 import dev.keyway.imports.run.PulledDirectory.Difference;
+import dev.keyway.imports.run.PulledDirectory.Member;
 import dev.keyway.testsupport.JumpCloudTestResource;
 import dev.keyway.testsupport.KeywayTestStack;
 import io.quarkus.test.common.ResourceArg;
@@ -50,7 +51,15 @@ class PulledDirectoryTest {
 
     /** Stages {@code listed} (a null user: listed, outside the selected groups), then works on the same connection. */
     private <T> T pulled(Map<String, ImportedUser> listed, Function<SqlConnection, Uni<T>> then) {
+        return pulled(List.of(), listed, then);
+    }
+
+    /** The same, after the selected groups' {@code members}. */
+    private <T> T pulled(List<Member> members, Map<String, ImportedUser> listed,
+            Function<SqlConnection, Uni<T>> then) {
         return pool.withConnection(connection -> staged.stage(connection)
+                .chain(() -> staged.members(connection, members))
+                .chain(() -> staged.membersStaged(connection))
                 .chain(() -> staged.users(connection, listed.keySet().toArray(String[]::new),
                         listed.values().stream().map(user -> user == null ? null : EventCodec.encodePayload(user))
                                 .toArray(String[]::new)))
@@ -87,7 +96,7 @@ class PulledDirectoryTest {
         DiffCounts first = keep(listed("same", user("same", true, "A"), "moved", user("moved", true, "A"),
                 "suspended", user("suspended", true, "A"), "gone", user("gone", true, "A"),
                 "deleted", user("deleted", true, "A"), "outside", null));
-        assertEquals(new DiffCounts(5, 5, 0, 0, 0), first);
+        assertEquals(new DiffCounts(5, 5, 0, 0, 0, 0), first);
 
         Map<String, ImportedUser> now = listed("same", user("same", true, "A"), "moved", user("moved", true, "B"),
                 "suspended", user("suspended", false, "A"), "new", user("new", true, "A"), "gone", null,
@@ -112,11 +121,39 @@ class PulledDirectoryTest {
         assertTrue(byUser.get("gone").listed(), "still in the directory: removed from the groups");
         assertNull(byUser.get("deleted").state());
         assertEquals(false, byUser.get("deleted").listed(), "not in the directory any more: deleted");
-        assertEquals(new DiffCounts(4, 1, 2, 2, 1), second);
+        assertEquals(new DiffCounts(4, 1, 2, 2, 1, 0), second);
         assertEquals(1, second.updated());
         assertEquals(3, second.deactivated(), "suspended, removed and deleted");
 
-        assertEquals(new DiffCounts(4, 0, 0, 0, 0), keep(now), "the snapshot is what the last run saw");
+        assertEquals(new DiffCounts(4, 0, 0, 0, 0, 0), keep(now), "the snapshot is what the last run saw");
         assertTrue(keep(now).isEmpty());
+    }
+
+    @Test
+    void aMemberNoPageListedWasSkippedByThePagingNotDeleted() {
+        anIntegration();
+        List<Member> before = List.of(new Member("kept", "A"), new Member("skipped", "A"), new Member("deleted", "A"));
+        keep(before, listed("kept", user("kept", true, "A"), "skipped", user("skipped", true, "A"), "deleted",
+                user("deleted", true, "A")));
+
+        // "deleted" is gone from the group and from the directory; "skipped" is still a member, but the pages of users
+        // missed them (a deletion elsewhere moved them onto a page already read)
+        List<Member> now = List.of(new Member("kept", "A"), new Member("skipped", "A"));
+        List<Difference> differences = new ArrayList<>();
+        DiffCounts counts = pulled(now, listed("kept", user("kept", true, "A")), transaction -> staged
+                .diff(transaction, integration)
+                .call(() -> staged.differences(transaction, "", 1000).invoke(differences::addAll))
+                .call(() -> staged.keep(transaction, integration)));
+
+        assertEquals(List.of("deleted"), differences.stream().map(Difference::sourceUserId).toList(),
+                "only the user no group and no page holds any more left");
+        assertEquals(new DiffCounts(1, 0, 0, 1, 0, 1), counts);
+        assertEquals(new DiffCounts(2, 0, 0, 0, 0, 0), keep(now, listed("kept", user("kept", true, "A"), "skipped",
+                user("skipped", true, "A"))), "kept as last imported: read again, nothing changed");
+    }
+
+    private DiffCounts keep(List<Member> members, Map<String, ImportedUser> listed) {
+        return pulled(members, listed, transaction -> staged.diff(transaction, integration)
+                .call(() -> staged.keep(transaction, integration)));
     }
 }
