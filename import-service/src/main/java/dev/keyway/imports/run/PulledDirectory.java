@@ -48,9 +48,15 @@ public class PulledDirectory {
     private static final String TARGETS = """
             select user_id, targets from import_pulled_target where user_id = any($1::text[])""";
     private static final String ANALYZE_USERS = "analyze import_pulled_user";
-    /** A user listed twice (the directory changed between pages) is kept once, as last read. */
+    /**
+     * A user listed twice (the directory changed between pages) is kept once, as last read, also when both listings
+     * are in one batch (an upsert may not touch a row twice).
+     */
     private static final String USERS = """
-            insert into import_pulled_user (user_id, state) select * from unnest($1::text[], $2::text[])
+            insert into import_pulled_user (user_id, state)
+            select distinct on (user_id) user_id, state
+            from unnest($1::text[], $2::text[]) with ordinality as u(user_id, state, listing)
+            order by user_id, listing desc
             on conflict (user_id) do update set state = excluded.state""";
     /**
      * Every user whose state differs from the snapshot: new (no state before), changed (both), left (no state now;

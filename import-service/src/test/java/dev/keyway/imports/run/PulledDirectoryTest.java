@@ -156,4 +156,21 @@ class PulledDirectoryTest {
         return pulled(members, listed, transaction -> staged.diff(transaction, integration)
                 .call(() -> staged.keep(transaction, integration)));
     }
+
+    @Test
+    void aUserListedTwiceInOneBatchIsKeptOnceAsLastRead() {
+        anIntegration();
+        String first = EventCodec.encodePayload(user("twice", true, "A"));
+        String last = EventCodec.encodePayload(user("twice", true, "B"));
+        List<Difference> differences = pool.withConnection(connection -> staged.stage(connection)
+                .chain(() -> staged.users(connection, new String[]{ "twice", "once", "twice" },
+                        new String[]{ first, null, last }))
+                .chain(() -> connection.begin().chain(transaction -> staged.diff(connection, integration)
+                        .chain(() -> staged.differences(connection, "", 1000))
+                        .call(transaction::rollback)))
+                .call(() -> staged.unstage(connection)))
+                .await().indefinitely();
+
+        assertEquals(List.of(new Difference("twice", last, null, true)), differences);
+    }
 }
