@@ -175,7 +175,7 @@ public class ImportRunner {
     /**
      * The events, the new snapshot and the run's outcome, in one transaction on the connection that staged the pull
      * (its temporary tables are visible to it alone). PostgreSQL computes the difference; the events are written a
-     * chunk at a time, so a run of any size holds one chunk in memory.
+     * chunk at a time ({@link #emit}), so a run of any size holds two chunks in memory.
      */
     private Uni<Void> commit(Integration integration, UUID runId, SqlConnection holder, Pulled pulled,
             long started) {
