@@ -198,9 +198,9 @@ public class ImportRunner {
                     long now = System.nanoTime();
                     LOG.infof("Import %s run %s succeeded in %d ms (JumpCloud read in %d ms, the groups' members in"
                             + " %d ms; then the difference in %d ms, its events in %d ms, the snapshot and the commit"
-                            + " in %d ms): %d users seen, %d created, %d updated, %d deactivated", integration.id(),
-                            runId,
-                            millis(now - started), millis(read - started), pulled.membersRead().toMillis(),
+                            + " in %d ms): %d users seen, %d created, %d updated, %d deactivated",
+                            integration.id(), runId, millis(now - started), millis(read - started),
+                            pulled.membersRead().toMillis(),
                             millis(diffedAndEmitted[0] - read), millis(diffedAndEmitted[1] - diffedAndEmitted[0]),
                             millis(now - diffedAndEmitted[1]), diff.seen(), diff.created(), diff.updated(),
                             diff.deactivated());
