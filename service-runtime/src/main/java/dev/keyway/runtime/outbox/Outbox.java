@@ -2,7 +2,6 @@ package dev.keyway.runtime.outbox;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -174,12 +173,6 @@ public class Outbox {
         String[] heads = new String[size];
         String[] tails = new String[size];
         Integer[] later = new Integer[size];
-        // each aggregate's events in the statement, in the order of their first event
-        Map<String, Integer> counts = new LinkedHashMap<>();
-        for (Draft draft : drafts) {
-            counts.merge(draft.aggregateId(), 1, Integer::sum);
-        }
-        Map<String, Integer> seen = new HashMap<>();
         for (int i = 0; i < size; i++) {
             Draft draft = drafts.get(i);
             EventEnvelope unnumbered = EventEnvelope.of(draft.type(), orgId, region, draft.aggregateId(), 0,
@@ -191,7 +184,11 @@ public class Outbox {
             aggregates[i] = draft.aggregateId();
             heads[i] = json.head();
             tails[i] = json.tail();
-            later[i] = counts.get(draft.aggregateId()) - seen.merge(draft.aggregateId(), 1, Integer::sum);
+        }
+        // counted from the last event back: what an aggregate has counted so far follows the event; then, its total
+        Map<String, Integer> counts = new HashMap<>();
+        for (int i = size - 1; i >= 0; i--) {
+            later[i] = counts.merge(aggregates[i], 1, Integer::sum) - 1;
         }
         return Tuple.tuple().addArrayOfUUID(ids).addArrayOfString(topics).addArrayOfString(types)
                 .addArrayOfString(aggregates).addArrayOfString(heads).addArrayOfString(tails).addArrayOfInteger(later)
