@@ -4,7 +4,7 @@
 # The benchmarks print it before and after a run. Some virtual machines (the one Keyway is developed on included) boot
 # with a kdamond that samples memory every half second for the host's reclaim: under load each sample takes 15-20 ms
 # of a core, and a service's latency then stalls for 30-80 ms every 0.55 s, which is the machine's and not the
-# service's (README, "Performance"). Pausing it is the operator's call
+# service's (deploy/bench/README.md). Pausing it is the operator's call
 # (echo off > /sys/kernel/mm/damon/admin/kdamonds/0/state).
 set -euo pipefail
 ADMIN=/sys/kernel/mm/damon/admin/kdamonds
