@@ -15,6 +15,8 @@
 #                                         ratio to it. After each open loop, what sso-service's JVM reported
 #                                         meanwhile on its management port: bytes allocated per request, and its
 #                                         young collections (each stops the service) with their mean pause.
+#                                         With OPEN_LOOP_TRACE=FILE, each open loop's requests (due time, latency,
+#                                         status) go to FILE.acs and FILE.jwks.
 # Brings its own tools: Debian's wrk is installed when missing.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)

@@ -281,10 +281,10 @@ public final class AcsBench {
         System.out.printf("signing %d distinct responses for the open loop…%n", openForms);
         writeForms(idp, acs, sp, openForms, work.resolve("open"), 1);
         Jvm beforeOpen = Jvm.read(http, metrics);
-        String open = openLoop(acsUri, "@" + work.resolve("open.0"), openRate, seconds,
+        String open = openLoop("acs", acsUri, "@" + work.resolve("open.0"), openRate, seconds,
                 "Content-Type: application/x-www-form-urlencoded");
         Jvm beforeFloor = Jvm.read(http, metrics);
-        String floor = openLoop(URI.create(ssoUrl + "/.well-known/jwks.json"), "-", openRate, seconds);
+        String floor = openLoop("jwks", URI.create(ssoUrl + "/.well-known/jwks.json"), "-", openRate, seconds);
         Jvm afterFloor = Jvm.read(http, metrics);
         long requests = (long) openRate * (seconds + OPEN_LOOP_WARM_UP_SECONDS);
 
@@ -378,14 +378,23 @@ public final class AcsBench {
         return new Wrk((Long.parseLong(requests.group(1)) - errors) / elapsed, errors);
     }
 
-    /** OpenLoop.java's line for a POST of each body ({@code @FILE}: a line each), or a GET ({@code -}). */
-    private static String openLoop(URI uri, String bodies, int rate, int seconds, String... headers)
+    /**
+     * OpenLoop.java's line for a POST of each body ({@code @FILE}: a line each), or a GET ({@code -}). With
+     * {@code OPEN_LOOP_TRACE=FILE}, each loop's trace goes to FILE.{@code name}, so the floor's does not overwrite the
+     * sign-ins'.
+     */
+    private static String openLoop(String name, URI uri, String bodies, int rate, int seconds, String... headers)
             throws Exception {
         Path openLoop = Path.of(System.getProperty("acs.bench.dir", "deploy/bench"), "open-loop.sh");
         List<String> command = new ArrayList<>(List.of(openLoop.toString(), bodies.equals("-") ? "GET" : "POST",
                 uri.toString(), Integer.toString(rate), Integer.toString(seconds), bodies));
         command.addAll(List.of(headers));
-        Process load = new ProcessBuilder(command).redirectErrorStream(true).start();
+        ProcessBuilder loop = new ProcessBuilder(command).redirectErrorStream(true);
+        String trace = System.getenv("OPEN_LOOP_TRACE");
+        if (trace != null) {
+            loop.environment().put("OPEN_LOOP_TRACE", trace + "." + name);
+        }
+        Process load = loop.start();
         String out = new String(load.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         load.waitFor();
         return out;
