@@ -10,17 +10,13 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.context.ManagedExecutor;
-
+import dev.keyway.common.event.EventCodec;
 import dev.keyway.common.event.ImportedUser;
 import dev.keyway.imports.integration.GroupMapping;
-import dev.keyway.imports.integration.Integration;
 import dev.keyway.imports.jumpcloud.JumpCloudClient;
 import dev.keyway.imports.jumpcloud.JumpCloudConfig;
 import dev.keyway.imports.jumpcloud.JumpCloudCredentials;
 import dev.keyway.imports.jumpcloud.SystemUser;
-import dev.keyway.imports.run.PulledDirectory.Known;
-import dev.keyway.imports.run.PulledDirectory.Listed;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -28,8 +24,7 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 /**
  * Reads what an integration imports from JumpCloud into the run's staging tables ({@link PulledDirectory}): the
  * members of its groups (several groups at once), then every user's record (several pages at once), each page
- * compared with the last successful run's snapshot and written, with its events, as it arrives. At most
- * {@code keyway.jumpcloud.concurrency} requests are in flight; nothing blocks.
+ * written as it arrives. At most {@code keyway.jumpcloud.concurrency} requests are in flight; nothing blocks.
  */
 @ApplicationScoped
 public class DirectoryPull {
@@ -40,14 +35,11 @@ public class DirectoryPull {
     private final JumpCloudClient jumpcloud;
     private final PulledDirectory staged;
     private final int concurrency;
-    private final ManagedExecutor executor;
 
-    public DirectoryPull(JumpCloudClient jumpcloud, PulledDirectory staged, JumpCloudConfig config,
-            ManagedExecutor executor) {
+    public DirectoryPull(JumpCloudClient jumpcloud, PulledDirectory staged, JumpCloudConfig config) {
         this.jumpcloud = jumpcloud;
         this.staged = staged;
         this.concurrency = config.concurrency();
-        this.executor = executor;
     }
 
     /**
@@ -60,13 +52,9 @@ public class DirectoryPull {
     public record Pulled(int groupsRead, List<String> skipped, Duration membersRead) {
     }
 
-    /**
-     * A failure half-way fails the whole; the staging tables are then worth nothing and nothing of the run is kept.
-     * Each user's event is prepared as their page arrives ({@code events}), so the commit has only to move them.
-     */
-    public Uni<Pulled> read(SqlConnection staging, Integration integration, JumpCloudCredentials credentials,
-            ImportEvents events) {
-        List<GroupMapping> groups = integration.groups();
+    /** A failure half-way fails the whole; the staging tables are then worth nothing and nothing of the run is kept. */
+    public Uni<Pulled> read(SqlConnection staging, UUID integrationId, JumpCloudCredentials credentials,
+            List<GroupMapping> groups) {
         List<String> skipped = Collections.synchronizedList(new ArrayList<>());
         // pages are staged in batches: one statement per thousand rows, not per page, on the run's one connection;
         // two batches at a time, so JumpCloud is read on while one is written
@@ -81,7 +69,7 @@ public class DirectoryPull {
         Uni<Void> users = Multi.createFrom().deferred(() -> jumpcloud.userPages(credentials))
                 .onItem().transformToIterable(page -> page)
                 .group().intoLists().of(BATCH)
-                .onItem().transformToUni(batch -> users(staging, events, batch, skipped)).merge(2)
+                .onItem().transformToUni(batch -> users(staging, integrationId, batch, skipped)).merge(2)
                 .onItem().ignoreAsUni();
         long started = System.nanoTime();
         AtomicLong membersRead = new AtomicLong();
@@ -91,38 +79,32 @@ public class DirectoryPull {
                 .map(done -> new Pulled(groups.size(), List.copyOf(skipped), Duration.ofNanos(membersRead.get())));
     }
 
-    /**
-     * A batch of users: those in the selected groups as imported, those the snapshot holds (to tell who left), each
-     * compared with the snapshot. The others are none of the run's business.
-     */
-    private Uni<Void> users(SqlConnection staging, ImportEvents events, List<SystemUser> page,
-            List<String> skipped) {
+    /** A batch of users: those in the selected groups as imported, the others by id alone (to tell who was deleted). */
+    private Uni<Void> users(SqlConnection staging, UUID integrationId, List<SystemUser> page, List<String> skipped) {
         if (page.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return staged.known(staging, events.integrationId(), page.stream().map(SystemUser::id).toList())
-                // mapping, comparing and encoding a thousand users is CPU work: off the event loop
-                .emitOn(executor)
-                .map(known -> {
-                    List<Listed> listed = new ArrayList<>(known.size());
-                    for (SystemUser user : page) {
-                        Known of = known.get(user.id());
-                        if (of == null) {
-                            continue;
-                        }
-                        ImportedUser imported = null;
-                        if (!of.targets().isEmpty()) {
-                            imported = map(events.integrationId(), user, List.copyOf(new TreeSet<>(of.targets())));
-                            if (imported == null) {
-                                skipped.add("JumpCloud user " + user.id()
-                                        + " has neither an e-mail address nor a username; skipped.");
-                            }
-                        }
-                        listed.add(events.compare(user.id(), imported, of.before()));
-                    }
-                    return listed;
-                })
-                .chain(listed -> staged.users(staging, listed));
+        List<String> ids = page.stream().map(SystemUser::id).toList();
+        return staged.targets(staging, ids).chain(targetsOf -> {
+            String[] userIds = new String[page.size()];
+            String[] states = new String[page.size()];
+            for (int i = 0; i < page.size(); i++) {
+                SystemUser user = page.get(i);
+                userIds[i] = user.id();
+                List<String> targets = targetsOf.get(user.id());
+                if (targets == null) {
+                    continue;
+                }
+                ImportedUser imported = map(integrationId, user, List.copyOf(new TreeSet<>(targets)));
+                if (imported == null) {
+                    skipped.add("JumpCloud user " + user.id()
+                            + " has neither an e-mail address nor a username; skipped.");
+                } else {
+                    states[i] = EventCodec.encodePayload(imported);
+                }
+            }
+            return staged.users(staging, userIds, states);
+        });
     }
 
     /**

@@ -18,6 +18,10 @@ import jakarta.ws.rs.core.Response.Status;
 import org.eclipse.microprofile.context.ManagedExecutor;
 import org.jboss.logging.Logger;
 
+import dev.keyway.common.event.EventCodec;
+import dev.keyway.common.event.EventType;
+import dev.keyway.common.event.ImportedUser;
+import dev.keyway.common.event.ImportedUserLeft;
 import dev.keyway.common.tenant.OrgId;
 import dev.keyway.imports.config.ImportsConfig;
 import dev.keyway.imports.integration.Integration;
@@ -25,8 +29,10 @@ import dev.keyway.imports.integration.IntegrationRepository;
 import dev.keyway.imports.integration.Integrations;
 import dev.keyway.imports.jumpcloud.JumpCloudException;
 import dev.keyway.imports.run.DirectoryPull.Pulled;
+import dev.keyway.imports.run.PulledDirectory.Difference;
 import dev.keyway.runtime.deployment.Deployment;
 import dev.keyway.runtime.outbox.Outbox;
+import dev.keyway.runtime.outbox.Outbox.Draft;
 import dev.keyway.runtime.problem.ApiException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -39,13 +45,12 @@ import io.vertx.mutiny.sqlclient.Tuple;
 /**
  * Runs imports. A run holds a PostgreSQL advisory lock on its integration for its whole length, on a connection of
  * its own, so with several replicas an integration runs on one at a time (and a replica that dies releases it with
- * its connection). It reads everything from JumpCloud into that connection's temporary tables first, each user
- * compared with the last snapshot and their event prepared as their page arrives, and changes nothing until then; the
- * events, the new snapshot and the run's outcome are then committed in one transaction. A run that cannot finish
- * leaves no half-applied state: the next one compares with the last successful snapshot again.
+ * its connection). It reads everything from JumpCloud into that connection's temporary tables first and changes
+ * nothing until then; the events, the new snapshot and the run's outcome are then committed in one transaction. A
+ * run that cannot finish leaves no half-applied state: the next one compares with the last successful snapshot again.
  * <p>
  * At most {@code keyway.imports.max-concurrent-runs} runs execute at once per replica (later ones wait their turn).
- * Everything is reactive; only the conversion of users and events to JSON goes to Quarkus' managed executor.
+ * Everything is reactive; only the conversion of events to JSON goes to Quarkus' managed executor.
  */
 @ApplicationScoped
 public class ImportRunner {
@@ -141,12 +146,12 @@ public class ImportRunner {
         UUID runId = run.runId();
         SqlConnection holder = run.holder();
         long started = System.nanoTime();
-        ImportEvents events = new ImportEvents(integration.id(), new OrgId(integration.orgId()), deployment.region());
         Uni<Void> outcome = stopping
                 ? fail(integration, runId, "Interrupted: the replica stopped before the run began.")
                 : staged.stage(holder)
-                        .chain(() -> pull.read(holder, integration, integrations.credentials(integration), events))
-                        .chain(pulled -> commit(integration, events, runId, holder, pulled, started))
+                        .chain(() -> pull.read(holder, integration.id(), integrations.credentials(integration),
+                                integration.groups()))
+                        .chain(pulled -> commit(integration, runId, holder, pulled, started))
                         .onFailure().recoverWithUni(failure -> {
                             if (failure instanceof JumpCloudException) {
                                 return fail(integration, runId, failure.getMessage());
@@ -169,19 +174,18 @@ public class ImportRunner {
 
     /**
      * The events, the new snapshot and the run's outcome, in one transaction on the connection that staged the pull
-     * (its temporary tables are visible to it alone). The listed users' events were prepared during the read and move
-     * into the outbox in one statement; those of users deleted from JumpCloud are written a chunk at a time
-     * ({@link #emitDeleted}), so a run of any size holds two chunks in memory.
+     * (its temporary tables are visible to it alone). PostgreSQL computes the difference; the events are written a
+     * chunk at a time ({@link #emit}), so a run of any size holds two chunks in memory.
      */
-    private Uni<Void> commit(Integration integration, ImportEvents events, UUID runId, SqlConnection holder,
-            Pulled pulled, long started) {
+    private Uni<Void> commit(Integration integration, UUID runId, SqlConnection holder, Pulled pulled,
+            long started) {
+        OrgId org = new OrgId(integration.orgId());
         long read = System.nanoTime();
-        long[] settledAndEmitted = new long[2];
-        return inTransaction(holder, transaction -> staged.settle(transaction, integration.id())
-                .invoke(() -> settledAndEmitted[0] = System.nanoTime())
-                .call(() -> outbox.appendStaged(transaction, PulledDirectory.PREPARED_EVENTS))
-                .call(() -> emitDeleted(transaction, events))
-                .invoke(() -> settledAndEmitted[1] = System.nanoTime())
+        long[] diffedAndEmitted = new long[2];
+        return inTransaction(holder, transaction -> staged.diff(transaction, integration.id())
+                .invoke(() -> diffedAndEmitted[0] = System.nanoTime())
+                .call(diff -> emit(transaction, org, integration.id()))
+                .invoke(() -> diffedAndEmitted[1] = System.nanoTime())
                 .call(() -> staged.keep(transaction, integration.id()))
                 .call(diff -> runs.succeed(transaction, runId, diff, pulled.groupsRead(), errors(pulled, diff))
                         .invoke(kept -> {
@@ -193,39 +197,38 @@ public class ImportRunner {
                     meters.counter("keyway.imports.runs", "outcome", "succeeded").increment();
                     long now = System.nanoTime();
                     LOG.infof("Import %s run %s succeeded in %d ms (JumpCloud read in %d ms, the groups' members in"
-                            + " %d ms; then who was deleted and the counts in %d ms, the events in %d ms, the snapshot"
-                            + " and the commit in %d ms): %d users seen, %d created, %d updated, %d deactivated",
+                            + " %d ms; then the difference in %d ms, its events in %d ms, the snapshot and the commit"
+                            + " in %d ms): %d users seen, %d created, %d updated, %d deactivated",
                             integration.id(), runId, millis(now - started), millis(read - started),
                             pulled.membersRead().toMillis(),
-                            millis(settledAndEmitted[0] - read), millis(settledAndEmitted[1] - settledAndEmitted[0]),
-                            millis(now - settledAndEmitted[1]), diff.seen(), diff.created(), diff.updated(),
+                            millis(diffedAndEmitted[0] - read), millis(diffedAndEmitted[1] - diffedAndEmitted[0]),
+                            millis(now - diffedAndEmitted[1]), diff.seen(), diff.created(), diff.updated(),
                             diff.deactivated());
                 })
                 .replaceWithVoid();
     }
 
     /**
-     * The events of the users deleted from JumpCloud, a chunk after the other, in the run's transaction. Repeated, not
-     * recursive: a chunk is garbage once its events are written, so a run of any size holds about two chunks: the one
-     * being written, and the next, read and encoded meanwhile (the connection runs the two statements in turn, and the
-     * JVM encodes while PostgreSQL writes).
+     * The difference's events, a chunk after the other, in the run's transaction. Repeated, not recursive: a chunk is
+     * garbage once its events are written, so a run of any size holds about two chunks: the one being written, and
+     * the next, read and encoded meanwhile (the connection runs the two statements in turn, and the JVM encodes while
+     * PostgreSQL writes).
      */
-    private Uni<Void> emitDeleted(SqlConnection transaction, ImportEvents events) {
+    private Uni<Void> emit(SqlConnection transaction, OrgId org, UUID integrationId) {
         AtomicReference<String> after = new AtomicReference<>("");
         return Multi.createBy().repeating()
-                .uni(() -> staged.deleted(transaction, after.get(), EVENT_CHUNK).invoke(chunk -> {
+                .uni(() -> staged.differences(transaction, after.get(), EVENT_CHUNK).invoke(chunk -> {
                     if (!chunk.isEmpty()) {
                         after.set(chunk.get(chunk.size() - 1).sourceUserId());
                     }
                 })
                         // decoding and encoding a thousand users is CPU work: off the event loop
                         .emitOn(executor)
-                        .map(chunk -> Outbox.encode(events.org(), events.region(),
-                                chunk.stream().map(events::deleted).toList())))
-                .whilst(encoded -> encoded.size() == EVENT_CHUNK)
+                        .map(chunk -> Outbox.encode(org, deployment.region(), events(integrationId, chunk))))
+                .whilst(events -> events.size() == EVENT_CHUNK)
                 // asks for the next chunk as soon as one is handed on to be written
                 .emitOn(executor, 1)
-                .onItem().transformToUniAndConcatenate(encoded -> outbox.appendAll(transaction, encoded))
+                .onItem().transformToUniAndConcatenate(events -> outbox.appendAll(transaction, events))
                 .onItem().ignoreAsUni();
     }
 
@@ -256,6 +259,29 @@ public class ImportRunner {
         meters.counter("keyway.imports.runs", "outcome", "failed").increment();
         LOG.warnf("Import %s run %s failed: %s", integration.id(), runId, error);
         return runs.fail(runId, error).replaceWithVoid();
+    }
+
+    private static List<Draft> events(UUID integrationId, List<Difference> chunk) {
+        List<Draft> events = new ArrayList<>(chunk.size());
+        for (Difference difference : chunk) {
+            String aggregate = aggregate(integrationId, difference.sourceUserId());
+            if (difference.state() == null) {
+                ImportedUser before = EventCodec.decodePayload(difference.before(), ImportedUser.class);
+                events.add(new Draft(EventType.IMPORT_USER_LEFT, aggregate, new ImportedUserLeft(integrationId,
+                        difference.sourceUserId(), before.email(),
+                        difference.listed() ? DiffCounts.REMOVED_FROM_GROUPS : DiffCounts.DELETED)));
+            } else {
+                events.add(new Draft(difference.before() == null ? EventType.IMPORT_USER_IMPORTED
+                        : EventType.IMPORT_USER_CHANGED, aggregate,
+                        EventCodec.decodePayload(difference.state(), ImportedUser.class)));
+            }
+        }
+        return events;
+    }
+
+    /** One imported user's events stay in order: they share the Kafka key and the sequence. */
+    private static String aggregate(UUID integrationId, String sourceUserId) {
+        return "import:" + integrationId + ":" + sourceUserId;
     }
 
     /** The scheduled start after this one, spread by up to a tenth of the interval (at most the configured jitter). */

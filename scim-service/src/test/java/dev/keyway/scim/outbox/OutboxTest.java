@@ -24,7 +24,6 @@ import dev.keyway.common.tenant.OrgId;
 import dev.keyway.common.tenant.Region;
 import dev.keyway.runtime.outbox.Outbox;
 import dev.keyway.runtime.outbox.Outbox.Draft;
-import dev.keyway.runtime.outbox.Outbox.Prepared;
 import dev.keyway.testsupport.KeywayTestStack;
 import dev.keyway.testsupport.TestKafka;
 import dev.keyway.testsupport.TestPostgres;
@@ -32,13 +31,11 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.SqlConnection;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * The outbox as producers rely on it: events numbered 1, 2, 3… per aggregate in the order written, whether one at a
- * time, a large batch over several statements, or staged ahead by the writer; published in that order; gone from the
- * outbox once published; and nothing at all from a transaction that rolled back. (Kafka being down: {@code KafkaOutageTest} in sso-service.)
+ * time or a large batch over several statements; published in that order; gone from the outbox once published; and
+ * nothing at all from a transaction that rolled back. (Kafka being down: {@code KafkaOutageTest} in sso-service.)
  */
 @QuarkusTest
 @WithTestResource(KeywayTestStack.class)
@@ -104,50 +101,6 @@ class OutboxTest {
         assertEquals(0, TestPostgres.get().count(
                 "select count(*) from scim.outbox_sequence where aggregate_id = ?", rolledBack));
         assertEquals(1, eventsOf(committed).get(0).sequence());
-    }
-
-    @Test
-    void eventsStagedAheadAreNumberedAfterTheirAggregatesEarlierOnesAndOneAggregateTwiceIsRefused() {
-        String earlier = UUID.randomUUID().toString();
-        String fresh = UUID.randomUUID().toString();
-        pool.withTransaction(transaction -> outbox.append(transaction, EventType.GROUP_UPSERTED, ORG, Region.API,
-                earlier, group(earlier, 1))).await().atMost(Duration.ofSeconds(10));
-
-        int appended = pool.withTransaction(transaction -> stage(transaction, earlier, fresh)
-                .chain(() -> outbox.appendStaged(transaction, "select * from staged_event")))
-                .await().atMost(Duration.ofSeconds(10));
-
-        assertEquals(2, appended);
-        List<EventEnvelope> published = await().atMost(Duration.ofSeconds(30)).until(() -> eventsOf(earlier),
-                events -> events.size() == 2);
-        assertEquals(List.of(1L, 2L), published.stream().map(EventEnvelope::sequence).toList());
-        assertEquals("staged", published.get(1).payload(GroupState.class).displayName());
-        await().atMost(Duration.ofSeconds(30)).until(() -> eventsOf(fresh).size() == 1);
-        assertEquals(1, eventsOf(fresh).get(0).sequence());
-
-        String twice = UUID.randomUUID().toString();
-        assertThrows(Exception.class, () -> pool.withTransaction(transaction -> stage(transaction, twice, twice)
-                .chain(() -> outbox.appendStaged(transaction, "select * from staged_event")))
-                .await().atMost(Duration.ofSeconds(10)), "two events of one aggregate cannot share a number");
-        assertEquals(0, TestPostgres.get().count(
-                "select count(*) from scim.outbox_sequence where aggregate_id = ?", twice));
-    }
-
-    /** One event per aggregate given, prepared and staged in a table of the transaction's. */
-    private Uni<Void> stage(SqlConnection transaction, String... aggregates) {
-        List<Tuple> rows = new ArrayList<>();
-        for (String aggregate : aggregates) {
-            Prepared event = Prepared.of(ORG, Region.API, new Draft(EventType.GROUP_UPSERTED, aggregate,
-                    new GroupState(UUID.fromString(aggregate), "staged", null)));
-            rows.add(Tuple.of(event.id(), event.topic(), event.type(), event.aggregateId(), event.head(),
-                    event.tail()));
-        }
-        return transaction.query("""
-                create temp table staged_event (event_id uuid, topic text, event_type text, aggregate_id text,
-                    head text, tail text) on commit drop""").execute()
-                .chain(() -> transaction.preparedQuery("insert into staged_event values ($1, $2, $3, $4, $5, $6)")
-                        .executeBatch(rows))
-                .replaceWithVoid();
     }
 
     private static GroupState group(String aggregate, int order) {

@@ -16,7 +16,6 @@ import dev.keyway.common.tenant.OrgId;
 import dev.keyway.common.tenant.Region;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
-import io.vertx.mutiny.sqlclient.SqlResult;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
@@ -114,55 +113,6 @@ public class Outbox {
             join bumped b on b.aggregate_id = e.aggregate_id
             order by e.position""";
 
-    /**
-     * An event encoded ahead of its write, around the sequence number its aggregate will give it: for a writer that
-     * stages its events while it works and appends them at its commit ({@link #appendStaged}).
-     */
-    public record Prepared(UUID id, String topic, String type, String aggregateId, String head, String tail) {
-
-        public static Prepared of(OrgId orgId, Region region, Draft draft) {
-            EventEnvelope unnumbered = EventEnvelope.of(draft.type(), orgId, region, draft.aggregateId(), 0,
-                    draft.payload());
-            EventCodec.Unnumbered json = EventCodec.encodeUnnumbered(unnumbered);
-            return new Prepared(unnumbered.id(), draft.type().topic(), draft.type().wireName(), draft.aggregateId(),
-                    json.head(), json.tail());
-        }
-    }
-
-    /**
-     * {@link Prepared} events a query of the caller's selects (its columns {@code event_id, topic, event_type,
-     * aggregate_id, head, tail}, at most one event per aggregate), numbered and inserted by PostgreSQL in one
-     * statement: nothing is sent again, however many they are.
-     */
-    private static final String APPEND_STAGED = """
-            with staged as materialized (%s),
-            bumped as (
-                insert into outbox_sequence (aggregate_id, last_sequence) select aggregate_id, 1 from staged
-                on conflict (aggregate_id) do update set last_sequence = outbox_sequence.last_sequence + 1
-                returning aggregate_id, last_sequence)
-            insert into outbox (event_id, topic, event_type, aggregate_id, payload, traceparent, tracestate)
-            select s.event_id, s.topic, s.event_type, s.aggregate_id, s.head || b.last_sequence || s.tail, $1, $2
-            from staged s join bumped b on b.aggregate_id = s.aggregate_id""";
-
-    /**
-     * Appends, in the caller's transaction, the {@link Prepared} events the caller staged in a table of its own
-     * (a large import's, prepared while it read the directory). {@code staged} is a query of the caller's code, never
-     * of its input; an aggregate it names twice fails the statement, so the events of one aggregate never share a
-     * number.
-     *
-     * @return how many events were appended
-     */
-    public Uni<Integer> appendStaged(SqlConnection transaction, String staged) {
-        if (transaction.transaction() == null) {
-            return Uni.createFrom().failure(new IllegalStateException("outbox append outside a transaction"));
-        }
-        wakeRelayOnCommit(transaction);
-        TraceContext trace = TraceContext.current();
-        return transaction.preparedQuery(APPEND_STAGED.formatted(staged))
-                .execute(Tuple.of(trace.traceparent(), trace.tracestate()))
-                .map(SqlResult::rowCount);
-    }
-
     /** Events per statement of {@link #appendAll}: a write of any size goes in bounded pieces. */
     private static final int CHUNK = 1_000;
 
@@ -224,13 +174,16 @@ public class Outbox {
         String[] tails = new String[size];
         Integer[] later = new Integer[size];
         for (int i = 0; i < size; i++) {
-            Prepared event = Prepared.of(orgId, region, drafts.get(i));
-            ids[i] = event.id();
-            topics[i] = event.topic();
-            types[i] = event.type();
-            aggregates[i] = event.aggregateId();
-            heads[i] = event.head();
-            tails[i] = event.tail();
+            Draft draft = drafts.get(i);
+            EventEnvelope unnumbered = EventEnvelope.of(draft.type(), orgId, region, draft.aggregateId(), 0,
+                    draft.payload());
+            EventCodec.Unnumbered json = EventCodec.encodeUnnumbered(unnumbered);
+            ids[i] = unnumbered.id();
+            topics[i] = draft.type().topic();
+            types[i] = draft.type().wireName();
+            aggregates[i] = draft.aggregateId();
+            heads[i] = json.head();
+            tails[i] = json.tail();
         }
         // counted from the last event back: what an aggregate has counted so far follows the event; then, its total
         Map<String, Integer> counts = new HashMap<>();
