@@ -192,7 +192,10 @@ public final class JumpCloudStandIn implements AutoCloseable {
             this.displayName = displayName;
         }
 
-        /** A new ACTIVATED user; {@code email} may be null. */
+        /**
+         * A new ACTIVATED user; {@code email} may be null. Listed without {@code fields}, the record has every field
+         * of JumpCloud's default list ({@link #DEFAULT_RECORD}).
+         */
         public String addUser(String username, String email, String firstname, String lastname) {
             synchronized (JumpCloudStandIn.this) {
                 String userId = nextId();
@@ -447,7 +450,9 @@ public final class JumpCloudStandIn implements AutoCloseable {
         int limit = integer(query.get("limit"), 10);
         int skip = integer(query.get("skip"), 0);
         if (path.equals("/api/systemusers")) {
-            List<JsonNode> page = page(org.users.values(), skip, limit);
+            String[] fields = query.containsKey("fields") ? query.get("fields").split(" ") : null;
+            List<JsonNode> page = org.users.values().stream().skip(skip).limit(limit)
+                    .map(user -> (JsonNode) (fields == null ? whole(user) : only(user, fields))).toList();
             ObjectNode body = JSON.createObjectNode().put("totalCount", org.users.size());
             body.putArray("results").addAll(page);
             return Answer.json(200, body);
@@ -470,6 +475,66 @@ public final class JumpCloudStandIn implements AutoCloseable {
             return Answer.json(200, JSON.createArrayNode().addAll(page(graph, skip, limit)));
         }
         return Answer.message(404, "Not Found");
+    }
+
+    /**
+     * The fields of JumpCloud's default user record ({@code systemuserreturn}) that no test sets, as an account that
+     * has been used a while has them: an address, a phone number, custom attributes, MFA state. Shared by every user
+     * (and never changed), so a directory of 100,000 takes no more memory for them.
+     */
+    private static final ObjectNode DEFAULT_RECORD = defaultRecord();
+
+    private static ObjectNode defaultRecord() {
+        ObjectNode record = JSON.createObjectNode().put("middlename", "").put("alternateEmail", "")
+                .put("account_locked_date", (String) null).put("creationSource", "jumpcloud:gui")
+                .put("organization", "5f0c1a2b3c4d5e6f7a8b9c0d").put("company", "").put("costCenter", "")
+                .put("department", "").put("description", "").put("employeeType", "").put("jobTitle", "")
+                .put("location", "").put("external_dn", "").put("external_source_type", "").put("managedAppleId", "")
+                .put("externally_managed", false).put("ldap_binding_user", false).put("samba_service_user", false)
+                .put("sudo", false).put("passwordless_sudo", false).put("allow_public_key", true)
+                .put("public_key", "").put("enable_managed_uid", false).put("enable_user_portal_multifactor", false)
+                .put("totp_enabled", false).put("disableDeviceMaxLoginAttempts", false).put("badLoginAttempts", 0)
+                .put("unix_uid", 5105).put("unix_guid", 5105).put("password_date", "2026-01-02T09:30:00.000Z")
+                .put("password_expiration_date", "2026-04-02T09:30:00.000Z")
+                .put("external_password_expiration_date", "").put("password_expired", false)
+                .put("password_never_expires", false);
+        record.putArray("addresses").addObject().put("id", "5f0c1a2b3c4d5e6f7a8b9c10").put("type", "work")
+                .put("streetAddress", "1 Main Street").put("extendedAddress", "Floor 3").put("locality", "Denver")
+                .put("region", "CO").put("postalCode", "80202").put("country", "US").put("poBox", "");
+        record.putArray("phoneNumbers").addObject().put("id", "5f0c1a2b3c4d5e6f7a8b9c11").put("type", "work")
+                .put("number", "+1 303 555 0105");
+        ArrayNode attributes = record.putArray("attributes");
+        attributes.addObject().put("name", "costCenterCode").put("value", "CC-05");
+        attributes.addObject().put("name", "badgeNumber").put("value", "5105");
+        record.putObject("mfa").put("configured", false).put("exclusion", false).put("exclusionUntil", (String) null);
+        record.putObject("mfaEnrollment").put("overallStatus", "NOT_ENROLLED").put("pushStatus", "NOT_ENROLLED")
+                .put("totpStatus", "NOT_ENROLLED").put("webAuthnStatus", "NOT_ENROLLED");
+        record.putObject("recoveryEmail").put("address", "").put("verified", false);
+        record.putObject("admin").put("id", "").put("name", "");
+        record.putObject("delegatedAuthority").put("id", "").put("name", "");
+        record.putArray("relationships");
+        record.putArray("restrictedFields");
+        record.putArray("ssh_keys");
+        return record;
+    }
+
+    /** A user as JumpCloud lists them without {@code fields}: their own fields, then the default record's others. */
+    private static ObjectNode whole(ObjectNode user) {
+        ObjectNode record = user.deepCopy();
+        DEFAULT_RECORD.properties().forEach(field -> record.putIfAbsent(field.getKey(), field.getValue()));
+        return record;
+    }
+
+    /** As JumpCloud's {@code fields}: the record's {@code _id} and the fields named, those it has. */
+    private static ObjectNode only(ObjectNode user, String[] fields) {
+        ObjectNode projected = JSON.createObjectNode().put("_id", user.get("_id").asText());
+        for (String field : fields) {
+            JsonNode value = user.has(field) ? user.get(field).deepCopy() : DEFAULT_RECORD.get(field);
+            if (value != null) {
+                projected.set(field, value);
+            }
+        }
+        return projected;
     }
 
     private static <T extends JsonNode> List<JsonNode> page(Collection<T> all, int skip, int limit) {

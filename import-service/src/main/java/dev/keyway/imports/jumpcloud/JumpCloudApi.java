@@ -24,11 +24,6 @@ public interface JumpCloudApi {
     String ORG_ID = "x-org-id";
 
     @GET
-    @Path("/systemusers")
-    SystemUsersPage systemUsers(@HeaderParam(API_KEY) String apiKey, @HeaderParam(ORG_ID) String orgId,
-            @QueryParam("limit") int limit, @QueryParam("skip") int skip, @QueryParam("sort") String sort);
-
-    @GET
     @Path("/v2/usergroups")
     List<UserGroup> userGroups(@HeaderParam(API_KEY) String apiKey, @HeaderParam(ORG_ID) String orgId,
             @QueryParam("limit") int limit, @QueryParam("skip") int skip, @QueryParam("sort") String sort);
@@ -39,11 +34,15 @@ public interface JumpCloudApi {
             @PathParam("groupId") String groupId, @QueryParam("limit") int limit, @QueryParam("skip") int skip,
             @QueryParam("sort") String sort);
 
-    /** {@link #systemUsers}, without blocking: the import pages several at once. */
+    /**
+     * A page of users, without blocking: the import pages several at once. {@code fields} (space-separated) names the
+     * fields each record carries, {@code _id} always among them; without it JumpCloud sends its default list.
+     */
     @GET
     @Path("/systemusers")
     Uni<SystemUsersPage> systemUsersAsync(@HeaderParam(API_KEY) String apiKey, @HeaderParam(ORG_ID) String orgId,
-            @QueryParam("limit") int limit, @QueryParam("skip") int skip, @QueryParam("sort") String sort);
+            @QueryParam("limit") int limit, @QueryParam("skip") int skip, @QueryParam("sort") String sort,
+            @QueryParam("fields") String fields);
 
     /** {@link #membership}, without blocking. */
     @GET

@@ -1,5 +1,8 @@
 package dev.keyway.imports.jumpcloud;
 
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
@@ -17,6 +20,14 @@ public record SystemUser(
         String manager,
         String state,
         Boolean suspended) {
+
+    /** The fields above as JumpCloud names them, space-separated: its {@code fields} parameter asks for these alone. */
+    public static final String FIELDS = Arrays.stream(SystemUser.class.getRecordComponents())
+            // JsonProperty reaches the accessor, not the record component
+            .map(field -> field.getAccessor().isAnnotationPresent(JsonProperty.class)
+                    ? field.getAccessor().getAnnotation(JsonProperty.class).value()
+                    : field.getName())
+            .collect(Collectors.joining(" "));
 
     /** Active iff ACTIVATED and not suspended; STAGED users are not active yet. */
     public boolean active() {

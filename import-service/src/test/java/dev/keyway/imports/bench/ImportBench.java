@@ -2,9 +2,11 @@ package dev.keyway.imports.bench;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +20,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import dev.keyway.common.tenant.Region;
+import dev.keyway.imports.jumpcloud.SystemUser;
 import dev.keyway.testsupport.AdminTokens;
 import dev.keyway.testsupport.FreePorts;
 import dev.keyway.testsupport.JumpCloudStandIn;
@@ -68,8 +71,10 @@ public final class ImportBench {
         }
         System.out.printf("directory: %,d users, %,d groups (each user in two)%n", users, groups);
 
+        // the baselines ask what the service asks: the fields the import maps, not JumpCloud's default records
+        String fields = URLEncoder.encode(SystemUser.FIELDS, StandardCharsets.UTF_8).replace("+", "%20");
         long started = System.nanoTime();
-        Paged sequential = rawPull(jumpcloud.url(), key, groupIds, 1);
+        Paged sequential = rawPull(jumpcloud.url(), key, groupIds, 1, fields);
         int sequentialPages = sequential.pages();
         double sequentialSeconds = seconds(started);
         System.out.printf("baseline, one request at a time (JDK HttpClient, pages discarded): %,d pages in %.2f s"
@@ -77,13 +82,19 @@ public final class ImportBench {
                 sequentialPages / sequentialSeconds, sequential.memberPages(), sequential.memberSeconds());
         started = System.nanoTime();
         Duration rawCpu = cpu(ProcessHandle.current());
-        Paged raw = rawPull(jumpcloud.url(), key, groupIds, concurrency);
+        Paged raw = rawPull(jumpcloud.url(), key, groupIds, concurrency, fields);
         int rawPages = raw.pages();
         double rawSeconds = seconds(started);
         System.out.printf("baseline, %d requests at a time like the service: %,d pages in %.2f s = %,.0f pages/s"
-                + " (the members' %,d pages in %.2f s; CPU used by the stand-in and the client %.1f s)%n",
-                concurrency, rawPages, rawSeconds, rawPages / rawSeconds, raw.memberPages(), raw.memberSeconds(),
-                cpu(ProcessHandle.current()).minus(rawCpu).toMillis() / 1e3);
+                + " (the members' %,d pages in %.2f s; CPU used by the stand-in and the client %.1f s; a page of"
+                + " users %,d bytes)%n", concurrency, rawPages, rawSeconds, rawPages / rawSeconds, raw.memberPages(),
+                raw.memberSeconds(), cpu(ProcessHandle.current()).minus(rawCpu).toMillis() / 1e3, raw.userPageBytes());
+        started = System.nanoTime();
+        Duration wholeCpu = cpu(ProcessHandle.current());
+        Paged whole = rawPull(jumpcloud.url(), key, groupIds, concurrency, null);
+        System.out.printf("for reference, the same with JumpCloud's default records (no fields parameter): %.2f s"
+                + " (CPU %.1f s; a page of users %,d bytes)%n", seconds(started),
+                cpu(ProcessHandle.current()).minus(wholeCpu).toMillis() / 1e3, whole.userPageBytes());
 
         TestPostgres postgres = TestPostgres.get();
         TestKafka kafka = TestKafka.get();
@@ -181,7 +192,8 @@ public final class ImportBench {
      * What an import reads, as fast as a plain client can, {@code concurrency} requests at a time as the service asks
      * them: each group's membership (groups side by side), then every user page.
      */
-    private static Paged rawPull(String url, String key, List<String> groupIds, int concurrency) throws Exception {
+    private static Paged rawPull(String url, String key, List<String> groupIds, int concurrency, String fields)
+            throws Exception {
         long started = System.nanoTime();
         HttpClient http = HttpClient.newHttpClient();
         ExecutorService threads = Executors.newFixedThreadPool(concurrency);
@@ -197,9 +209,11 @@ public final class ImportBench {
             }
             int memberPages = pages;
             double memberSeconds = seconds(started);
-            String users = url + "/api/systemusers?sort=_id&limit=100&skip=";
+            String users = url + "/api/systemusers?" + (fields == null ? "" : "fields=" + fields + "&")
+                    + "sort=_id&limit=100&skip=";
             List<Future<Integer>> userPages = new ArrayList<>();
-            int count = Integer.parseInt(field(get(http, users + 0, key), "totalCount"));
+            String first = get(http, users + 0, key);
+            int count = Integer.parseInt(field(first, "totalCount"));
             for (int skip = 0; skip <= count; skip += 100) {
                 int from = skip;
                 userPages.add(threads.submit(() -> {
@@ -210,14 +224,14 @@ public final class ImportBench {
             for (Future<Integer> page : userPages) {
                 pages += page.get();
             }
-            return new Paged(pages, memberPages, memberSeconds);
+            return new Paged(pages, memberPages, memberSeconds, first.getBytes(StandardCharsets.UTF_8).length);
         } finally {
             threads.shutdown();
         }
     }
 
-    /** What a bare pull read: every page, and how long the members' pages took of it. */
-    private record Paged(int pages, int memberPages, double memberSeconds) {
+    /** What a bare pull read: every page, how long the members' pages took of it, how large a page of users is. */
+    private record Paged(int pages, int memberPages, double memberSeconds, int userPageBytes) {
     }
 
     private static Duration cpu(ProcessHandle process) {

@@ -89,6 +89,10 @@ class JumpCloudClientTest {
                 .collect(Collectors.toSet()), "the count on the first page says when to stop");
         assertEquals(3, userPages.size());
         userPages.forEach(page -> assertEquals("_id", page.query().get("sort")));
+        // JumpCloud's default record has some sixty fields; the import asks for those it maps
+        userPages.forEach(page -> assertEquals(Set.of("_id", "username", "email", "firstname", "lastname",
+                "jobTitle", "department", "employeeIdentifier", "manager", "state", "suspended"),
+                Set.of(page.query().get("fields").split(" "))));
     }
 
     @Test
