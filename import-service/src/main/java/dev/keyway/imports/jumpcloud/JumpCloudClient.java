@@ -95,20 +95,19 @@ public class JumpCloudClient {
     /**
      * The ids of the users in a group (nested and dynamic membership included), a page at a time, one page after
      * the other: JumpCloud publishes no count of a group's members, so the end is the first short page. The import
-     * reads several groups side by side instead.
+     * reads several groups side by side instead. Each page overlaps the one before by a member, so one who leaves the
+     * group meanwhile does not make the next member look gone too ({@link MemberCursor}).
      */
     public Multi<List<String>> memberPages(JumpCloudCredentials credentials, String groupId) {
         JumpCloudApi api = api(credentials);
         String what = "members of group " + groupId;
-        AtomicInteger skip = new AtomicInteger();
+        MemberCursor cursor = new MemberCursor(config.pageSize());
         return Multi.createBy().repeating()
-                .uni(() -> {
-                    int offset = skip.getAndAdd(config.pageSize());
-                    return attempt(what, credentials, Reason.GROUP_NOT_FOUND, () -> api.membershipAsync(
-                            credentials.apiKey(), credentials.organizationId(), groupId, config.pageSize(), offset,
-                            V2_SORT)).map(page -> page == null ? List.<GraphObject>of() : page);
-                })
-                .whilst(page -> page.size() == config.pageSize())
+                .uni(() -> attempt(what, credentials, Reason.GROUP_NOT_FOUND, () -> api.membershipAsync(
+                        credentials.apiKey(), credentials.organizationId(), groupId, config.pageSize(), cursor.skip(),
+                        V2_SORT))
+                        .map(page -> cursor.read(page == null ? List.of() : page)))
+                .whilst(page -> !cursor.done())
                 .map(page -> page.stream().filter(member -> member.type() == null || "user".equals(member.type()))
                         .map(GraphObject::id).toList());
     }

@@ -83,6 +83,9 @@ class JumpCloudClientTest {
         assertEquals(List.of("0", "100", "200"), requests.stream()
                 .filter(request -> request.path().equals("/api/v2/usergroups"))
                 .map(request -> request.query().get("skip")).toList());
+        assertEquals(List.of("0", "99", "198"), requests.stream()
+                .filter(request -> request.path().endsWith("/membership"))
+                .map(request -> request.query().get("skip")).toList(), "each page starts at the last member read");
         List<Request> userPages = requests.stream().filter(request -> request.path().equals("/api/systemusers"))
                 .toList();
         assertEquals(Set.of("0", "100", "200"), userPages.stream().map(request -> request.query().get("skip"))
