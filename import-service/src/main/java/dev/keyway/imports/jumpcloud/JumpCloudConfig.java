@@ -2,6 +2,9 @@ package dev.keyway.imports.jumpcloud;
 
 import java.time.Duration;
 
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -17,8 +20,10 @@ public interface JumpCloudConfig {
     @WithDefault("https://console.eu.jumpcloud.com")
     String euUrl();
 
-    /** Records per page; JumpCloud allows at most 100. */
+    /** Records per page; JumpCloud allows at most 100, and a group's pages overlap by one, so at least 2. */
     @WithDefault("100")
+    @Min(2)
+    @Max(100)
     int pageSize();
 
     /**
