@@ -10,12 +10,16 @@ import java.util.List;
  * after it means members moved up, and the cursor backs up to find its place again. Members who join move later ones
  * down instead, and are read twice; the second reading is dropped. Not thread-safe: one group's pages are read one
  * after the other.
+ * <p>
+ * Should a page ever come out of id order, the ids say nothing of where the cursor stands: it then reads the rest a
+ * whole page after the other, as plain {@code skip} paging does, dropping nothing.
  */
 final class MemberCursor {
 
     private final int pageSize;
     private int skip;
     private String last;
+    private boolean ordered = true;
     private boolean done;
 
     MemberCursor(int pageSize) {
@@ -34,7 +38,14 @@ final class MemberCursor {
 
     /** The members of the page read at {@link #skip()} not read before, in order; moves on (or back). */
     List<GraphObject> read(List<GraphObject> page) {
+        ordered = ordered && ascending(page);
+        if (!ordered) {
+            done = page.size() < pageSize;
+            skip += pageSize;
+            return page;
+        }
         if (skip > 0 && (page.isEmpty() || page.get(0).id().compareTo(last) > 0)) {
+            // members of pages already read left the group: back up until this page holds the last member read
             skip = Math.max(0, skip - (pageSize - 1));
             return List.of();
         }
@@ -46,5 +57,14 @@ final class MemberCursor {
         done = page.size() < pageSize;
         skip += pageSize - 1;
         return unread;
+    }
+
+    private static boolean ascending(List<GraphObject> page) {
+        for (int i = 1; i < page.size(); i++) {
+            if (page.get(i - 1).id().compareTo(page.get(i).id()) >= 0) {
+                return false;
+            }
+        }
+        return true;
     }
 }

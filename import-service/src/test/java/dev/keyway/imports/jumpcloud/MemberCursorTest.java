@@ -24,13 +24,19 @@ class MemberCursorTest {
 
     /** Reads {@code group} as the client does, applying each change just before the request it is keyed by. */
     private static Reading read(TreeSet<String> group, Map<Integer, Consumer<TreeSet<String>>> changes) {
+        return read(group, changes, false);
+    }
+
+    /** The same, served in id order or, {@code reversed}, in the opposite one (a sort JumpCloud did not apply). */
+    private static Reading read(TreeSet<String> group, Map<Integer, Consumer<TreeSet<String>>> changes,
+            boolean reversed) {
         MemberCursor cursor = new MemberCursor(PAGE);
         List<String> members = new ArrayList<>();
         List<Integer> skips = new ArrayList<>();
         do {
             changes.getOrDefault(skips.size(), unchanged -> {
             }).accept(group);
-            List<String> sorted = List.copyOf(group);
+            List<String> sorted = List.copyOf(reversed ? group.descendingSet() : group);
             int skip = cursor.skip();
             skips.add(skip);
             List<GraphObject> page = sorted.subList(Math.min(skip, sorted.size()),
@@ -84,5 +90,14 @@ class MemberCursorTest {
 
         assertEquals(reading.members().size(), new HashSet<>(reading.members()).size(), "no one twice");
         assertTrue(reading.members().containsAll(before), "everyone who was there throughout");
+    }
+
+    @Test
+    void aGroupServedOutOfIdOrderIsReadWholePagesAfterTheOtherDroppingNoOne() {
+        TreeSet<String> group = members(250);
+        Reading reading = read(group, Map.of(), true);
+
+        assertEquals(List.copyOf(group.descendingSet()), reading.members());
+        assertEquals(List.of(0, 100, 200), reading.skips());
     }
 }
