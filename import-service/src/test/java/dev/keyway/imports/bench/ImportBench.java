@@ -11,13 +11,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import dev.keyway.common.tenant.Region;
 import dev.keyway.imports.jumpcloud.SystemUser;
@@ -40,8 +44,8 @@ import dev.keyway.testsupport.TestPostgres;
  * time, as the service reads them. Then the packaged import-service, as its own process (with the JVM options
  * deploy/local/run.sh gives it) on a real PostgreSQL and Kafka, imports every group twice: the first run emits every
  * user, the second finds no change. Printed: time, pages/s and the ratios to both baselines, events/s, the CPU the
- * service and this process (the stand-in) used during each run, the requests in flight at the stand-in second by
- * second, and the service's peak RSS. Before the measured runs the service imports the same directory for another
+ * service, PostgreSQL and this process (the stand-in) used during each run, the requests in flight at the stand-in
+ * second by second, and the service's peak RSS. Before the measured runs the service imports the same directory for another
  * organization, twice (not counted): the JIT compiles the import first, as on a service that has run others' imports.
  * Arguments: users, groups, the service's jar, its JVM options, the concurrency.
  */
@@ -86,9 +90,11 @@ public final class ImportBench {
         int rawPages = raw.pages();
         double rawSeconds = seconds(started);
         System.out.printf("baseline, %d requests at a time like the service: %,d pages in %.2f s = %,.0f pages/s"
-                + " (the members' %,d pages in %.2f s; CPU used by the stand-in and the client %.1f s; a page of"
-                + " users %,d bytes)%n", concurrency, rawPages, rawSeconds, rawPages / rawSeconds, raw.memberPages(),
-                raw.memberSeconds(), cpu(ProcessHandle.current()).minus(rawCpu).toMillis() / 1e3, raw.userPageBytes());
+                + " (the members' %,d pages in %.2f s; CPU used by the stand-in and the client %.1f s of the %d"
+                + " cores' %.1f s; a page of users %,d bytes)%n", concurrency, rawPages, rawSeconds,
+                rawPages / rawSeconds, raw.memberPages(), raw.memberSeconds(),
+                cpu(ProcessHandle.current()).minus(rawCpu).toMillis() / 1e3, Runtime.getRuntime().availableProcessors(),
+                Runtime.getRuntime().availableProcessors() * rawSeconds, raw.userPageBytes());
         started = System.nanoTime();
         Duration wholeCpu = cpu(ProcessHandle.current());
         Paged whole = rawPull(jumpcloud.url(), key, groupIds, concurrency, null);
@@ -108,28 +114,25 @@ public final class ImportBench {
             // run), so the JIT has compiled the import before the measured runs, as on a service that has run others'
             long warmUp = System.nanoTime();
             Imports warm = Imports.create(port, "warm-up", key, groupIds);
-            warm.run(jumpcloud, key, postgres, null);
-            warm.run(jumpcloud, key, postgres, null);
+            warm.run(jumpcloud, key, postgres, null, null);
+            warm.run(jumpcloud, key, postgres, null, null);
             System.out.printf("warm-up: another organization imported the same directory twice in %.1f s%n",
                     seconds(warmUp));
             Imports measured = Imports.create(port, "bench", key, groupIds);
             double baselineRate = rawPages / rawSeconds;
             double sequentialRate = sequentialPages / sequentialSeconds;
             for (String label : List.of("first run (every user new)", "second run (no change)")) {
-                Duration serviceCpu = cpu(service.toHandle());
-                Duration benchCpu = cpu(ProcessHandle.current());
+                Supplier<Usage> usage = () -> Usage.now(service, postgres.port());
+                Usage before = usage.get();
                 InFlight inFlight = InFlight.sample(jumpcloud);
-                Run run = measured.run(jumpcloud, key, postgres, inFlight);
+                Run run = measured.run(jumpcloud, key, postgres, inFlight, usage);
                 System.out.printf("keyway %s: %s, %,d users seen, %,d events, %,d pages in %.2f s = %,.0f pages/s "
                         + "(%.2f× the baseline at %d, %.2f× one at a time), %,.0f events/s%n", label,
                         field(run.finished(), "status"), Integer.parseInt(field(run.finished(), "usersSeen")),
                         run.events(), run.pages(), run.seconds(), run.pages() / run.seconds(),
                         (run.pages() / run.seconds()) / baselineRate, concurrency,
                         (run.pages() / run.seconds()) / sequentialRate, run.events() / run.seconds());
-                System.out.printf(
-                        "  CPU used meanwhile: import-service %.1f s; the stand-in, Kafka and this driver %.1f s%n",
-                        cpu(service.toHandle()).minus(serviceCpu).toMillis() / 1e3,
-                        cpu(ProcessHandle.current()).minus(benchCpu).toMillis() / 1e3);
+                System.out.printf("  CPU used meanwhile: %s%n", run.used().since(before, run.seconds()));
                 System.out.printf("  requests in flight at JumpCloud, sampled every 5 ms: %s%n", inFlight);
                 System.out.printf("  outbox drained %.2f s after the run finished%n", run.drainSeconds());
             }
@@ -159,8 +162,12 @@ public final class ImportBench {
             return new Imports(base, field(send(base, "POST", body, org, 201), "id"), org);
         }
 
-        /** A run, from its start until it finished, then until the outbox is empty; {@code inFlight} ends with it. */
-        Run run(JumpCloudStandIn jumpcloud, String key, TestPostgres postgres, InFlight inFlight) throws Exception {
+        /**
+         * A run, from its start until it finished, then until the outbox is empty; {@code inFlight} ends with it, and
+         * {@code usage} is read as it finishes (both null for a run not measured).
+         */
+        Run run(JumpCloudStandIn jumpcloud, String key, TestPostgres postgres, InFlight inFlight,
+                Supplier<Usage> usage) throws Exception {
             int before = jumpcloud.requests(key).size();
             long started = System.nanoTime();
             String run = field(send(base + "/" + integration + "/runs", "POST", "", org, 202), "id");
@@ -170,6 +177,7 @@ public final class ImportBench {
                 finished = send(base + "/" + integration + "/runs/" + run, "GET", null, org, 200);
             } while (field(finished, "status").equals("running"));
             double took = seconds(started);
+            Usage used = usage == null ? null : usage.get();
             if (inFlight != null) {
                 inFlight.finish();
             }
@@ -180,12 +188,48 @@ public final class ImportBench {
             while (postgres.count("select count(*) from imports.outbox") > 0) {
                 Thread.sleep(100);
             }
-            return new Run(finished, jumpcloud.requests(key).size() - before, events, took, seconds(publishing));
+            return new Run(finished, jumpcloud.requests(key).size() - before, events, took, used,
+                    seconds(publishing));
         }
     }
 
-    /** What a run reported, the pages it read, its events, how long it took and how long its events took to publish. */
-    private record Run(String finished, int pages, int events, double seconds, double drainSeconds) {
+    /**
+     * What a run reported, the pages it read, its events, how long it took, the CPU used when it finished (before its
+     * events are published) and how long its events took to publish.
+     */
+    private record Run(String finished, int pages, int events, double seconds, Usage used, double drainSeconds) {
+    }
+
+    /** The CPU used so far by the service, PostgreSQL's server (its postmaster and children) and this process. */
+    private record Usage(Duration service, Map<Long, Duration> postgres, Duration bench) {
+
+        static Usage now(Process service, int postgresPort) {
+            Map<Long, Duration> postgres = new HashMap<>();
+            ProcessHandle.allProcesses()
+                    .filter(process -> process.info().command().orElse("").endsWith("/postgres") && process.info()
+                            .arguments().map(List::of).orElse(List.of()).contains(String.valueOf(postgresPort)))
+                    .flatMap(postmaster -> Stream.concat(Stream.of(postmaster), postmaster.descendants()))
+                    .forEach(process -> postgres.put(process.pid(), cpu(process)));
+            return new Usage(cpu(service.toHandle()), postgres, cpu(ProcessHandle.current()));
+        }
+
+        /** What was used since {@code before}, in {@code seconds}; a PostgreSQL process started meanwhile counts whole. */
+        String since(Usage before, double seconds) {
+            double service = seconds(service().minus(before.service()));
+            double postgres = seconds(postgres().entrySet().stream()
+                    .map(process -> process.getValue()
+                            .minus(before.postgres().getOrDefault(process.getKey(), Duration.ZERO)))
+                    .reduce(Duration.ZERO, Duration::plus));
+            double bench = seconds(bench().minus(before.bench()));
+            int cores = Runtime.getRuntime().availableProcessors();
+            return String.format("import-service %.1f s, PostgreSQL %.1f s, the stand-in, Kafka and this driver %.1f s:"
+                    + " %.1f s of the %d cores' %.1f s", service, postgres, bench, service + postgres + bench, cores,
+                    cores * seconds);
+        }
+
+        private static double seconds(Duration cpu) {
+            return cpu.toMillis() / 1e3;
+        }
     }
 
     /**
