@@ -40,13 +40,14 @@ import dev.keyway.testsupport.TestPostgres;
  *
  * <p>A JumpCloud stand-in holds {@code users} users in {@code groups} groups (each user in two). The baseline is a
  * bare JDK HttpClient reading exactly the pages an import reads (every group's membership, every user page),
- * discarding them: the floor set by the stand-in and HTTP, once a request at a time and once {@code concurrency} at a
- * time, as the service reads them. Then the packaged import-service, as its own process (with the JVM options
+ * discarding them: the floor set by the stand-in and HTTP, once a request at a time and once {@code concurrency} at
+ * a time, as the service reads them. Then the packaged import-service, as its own process (with the JVM options
  * deploy/local/run.sh gives it) on a real PostgreSQL and Kafka, imports every group twice: the first run emits every
  * user, the second finds no change. Printed: time, pages/s and the ratios to both baselines, events/s, the CPU the
  * service, PostgreSQL and this process (the stand-in) used during each run, the requests in flight at the stand-in
- * second by second, and the service's peak RSS. Before the measured runs the service imports the same directory for another
- * organization, twice (not counted): the JIT compiles the import first, as on a service that has run others' imports.
+ * second by second, and the service's peak RSS. Before the measured runs the service imports the same directory for
+ * another organization, twice (not counted): the JIT compiles the import first, as on a service that has run others'
+ * imports.
  * Arguments: users, groups, the service's jar, its JVM options, the concurrency.
  */
 public final class ImportBench {
