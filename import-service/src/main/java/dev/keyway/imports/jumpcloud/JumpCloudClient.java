@@ -115,9 +115,9 @@ public class JumpCloudClient {
     /**
      * Every user of the directory, a page at a time and never held whole, each with the fields the import maps alone
      * (JumpCloud's default record has some sixty, with addresses, phone numbers, attributes and MFA state, several
-     * times the size). The first page tells how many there are;
-     * the pages after it are asked {@code concurrency} at a time, in no particular order. If the directory grew
-     * meanwhile (the last expected page is full), the rest is read a page after the other until a short page.
+     * times the size). The first page tells how many there are; the pages after it are asked {@code concurrency} at a
+     * time, in no particular order. If the directory grew meanwhile (the last expected page is full), the rest is read
+     * a page after the other until a short page.
      */
     public Multi<List<SystemUser>> userPages(JumpCloudCredentials credentials) {
         JumpCloudApi api = api(credentials);
