@@ -63,6 +63,7 @@ import com.nimbusds.openid.connect.sdk.validators.LogoutTokenValidator;
 import com.sun.net.httpserver.HttpServer;
 
 import dev.keyway.testsupport.SamlIdp;
+import dev.keyway.testsupport.TestPostgres;
 import io.restassured.http.ContentType;
 
 /**
@@ -98,6 +99,9 @@ class OidcRelyingPartyIT {
                 .body("{\"userName\":\"" + email + "\",\"name\":{\"givenName\":\"Grace\",\"familyName\":\"Hopper\"},"
                         + "\"emails\":[{\"value\":\"" + email + "\",\"primary\":true}]}")
                 .post("/Users").then().statusCode(201).extract().path("id");
+        // sso-service hears of the user through Kafka; a sign-in before that is rightly refused
+        await().atMost(Duration.ofSeconds(30)).until(() -> TestPostgres.get()
+                .count("select count(*) from sso.login_user where user_id = ?::uuid", userId) == 1);
 
         // the app: its callback and back-channel logout endpoint, registered by the operator
         LinkedBlockingQueue<String> logouts = new LinkedBlockingQueue<>();
