@@ -52,6 +52,8 @@ import dev.keyway.testsupport.TestPostgres;
  */
 public final class ImportBench {
 
+    /** One client for every call to the service: a new one per poll would start a selector thread each time. */
+    private static final HttpClient SERVICE = HttpClient.newHttpClient();
     private static final Pattern FIELD = Pattern.compile("\"(\\w+)\":(\"[^\"]*\"|[^,}\\]]+)");
 
     public static void main(String[] args) throws Exception {
@@ -174,7 +176,8 @@ public final class ImportBench {
             String run = field(send(base + "/" + integration + "/runs", "POST", "", org, 202), "id");
             String finished;
             do {
-                Thread.sleep(100);
+                // a run is timed to within this poll; each poll is a GET the service answers meanwhile
+                Thread.sleep(10);
                 finished = send(base + "/" + integration + "/runs/" + run, "GET", null, org, 200);
             } while (field(finished, "status").equals("running"));
             double took = seconds(started);
@@ -356,7 +359,7 @@ public final class ImportBench {
                 .timeout(Duration.ofSeconds(60));
         request.method(method,
                 body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(),
+        HttpResponse<String> response = SERVICE.send(request.build(),
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != expected) {
             throw new IllegalStateException(method + " " + url + " answered " + response.statusCode() + ": "
