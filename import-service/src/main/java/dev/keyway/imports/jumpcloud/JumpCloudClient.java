@@ -30,9 +30,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 
 import dev.keyway.imports.jumpcloud.JumpCloudException.Reason;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.smallrye.mutiny.subscription.Cancellable;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 
 /**
  * Reads a customer's JumpCloud directory: every page of users, groups and group members, as JumpCloud's API
@@ -51,10 +55,12 @@ public class JumpCloudClient {
     private static final String V2_SORT = "id";
 
     private final JumpCloudConfig config;
+    private final Vertx vertx;
     private final Map<DataCenter, JumpCloudApi> apis = new EnumMap<>(DataCenter.class);
 
-    public JumpCloudClient(JumpCloudConfig config) {
+    public JumpCloudClient(JumpCloudConfig config, Vertx vertx) {
         this.config = config;
+        this.vertx = vertx;
         for (DataCenter dataCenter : DataCenter.values()) {
             apis.put(dataCenter, QuarkusRestClientBuilder.newBuilder()
                     .baseUri(URI.create(config.baseUrl(dataCenter)))
@@ -103,7 +109,7 @@ public class JumpCloudClient {
         String what = "members of group " + groupId;
         MemberCursor cursor = new MemberCursor(config.pageSize());
         return Multi.createBy().repeating()
-                .uni(() -> attempt(what, credentials, Reason.GROUP_NOT_FOUND, () -> api.membershipAsync(
+                .uni(() -> readPage(what, credentials, Reason.GROUP_NOT_FOUND, () -> api.membershipAsync(
                         credentials.apiKey(), credentials.organizationId(), groupId, config.pageSize(), cursor.skip(),
                         V2_SORT))
                         .map(page -> cursor.read(page == null ? List.of() : page)))
@@ -122,11 +128,11 @@ public class JumpCloudClient {
     public Multi<List<SystemUser>> userPages(JumpCloudCredentials credentials) {
         JumpCloudApi api = api(credentials);
         int size = config.pageSize();
-        IntFunction<Uni<List<SystemUser>>> page = skip -> attempt("users", credentials, null,
+        IntFunction<Uni<List<SystemUser>>> page = skip -> readPage("users", credentials, null,
                 () -> api.systemUsersAsync(credentials.apiKey(), credentials.organizationId(), size, skip, V1_SORT,
                         SystemUser.FIELDS))
                 .map(users -> users == null ? List.<SystemUser>of() : users.results());
-        return attempt("users", credentials, null, () -> api.systemUsersAsync(credentials.apiKey(),
+        return readPage("users", credentials, null, () -> api.systemUsersAsync(credentials.apiKey(),
                 credentials.organizationId(), size, 0, V1_SORT, SystemUser.FIELDS)).toMulti().flatMap(first -> {
                     List<SystemUser> firstUsers = first == null ? List.of() : first.results();
                     if (firstUsers.size() < size) {
@@ -276,6 +282,25 @@ public class JumpCloudClient {
                     : new JumpCloudException(Reason.UNEXPECTED_ANSWER, "JumpCloud rejected the request (400).");
             default -> new JumpCloudException(Reason.UNEXPECTED_ANSWER, "JumpCloud answered " + status + ".");
         };
+    }
+
+    /**
+     * A page the import reads, {@linkplain #attempt attempted} from a Vert.x context of its own each time. The REST
+     * client looks for the incoming request's headers whenever a CDI request context is active, and context
+     * propagation carries the one of the request that started a run into all of its pages, long after it ended:
+     * looking for its headers threw on every page.
+     */
+    private <T> Uni<T> readPage(String what, JumpCloudCredentials credentials, Reason notFound,
+            Supplier<Uni<T>> request) {
+        return attempt(what, credentials, notFound, () -> {
+            Context current = Vertx.currentContext();
+            Context own = VertxContext.createNewDuplicatedContext(
+                    current != null ? VertxContext.getRootContext(current) : vertx.getOrCreateContext());
+            return Uni.createFrom().emitter(answer -> own.runOnContext(ignored -> {
+                Cancellable sent = request.get().subscribe().with(answer::complete, answer::fail);
+                answer.onTermination(sent::cancel);
+            }));
+        });
     }
 
     private JumpCloudApi api(JumpCloudCredentials credentials) {
